@@ -1,0 +1,49 @@
+// `npm run build`: the package (dist/: ES modules, .d.ts types, custom-elements.json) and the demo (dist-demo/).
+import { build } from 'vite';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+rmSync(resolve(root, 'dist'), { recursive: true, force: true });
+
+const entries = { 'core/index': 'src/core/index.ts' };
+if (existsSync(resolve(root, 'src/index.ts'))) entries.index = 'src/index.ts';
+
+// Library: one ES module per entry, shaders inlined (?raw), lit left external for the host page's bundler.
+await build({
+  root,
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    sourcemap: true,
+    minify: false,
+    lib: { entry: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, resolve(root, v)])), formats: ['es'] },
+    rollupOptions: {
+      external: [/^lit($|\/)/, /^@lit\//, 'webgpu'],
+      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+  worker: { format: 'es' },
+});
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// Types.
+run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+
+// custom-elements.json from the element's JSDoc.
+if (existsSync(resolve(root, 'src/palette-extractor.ts'))) {
+  run('npx', ['custom-elements-manifest', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--quiet']);
+}
+
+// The demo page, for `npm test`'s browser project and for `vite preview`.
+if (existsSync(resolve(root, 'index.html'))) {
+  await build({ root, logLevel: 'warn' });
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+
+// The demo page (`npm start`, and the built page the browser tests load). The library build is in scripts/build.mjs.
+export default defineConfig({
+  build: {
+    outDir: 'dist-demo',
+    target: 'es2022',
+  },
+  worker: { format: 'es' },
+  server: { port: 5173 },
+  preview: { port: 4173 },
+});
