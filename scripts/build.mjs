@@ -14,6 +14,7 @@ if (existsSync(resolve(root, 'src/index.ts'))) entries.index = 'src/index.ts';
 await build({
   root,
   configFile: false,
+  publicDir: false,
   logLevel: 'warn',
   build: {
     outDir: 'dist',
