@@ -1,11 +1,21 @@
 // `npm test`: build the package and the demo, then run every Vitest project (unit, gpu, browser).
 // Extra arguments go to Vitest, e.g. `npm test -- --project unit` or `npm test -- test/unit/random.test.ts`.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { CHROMIUM_HELP, dawnEnv, findChromium } from './env.mjs';
 
 const args = process.argv.slice(2);
+let chromium = await findChromium();
+// On a fresh Debian machine where we are root, install Debian's Chromium (it also brings SwiftShader's Vulkan
+// driver, which the Dawn tests use when there is no GPU).
+if (!chromium && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && !process.env.NO_APT) {
+  console.log('No Chromium found: installing Debian\'s chromium with apt-get (set NO_APT=1 to skip)...');
+  const quiet = { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  spawnSync('apt-get', ['update', '-qq'], quiet);
+  spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], quiet);
+  chromium = await findChromium();
+}
 const env = dawnEnv();
-const chromium = await findChromium();
 if (chromium) env.PUPPETEER_EXECUTABLE_PATH = chromium;
 else {
   const wantsBrowser = args.length === 0 || args.some((a) => a.includes('browser'));
