@@ -1,0 +1,19 @@
+/**
+ * The exact k-means engine (docs/ARITHMETIC.md): integer arithmetic on 8-bit points, so that the CPU (here) and the
+ * GPU (`src/core/gpu/`) produce the same labels, the same centres to the bit and the same iteration count.
+ *
+ * How the GPU engine reuses it:
+ * 1. `prepareExactRun(image, options)` validates, extracts the points (RGB or integer OKLab, alpha ≥ threshold),
+ *    computes `tolFixed`, and draws the `nInit` seedings (`initCenters`, fixed point). Call it, never re-derive any of
+ *    it: the seeding and the tolerance are CPU float64 computations that must be identical for both engines.
+ * 2. Run each seeding on the device with the loop of ARITHMETIC.md; keep the run with the strictly lowest
+ *    `inertiaFixed` (earlier runs win ties). `exactLloyd(run.points, undefined, run.initCenters[r], ...)` is the
+ *    oracle for one run.
+ * 3. `finishExactResult(run, { centersFixed, labels, inertiaFixed, iterations, converged })` builds the public result;
+ *    `labels` may be per point (length `run.n`) or per pixel (-1 for left-out pixels).
+ */
+export { cpuPixelKMeans } from './cpu.js';
+export { exactLloyd, type ExactRunOutcome } from './lloyd.js';
+export { distinctColors, extractPoints, toleranceFixed, type DistinctColors, type ExtractedPoints } from './points.js';
+export { prepareExactRun, resolvePixelOptions, seedExactRuns, type PreparedExactRun } from './prepare.js';
+export { finishExactResult, pointLabelsToPixelLabels, type ExactFinalState } from './result.js';

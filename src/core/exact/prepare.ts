@@ -1,0 +1,137 @@
+/**
+ * Everything an exact run needs before its first Lloyd iteration, computed once on the CPU and shared by the CPU and
+ * GPU engines so that both start from the same bits: the points, `tolFixed`, and the `nInit` k-means++ seedings.
+ */
+import { DEFAULTS, FIXED_ONE, MAX_K } from '../constants.js';
+import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../errors.js';
+import { RandomState } from '../random.js';
+import { greedyKMeansPlusPlus } from '../sklearn/kmeans-plusplus.js';
+import { centerPoints } from '../sklearn/prepare.js';
+import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
+import { resolveKMeansOptions } from '../validate.js';
+import { extractPoints } from './points.js';
+import { toleranceFixed } from './points.js';
+
+/** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine. */
+export interface PreparedExactRun {
+  width: number;
+  height: number;
+  colorSpace: ColorSpace;
+  alphaThreshold: number;
+  k: number;
+  seed: number;
+  nInit: number;
+  maxIter: number;
+  tol: number;
+  /** n × 3 bytes in the clustering space (RGB or 8-bit OKLab), pixels with alpha ≥ alphaThreshold, in pixel order. */
+  points: Uint8Array;
+  /** Pixel index of each point; null when every pixel is a point. */
+  pixelIndex: Uint32Array | null;
+  /** Number of points (`pixelsUsed`). */
+  n: number;
+  /** The tolerance in squared fixed-point units (docs/ARITHMETIC.md). */
+  tolFixed: number;
+  /** `nInit` seedings, in run order, each k × 3 fixed-point centres (`128 · p[index]`). */
+  initCenters: Uint32Array[];
+  /** The point indices k-means++ chose for each seeding. */
+  initIndices: Int32Array[];
+}
+
+function validateImage(image: PixelImage): void {
+  if (image === null || typeof image !== 'object') throw new InvalidInputError('The image must be { data, width, height }.');
+  const { data, width, height } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new InvalidInputError(`The image size must be positive integers, got ${width} × ${height}.`);
+  }
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
+    throw new InvalidInputError('The image data must be a Uint8Array or Uint8ClampedArray of RGBA bytes.');
+  }
+  if (data.length !== 4 * width * height) {
+    throw new InvalidInputError(
+      `The image data holds ${data.length} bytes; ${width} × ${height} RGBA pixels need ${4 * width * height}.`,
+    );
+  }
+}
+
+/** The options only pixel engines have. */
+export function resolvePixelOptions(options: PixelKMeansOptions): { colorSpace: ColorSpace; alphaThreshold: number } {
+  const colorSpace = options.colorSpace ?? 'rgb';
+  if (colorSpace !== 'rgb' && colorSpace !== 'oklab') {
+    throw new InvalidOptionError(`colorSpace must be 'rgb' or 'oklab', got ${JSON.stringify(colorSpace)}.`);
+  }
+  const alphaThreshold = options.alphaThreshold ?? DEFAULTS.alphaThreshold;
+  if (!Number.isInteger(alphaThreshold) || alphaThreshold < 0 || alphaThreshold > 255) {
+    throw new InvalidOptionError(`alphaThreshold must be an integer from 0 to 255, got ${alphaThreshold}.`);
+  }
+  return { colorSpace, alphaThreshold };
+}
+
+/**
+ * The `nInit` k-means++ seedings of docs/ARITHMETIC.md, in run order from one generator: scikit-learn's greedy
+ * k-means++ on `X = p / 255` with the column mean subtracted, as `KMeans.fit` sees it. The float64 path seeds the same
+ * way, so exact and float64 runs start from the same pixels.
+ */
+export function seedExactRuns(
+  points: Uint8Array,
+  n: number,
+  k: number,
+  seed: number,
+  nInit: number,
+): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
+  const x = new Float64Array(3 * n);
+  for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
+  const centered = centerPoints(x, n, 3).centered;
+  const squaredNorms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = centered[3 * i]!;
+    const b = centered[3 * i + 1]!;
+    const c = centered[3 * i + 2]!;
+    squaredNorms[i] = a * a + b * b + c * c;
+  }
+  const rng = new RandomState(seed);
+  const initCenters: Uint32Array[] = [];
+  const initIndices: Int32Array[] = [];
+  for (let run = 0; run < nInit; run++) {
+    const indices = greedyKMeansPlusPlus(centered, n, 3, k, rng, squaredNorms).indices;
+    const centers = new Uint32Array(3 * k);
+    for (let j = 0; j < k; j++) {
+      for (let c = 0; c < 3; c++) centers[3 * j + c] = points[3 * indices[j]! + c]! * FIXED_ONE;
+    }
+    initCenters.push(centers);
+    initIndices.push(Int32Array.from(indices));
+  }
+  return { initCenters, initIndices };
+}
+
+/**
+ * Validates the image and options, extracts the points, and draws the seedings. Throws InvalidInputError for a
+ * malformed image, InvalidOptionError for a bad option (k outside 1..min(256, points), ...), NoOpaquePixelsError when
+ * no pixel reaches the alpha threshold.
+ */
+export function prepareExactRun(image: PixelImage, options: PixelKMeansOptions): PreparedExactRun {
+  validateImage(image);
+  const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
+  const { points, pixelIndex, n } = extractPoints(image, colorSpace, alphaThreshold);
+  if (n === 0) throw new NoOpaquePixelsError();
+  const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
+  if (k > MAX_K) throw new InvalidOptionError(`k must be at most ${MAX_K} on pixels, got ${k}.`);
+  const tolFixed = toleranceFixed(points, n, tol, FIXED_ONE);
+  const { initCenters, initIndices } = seedExactRuns(points, n, k, seed, nInit);
+  return {
+    width: image.width,
+    height: image.height,
+    colorSpace,
+    alphaThreshold,
+    k,
+    seed,
+    nInit,
+    maxIter,
+    tol,
+    points,
+    pixelIndex,
+    n,
+    tolFixed,
+    initCenters,
+    initIndices,
+  };
+}

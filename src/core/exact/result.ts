@@ -1,0 +1,73 @@
+/** From an exact run's fixed-point outcome to the public `PixelKMeansResult`, the same for the CPU and GPU engines. */
+import { FIXED_ONE, FIXED_SHIFT, MAX_COORD } from '../constants.js';
+import { fixedOklabToSrgb8, fixedToOklab } from '../oklab-int.js';
+import type { PixelKMeansResult } from '../types.js';
+import type { PreparedExactRun } from './prepare.js';
+
+/** What an engine hands back from its chosen run. */
+export interface ExactFinalState {
+  /** k × 3 fixed-point centres. */
+  centersFixed: Uint32Array;
+  /**
+   * Cluster of each point (length `run.n`) or of each pixel (length width × height, -1 for left-out pixels).
+   * When every pixel is a point the two are the same.
+   */
+  labels: Int32Array;
+  inertiaFixed: bigint;
+  iterations: number;
+  converged: boolean;
+}
+
+/** Spreads point labels over the image: a pixel left out by alpha gets -1. */
+export function pointLabelsToPixelLabels(run: PreparedExactRun, pointLabels: Int32Array): Int32Array {
+  if (run.pixelIndex === null) return pointLabels;
+  const labels = new Int32Array(run.width * run.height).fill(-1);
+  const index = run.pixelIndex;
+  for (let i = 0; i < run.n; i++) labels[index[i]!] = pointLabels[i]!;
+  return labels;
+}
+
+/** A fixed-point RGB coordinate to a byte: `round(c / 128)`, half up. */
+function fixedToByte(c: number): number {
+  return (Math.min(c, MAX_COORD) + (FIXED_ONE >> 1)) >> FIXED_SHIFT;
+}
+
+export function finishExactResult(run: PreparedExactRun, state: ExactFinalState): PixelKMeansResult {
+  const { k, colorSpace } = run;
+  const labels = state.labels.length === run.n ? pointLabelsToPixelLabels(run, state.labels) : state.labels;
+  const counts = new Array<number>(k).fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    const j = labels[i]!;
+    if (j >= 0) counts[j]!++;
+  }
+  const c = state.centersFixed;
+  const centers: number[][] = [];
+  const rgb: [number, number, number][] = [];
+  for (let j = 0; j < k; j++) {
+    const c0 = c[3 * j]!;
+    const c1 = c[3 * j + 1]!;
+    const c2 = c[3 * j + 2]!;
+    if (colorSpace === 'oklab') {
+      centers.push(fixedToOklab(c0, c1, c2));
+      rgb.push(fixedOklabToSrgb8(c0, c1, c2));
+    } else {
+      centers.push([c0 / MAX_COORD, c1 / MAX_COORD, c2 / MAX_COORD]);
+      rgb.push([fixedToByte(c0), fixedToByte(c1), fixedToByte(c2)]);
+    }
+  }
+  return {
+    centers,
+    centersFixed: Uint32Array.from(c),
+    rgb,
+    counts,
+    labels,
+    // Both spaces put 255 · 128 fixed-point units on one unit of `centers`.
+    inertia: Number(state.inertiaFixed) / (MAX_COORD * MAX_COORD),
+    inertiaFixed: state.inertiaFixed,
+    iterations: state.iterations,
+    converged: state.converged,
+    pixelsUsed: run.n,
+    colorSpace,
+    arithmetic: 'exact',
+  };
+}
