@@ -1,0 +1,80 @@
+/**
+ * scikit-learn 1.2's greedy k-means++ (`_kmeans_plusplus`), step for step, so the same generator state picks the
+ * same rows. Distances are `_euclidean_distances`: `(-2·x·c + ‖c‖²) + ‖x‖²`, clipped at 0, in that order.
+ */
+import type { RandomState } from '../random.js';
+import { cumulativeSum, pairwiseSum, searchSortedLeft } from './numeric.js';
+import { rowSquaredNorms } from './prepare.js';
+
+/**
+ * Squared distances from row `c` to every row, as `_euclidean_distances(X[c], X, squared=True)` computes them,
+ * each then lowered to `bound[i]` where that is smaller (`np.minimum(closest_dist_sq, ...)`) when a bound is given.
+ */
+function distancesToRow(
+  X: Float64Array, n: number, d: number, c: number, xSquaredNorms: Float64Array, out: Float64Array,
+  bound?: Float64Array,
+): void {
+  const cBase = c * d;
+  const cNorm = xSquaredNorms[c];
+  if (d === 3) {
+    const c0 = X[cBase], c1 = X[cBase + 1], c2 = X[cBase + 2];
+    for (let i = 0, p = 0; i < n; i++, p += 3) {
+      const dot = c0 * X[p] + c1 * X[p + 1] + c2 * X[p + 2];
+      let dist = -2 * dot + cNorm + xSquaredNorms[i];
+      if (dist < 0) dist = 0;
+      if (bound !== undefined && bound[i] < dist) dist = bound[i];
+      out[i] = dist;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const base = i * d;
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += X[cBase + j] * X[base + j];
+    let dist = -2 * dot + cNorm + xSquaredNorms[i];
+    if (dist < 0) dist = 0;
+    if (bound !== undefined && bound[i] < dist) dist = bound[i];
+    out[i] = dist;
+  }
+}
+
+/** Greedy k-means++ on row-major float64 X (n × d), consuming `rng` as scikit-learn does. Returns chosen row indices. */
+export function greedyKMeansPlusPlus(
+  X: Float64Array, n: number, d: number, k: number, rng: RandomState,
+  xSquaredNorms: Float64Array = rowSquaredNorms(X, n, d),
+): Int32Array {
+  const indices = new Int32Array(k);
+  const trials = 2 + Math.floor(Math.log(k));
+
+  let closest = new Float64Array(n);
+  const first = rng.randint(n);
+  indices[0] = first;
+  distancesToRow(X, n, d, first, xSquaredNorms, closest);
+  let currentPot = pairwiseSum(closest);
+
+  const cumulative = new Float64Array(n);
+  const candidateIds = new Int32Array(trials);
+  // One row of distances per candidate; the winner's row becomes `closest`, so rows are swapped, never copied.
+  const rows = Array.from({ length: trials }, () => new Float64Array(n));
+  const pots = new Float64Array(trials);
+
+  for (let c = 1; c < k; c++) {
+    const randVals = rng.uniform(trials);
+    cumulativeSum(closest, cumulative);
+    for (let t = 0; t < trials; t++) {
+      candidateIds[t] = Math.min(searchSortedLeft(cumulative, randVals[t] * currentPot), n - 1);
+    }
+    let best = 0;
+    for (let t = 0; t < trials; t++) {
+      distancesToRow(X, n, d, candidateIds[t], xSquaredNorms, rows[t]!, closest);
+      pots[t] = pairwiseSum(rows[t]!);
+      if (pots[t] < pots[best]) best = t;
+    }
+    currentPot = pots[best];
+    const winner = rows[best]!;
+    rows[best] = closest;
+    closest = winner;
+    indices[c] = candidateIds[best];
+  }
+  return indices;
+}

@@ -1,0 +1,59 @@
+/**
+ * numpy's reductions, reproduced to the last bit: scikit-learn's k-means++ decides between candidates by comparing
+ * sums, so the sums must be rounded exactly as numpy rounds them.
+ */
+
+/** numpy unrolls its pairwise sum by 8 and recurses above this many elements (`PW_BLOCKSIZE`). */
+const PW_BLOCKSIZE = 128;
+
+/**
+ * `np.sum` of `a[start .. start+n)`, a contiguous float64 run: numpy's pairwise summation (`DOUBLE_pairwise_sum`).
+ * Below 8 elements a plain loop; up to 128, eight interleaved accumulators combined as a tree; above, halves split
+ * on a multiple of 8.
+ */
+export function pairwiseSum(a: Float64Array, start = 0, n = a.length - start): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[start + i];
+    return res;
+  }
+  if (n <= PW_BLOCKSIZE) {
+    let r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3];
+    let r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
+    const end = n - (n % 8);
+    let i = 8;
+    for (; i < end; i += 8) {
+      const p = start + i;
+      r0 += a[p]; r1 += a[p + 1]; r2 += a[p + 2]; r3 += a[p + 3];
+      r4 += a[p + 4]; r5 += a[p + 5]; r6 += a[p + 6]; r7 += a[p + 7];
+    }
+    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res += a[start + i];
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+}
+
+/** `np.cumsum`: a running sum, left to right, into `out`. */
+export function cumulativeSum(a: Float64Array, out: Float64Array): Float64Array {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    s += a[i];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** `np.searchsorted(sorted, v, side='left')`: the first index whose value is ≥ v (length if none). */
+export function searchSortedLeft(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
