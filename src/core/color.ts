@@ -79,7 +79,8 @@ export function srgb8ToOklab(r: number, g: number, b: number): Lab {
 /** Rounds a 0..1 channel to 8 bits, clamping out-of-range values (out-of-gamut OKLab centres land here). */
 export function unitToByte(v: number): number {
   const x = Math.round(v * 255);
-  return x < 0 ? 0 : x > 255 ? 255 : x;
+  // `<= 0` also turns Math.round's -0 into 0.
+  return x <= 0 ? 0 : x > 255 ? 255 : x;
 }
 
 /** OKLab → 8-bit sRGB, rounded and clamped to the gamut's cube. */

@@ -80,25 +80,18 @@ export function seedExactRuns(
 ): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
   const x = new Float64Array(3 * n);
   for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
-  const centered = centerPoints(x, n, 3).centered;
-  const squaredNorms = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = centered[3 * i]!;
-    const b = centered[3 * i + 1]!;
-    const c = centered[3 * i + 2]!;
-    squaredNorms[i] = a * a + b * b + c * c;
-  }
+  const { X, xSquaredNorms } = centerPoints(x, n, 3);
   const rng = new RandomState(seed);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   for (let run = 0; run < nInit; run++) {
-    const indices = greedyKMeansPlusPlus(centered, n, 3, k, rng, squaredNorms).indices;
+    const indices = greedyKMeansPlusPlus(X, n, 3, k, rng, xSquaredNorms);
     const centers = new Uint32Array(3 * k);
     for (let j = 0; j < k; j++) {
       for (let c = 0; c < 3; c++) centers[3 * j + c] = points[3 * indices[j]! + c]! * FIXED_ONE;
     }
     initCenters.push(centers);
-    initIndices.push(Int32Array.from(indices));
+    initIndices.push(indices);
   }
   return { initCenters, initIndices };
 }
