@@ -1,0 +1,135 @@
+/**
+ * Option and input validation shared by every engine (the float64 reference, the exact CPU engine, the GPU engine),
+ * so that the same bad input gets the same typed error and message whichever engine runs.
+ */
+import { DEFAULTS } from './constants.js';
+import { InvalidInputError, InvalidOptionError } from './errors.js';
+import type { KMeansOptions } from './types.js';
+
+/** The k-means options every engine understands; `k` falls back to `DEFAULTS.k` where a caller leaves it out. */
+export type KMeansOptionsInput = Omit<KMeansOptions, 'k' | 'dimensions'> & { k?: number };
+
+/** Options with every default filled in and every value checked. */
+export interface ResolvedKMeansOptions {
+  k: number;
+  seed: number;
+  nInit: number;
+  maxIter: number;
+  tol: number;
+  /** Float64 copy of the weights, or undefined when every point weighs 1. */
+  weights: Float64Array | undefined;
+  signal: AbortSignal | undefined;
+}
+
+const MAX_SEED = 0xffffffff;
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (!isInteger(value) || value < 1) {
+    throw new InvalidOptionError(`${name} must be an integer ≥ 1, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+/** `dimensions`: values per point, an integer ≥ 1. */
+export function validateDimensions(dimensions: unknown = 3): number {
+  if (!isInteger(dimensions) || dimensions < 1) {
+    throw new InvalidOptionError(`dimensions must be an integer ≥ 1, got ${describe(dimensions)}.`);
+  }
+  return dimensions;
+}
+
+/**
+ * Checks that `points` is an array-like of finite numbers whose length is a whole number of points.
+ * Returns the number of points.
+ */
+export function validatePoints(points: ArrayLike<number>, dimensions: number): number {
+  if (points === null || typeof points !== 'object' || typeof points.length !== 'number') {
+    throw new InvalidInputError(`points must be an array or typed array of numbers, got ${describe(points)}.`);
+  }
+  const length = points.length;
+  if (length % dimensions !== 0) {
+    throw new InvalidInputError(
+      `points has ${length} values, which is not a multiple of dimensions (${dimensions}).`,
+    );
+  }
+  if (length === 0) throw new InvalidInputError('points is empty: there is nothing to cluster.');
+  // Integer typed arrays cannot hold NaN or ∞; everything else is checked value by value.
+  if (!(points instanceof Uint8Array || points instanceof Uint8ClampedArray || points instanceof Uint16Array ||
+    points instanceof Int32Array || points instanceof Uint32Array || points instanceof Int16Array ||
+    points instanceof Int8Array)) {
+    for (let i = 0; i < length; i++) {
+      const v = points[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        const point = Math.floor(i / dimensions);
+        throw new InvalidInputError(
+          `points must be finite numbers: value ${i} (point ${point}) is ${describe(v)}.`,
+        );
+      }
+    }
+  }
+  return length / dimensions;
+}
+
+/** Checks per-point weights: n finite values ≥ 0, not all zero. Returns a float64 copy. */
+export function validateWeights(weights: ArrayLike<number>, n: number): Float64Array {
+  if (weights === null || typeof weights !== 'object' || typeof weights.length !== 'number') {
+    throw new InvalidInputError(`weights must be an array or typed array of numbers, got ${describe(weights)}.`);
+  }
+  if (weights.length !== n) {
+    throw new InvalidInputError(`weights has ${weights.length} values but there are ${n} points.`);
+  }
+  const out = new Float64Array(n);
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    if (typeof w !== 'number' || !Number.isFinite(w)) {
+      throw new InvalidInputError(`weights must be finite numbers: weight ${i} is ${describe(w)}.`);
+    }
+    if (w < 0) throw new InvalidInputError(`weights must not be negative: weight ${i} is ${w}.`);
+    if (w > 0) any = true;
+    out[i] = w;
+  }
+  if (!any) throw new InvalidInputError('weights are all zero: no point counts, so there is nothing to cluster.');
+  return out;
+}
+
+/**
+ * Fills in the defaults (`DEFAULTS`) and checks every option against `n`, the number of points.
+ * Throws InvalidOptionError for a bad option and InvalidInputError for bad weights.
+ */
+export function resolveKMeansOptions(options: KMeansOptionsInput, n: number): ResolvedKMeansOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError(`options must be an object, got ${describe(options)}.`);
+  }
+  const k = positiveInteger('k', options.k ?? DEFAULTS.k);
+  if (k > n) {
+    throw new InvalidOptionError(`k must be at most the number of points (${n}), got ${k}.`);
+  }
+  const seed = options.seed ?? DEFAULTS.seed;
+  if (!isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new InvalidOptionError(`seed must be an integer in 0..4294967295 (2^32-1), got ${describe(seed)}.`);
+  }
+  const nInit = positiveInteger('nInit', options.nInit ?? DEFAULTS.nInit);
+  const maxIter = positiveInteger('maxIter', options.maxIter ?? DEFAULTS.maxIter);
+  const tol = options.tol ?? DEFAULTS.tol;
+  if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) {
+    throw new InvalidOptionError(`tol must be a finite number ≥ 0, got ${describe(tol)}.`);
+  }
+  const weights = options.weights === undefined ? undefined : validateWeights(options.weights, n);
+  const signal = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
+    throw new InvalidOptionError(`signal must be an AbortSignal, got ${describe(signal)}.`);
+  }
+  return { k, seed, nInit, maxIter, tol, weights, signal };
+}
