@@ -1,0 +1,258 @@
+/**
+ * One extraction, from an input to what the element shows: decode (cached per input), sample (cached per input and
+ * sample size), cluster on the GPU or in the CPU worker, recolour at the original size, and with `compare` the
+ * other backend on the same sample. DOM-light and element-free, so the element only renders and dispatches.
+ */
+import { AbortError, PaletteError } from '../core/errors.js';
+import { DEFAULTS } from '../core/constants.js';
+import type { PaletteResult, ProgressInfo } from '../core/types.js';
+import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
+import { loadImage, type DecodedImage, type ImageInput } from '../image/load.js';
+import { readPixels } from '../image/pixels.js';
+import { sampleDimensions, type SampleSize } from '../image/sample-size.js';
+import { CpuWorkerClient } from '../worker/cpu-client.js';
+import { agreement } from './compare.js';
+import { dropGpuBackend, getGpuBackend, type GpuBackend } from './gpu-backend.js';
+import type { ResolvedOptions } from './options.js';
+
+export interface ExtractionOutcome {
+  detail: PaletteDetail;
+  compare?: PaletteCompareDetail;
+  /** The original, drawn once per input at its own size. */
+  original: HTMLCanvasElement;
+  /** The recoloured image at the original size. */
+  recolored: HTMLCanvasElement;
+  /** Something the user should know (WebGPU missing, a fallback), or undefined. */
+  notice?: string;
+}
+
+interface DecodedEntry {
+  input: ImageInput;
+  image: Promise<DecodedImage>;
+  original?: HTMLCanvasElement;
+}
+
+const CPU_ADAPTER = 'CPU (Web Worker)';
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new AbortError();
+}
+
+function canvasFor(width: number, height: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  return canvas;
+}
+
+function drawOriginal(image: DecodedImage): HTMLCanvasElement {
+  const canvas = canvasFor(image.width, image.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new PaletteError('too-large', `This browser cannot make a ${image.width}×${image.height} canvas.`);
+  if (image.source instanceof ImageData) ctx.putImageData(image.source, 0, 0);
+  else ctx.drawImage(image.source, 0, 0);
+  return canvas;
+}
+
+function sampleKey(size: SampleSize): string {
+  return JSON.stringify(size);
+}
+
+export class ExtractionPipeline {
+  readonly #cpu = new CpuWorkerClient();
+  #decoded: DecodedEntry | undefined;
+  #sample: { input: ImageInput; key: string; pixels: ImageData } | undefined;
+
+  async run(
+    input: ImageInput,
+    options: ResolvedOptions,
+    compare: boolean,
+    signal: AbortSignal,
+    onProgress: (p: ProgressInfo) => void,
+  ): Promise<ExtractionOutcome> {
+    const timings: PaletteTimings = { decodeMs: 0, downscaleMs: 0, clusterMs: 0, recolorMs: 0, totalMs: 0 };
+    const start = performance.now();
+
+    // Decode once per input: a change of k or seed re-runs from the decoded image.
+    let entry = this.#decoded;
+    if (entry?.input !== input) {
+      this.#release();
+      const image = loadImage(input, signal);
+      entry = this.#decoded = { input, image };
+      // A failed or aborted load must not be cached.
+      image.catch(() => {
+        if (this.#decoded === entry) this.#decoded = undefined;
+      });
+    }
+    const image = await entry.image;
+    throwIfAborted(signal);
+    entry.original ??= drawOriginal(image);
+    timings.decodeMs = performance.now() - start;
+
+    const t1 = performance.now();
+    const key = sampleKey(options.sampleSize);
+    if (this.#sample?.input !== input || this.#sample.key !== key) {
+      const { width, height } = sampleDimensions(options.sampleSize, image.width, image.height);
+      this.#sample = { input, key, pixels: readPixels(image, width, height) };
+    }
+    const sample = this.#sample.pixels;
+    timings.downscaleMs = performance.now() - t1;
+
+    let notice: string | undefined;
+    let gpu: GpuBackend | null = null;
+    if (options.backend !== 'cpu' || compare) gpu = await getGpuBackend();
+    throwIfAborted(signal);
+    if (!gpu && options.backend !== 'cpu') {
+      notice = 'WebGPU is not available in this browser, so the palette was computed on the CPU (same result).';
+    }
+
+    const t2 = performance.now();
+    let result: PaletteResult;
+    const recolored = canvasFor(image.width, image.height);
+    let useGpu = !!gpu && options.backend !== 'cpu';
+    if (useGpu) {
+      try {
+        result = await gpu!.cluster(sample, this.#engineOptions(options, signal, onProgress));
+        throwIfAborted(signal);
+        timings.clusterMs = performance.now() - t2;
+        const t3 = performance.now();
+        await gpu!.recolor(image, result, recolored);
+        timings.recolorMs = performance.now() - t3;
+      } catch (error) {
+        if (!(error instanceof PaletteError) || (error.code !== 'gpu-lost' && error.code !== 'gpu-error')) throw error;
+        dropGpuBackend();
+        gpu = null;
+        useGpu = false;
+        notice = `The GPU failed (${error.message}), so this palette was computed on the CPU.`;
+      }
+    }
+    if (!useGpu) {
+      const run = await this.#cpuRun(sample, image, options, true, signal, onProgress);
+      result = run.result;
+      timings.clusterMs = run.clusterMs;
+      const t3 = performance.now();
+      const ctx = recolored.getContext('2d')!;
+      ctx.putImageData(new ImageData(run.recolored!, image.width, image.height), 0, 0);
+      timings.recolorMs = run.recolorMs + (performance.now() - t3);
+    }
+    throwIfAborted(signal);
+    timings.totalMs = performance.now() - start;
+
+    const detail = this.#detail(result!, options, image, sample, timings);
+    const outcome: ExtractionOutcome = { detail, original: entry.original, recolored };
+    if (notice) outcome.notice = notice;
+
+    if (compare) {
+      if (!gpu) {
+        outcome.notice = 'Comparing GPU and CPU needs WebGPU, which this browser does not offer.';
+      } else {
+        outcome.compare = await this.#compare(gpu, result!, detail, sample, image, options, signal);
+      }
+    }
+    return outcome;
+  }
+
+  async #compare(
+    gpu: GpuBackend,
+    first: PaletteResult,
+    firstDetail: PaletteDetail,
+    sample: ImageData,
+    image: DecodedImage,
+    options: ResolvedOptions,
+    signal: AbortSignal,
+  ): Promise<PaletteCompareDetail> {
+    const start = performance.now();
+    let other: PaletteResult;
+    if (first.backend === 'gpu') {
+      other = (await this.#cpuRun(sample, image, options, false, signal)).result;
+    } else {
+      other = await gpu.cluster(sample, this.#engineOptions(options, signal));
+    }
+    throwIfAborted(signal);
+    const ms = performance.now() - start;
+    const timings: PaletteTimings = { decodeMs: 0, downscaleMs: 0, clusterMs: ms, recolorMs: 0, totalMs: ms };
+    const otherDetail = this.#detail(other, options, image, sample, timings);
+    const [gpuResult, cpuResult] = first.backend === 'gpu' ? [first, other] : [other, first];
+    const [gpuDetail, cpuDetail] = first.backend === 'gpu' ? [firstDetail, otherDetail] : [otherDetail, firstDetail];
+    return { gpu: gpuDetail, cpu: cpuDetail, ...agreement(gpuResult, cpuResult) };
+  }
+
+  #cpuRun(
+    sample: ImageData,
+    image: DecodedImage,
+    options: ResolvedOptions,
+    recolor: boolean,
+    signal: AbortSignal,
+    onProgress?: (p: ProgressInfo) => void,
+  ) {
+    const sameSize = sample.width === image.width && sample.height === image.height;
+    // Copies: the worker takes ownership of what it is sent, and the sample stays cached here.
+    const copy = (p: ImageData) => ({ data: new Uint8ClampedArray(p.data), width: p.width, height: p.height });
+    const request = {
+      sample: copy(sample),
+      recolor,
+      options: {
+        k: options.k,
+        seed: options.seed,
+        nInit: options.nInit,
+        maxIter: options.maxIter,
+        colorSpace: options.colorSpace,
+        arithmetic: options.arithmetic,
+      },
+      ...(recolor && !sameSize ? { original: copy(readPixels(image, image.width, image.height)) } : {}),
+    };
+    return this.#cpu.run(request, signal, onProgress);
+  }
+
+  #engineOptions(options: ResolvedOptions, signal: AbortSignal, onProgress?: (p: ProgressInfo) => void) {
+    return {
+      k: options.k,
+      seed: options.seed,
+      nInit: options.nInit,
+      maxIter: options.maxIter,
+      colorSpace: options.colorSpace,
+      alphaThreshold: DEFAULTS.alphaThreshold,
+      signal,
+      ...(onProgress ? { onProgress } : {}),
+    };
+  }
+
+  #detail(
+    result: PaletteResult,
+    options: ResolvedOptions,
+    image: DecodedImage,
+    sample: ImageData,
+    timings: PaletteTimings,
+  ): PaletteDetail {
+    return {
+      colors: result.colors,
+      backend: result.backend,
+      adapter: result.adapter || (result.backend === 'cpu' ? CPU_ADAPTER : 'GPU'),
+      arithmetic: result.arithmetic,
+      colorSpace: result.colorSpace,
+      k: options.k,
+      seed: options.seed,
+      iterations: result.iterations,
+      converged: result.converged,
+      inertia: result.inertia,
+      width: image.width,
+      height: image.height,
+      sampleWidth: sample.width,
+      sampleHeight: sample.height,
+      pixelsUsed: result.pixelsUsed,
+      timings,
+    };
+  }
+
+  #release(): void {
+    const old = this.#decoded;
+    this.#decoded = undefined;
+    this.#sample = undefined;
+    old?.image.then((img) => img.release()).catch(() => {});
+  }
+
+  dispose(): void {
+    this.#release();
+    this.#cpu.terminate();
+  }
+}

@@ -1,0 +1,466 @@
+import { css } from 'lit';
+
+/**
+ * Every colour the element paints comes from a custom property declared here with a default, so a page can theme it
+ * from outside (`palette-extractor { --pe-accent: … }` wins over `:host`). Text colours pass WCAG AA (4.5:1) on
+ * their surfaces in both schemes.
+ */
+export const styles = css`
+  :host {
+    --pe-font-family: ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --pe-mono-font-family: ui-monospace, 'SF Mono', 'Cascadia Code', Menlo, Consolas, monospace;
+    --pe-surface: #ffffff;
+    --pe-surface-sunken: #f3f4f7;
+    --pe-text: #16181d;
+    --pe-text-muted: #565c6b;
+    --pe-border: #dcdfe6;
+    --pe-accent: #4338ca;
+    --pe-accent-text: #ffffff;
+    --pe-danger: #b42318;
+    --pe-focus-ring: 0 0 0 3px color-mix(in srgb, var(--pe-accent) 45%, transparent);
+    --pe-radius: 14px;
+    --pe-gap: 16px;
+    --pe-swatch-height: 76px;
+    --pe-preview-max-height: 460px;
+    --pe-checker: #e6e8ee;
+
+    display: block;
+    box-sizing: border-box;
+    container-type: inline-size;
+    color: var(--pe-text);
+    background: var(--pe-surface);
+    border: 1px solid var(--pe-border);
+    border-radius: var(--pe-radius);
+    padding: var(--pe-gap);
+    font: 14px/1.45 var(--pe-font-family);
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --pe-surface: #17181d;
+      --pe-surface-sunken: #0f1014;
+      --pe-text: #eceef3;
+      --pe-text-muted: #a5abb9;
+      --pe-border: #2e313a;
+      --pe-accent: #a5b4fc;
+      --pe-accent-text: #14153a;
+      --pe-danger: #fda29b;
+      --pe-checker: #22242b;
+    }
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+
+  .layout {
+    display: grid;
+    gap: var(--pe-gap);
+  }
+
+  :focus-visible {
+    outline: none;
+    box-shadow: var(--pe-focus-ring);
+  }
+
+  button {
+    font: inherit;
+    color: inherit;
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
+  /* Drop zone: large when empty, a slim bar once an image is shown. */
+  [part~='dropzone'] {
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    gap: 12px;
+    width: 100%;
+    min-height: 160px;
+    padding: 20px;
+    border: 1.5px dashed var(--pe-border);
+    border-radius: calc(var(--pe-radius) - 4px);
+    background: var(--pe-surface-sunken);
+    cursor: pointer;
+    text-align: center;
+    transition:
+      border-color 120ms,
+      background 120ms;
+  }
+  .has-image [part~='dropzone'] {
+    min-height: 0;
+    padding: 10px 14px;
+    justify-content: flex-start;
+    text-align: start;
+  }
+  [part~='dropzone']:hover,
+  [part~='dropzone'].dragging {
+    border-color: var(--pe-accent);
+    background: color-mix(in srgb, var(--pe-accent) 8%, var(--pe-surface-sunken));
+  }
+  .drop-icon {
+    flex: none;
+    width: 28px;
+    height: 28px;
+    color: var(--pe-accent);
+  }
+  .drop-text strong {
+    font-weight: 600;
+  }
+  .drop-text span {
+    color: var(--pe-text-muted);
+  }
+
+  /* Preview: the original and the recoloured image stacked, a range input over both reveals one or the other. */
+  [part~='preview'] {
+    position: relative;
+    margin: 0;
+    border-radius: calc(var(--pe-radius) - 4px);
+    overflow: hidden;
+    background: repeating-conic-gradient(var(--pe-checker) 0 25%, transparent 0 50%) 0 0 / 16px 16px;
+    max-height: var(--pe-preview-max-height);
+    display: grid;
+    place-items: center;
+  }
+  .stage {
+    position: relative;
+    max-width: 100%;
+    max-height: var(--pe-preview-max-height);
+  }
+  .stage canvas {
+    display: block;
+    width: 100%;
+    height: 100%;
+  }
+  [part~='original'] {
+    position: relative;
+  }
+  [part~='recolored'] {
+    position: absolute;
+    inset: 0;
+    clip-path: inset(0 0 0 var(--split, 50%));
+  }
+  .divider {
+    position: absolute;
+    top: 0;
+    bottom: 0;
+    left: var(--split, 50%);
+    width: 2px;
+    margin-left: -1px;
+    background: #fff;
+    box-shadow: 0 0 0 1px rgb(0 0 0 / 0.25);
+    pointer-events: none;
+  }
+  .divider::after {
+    content: '';
+    position: absolute;
+    top: 50%;
+    left: 50%;
+    width: 28px;
+    height: 28px;
+    translate: -50% -50%;
+    border-radius: 50%;
+    background: #fff
+      url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24' fill='none' stroke='%2316181d' stroke-width='2.2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m9 6-6 6 6 6M15 6l6 6-6 6'/%3E%3C/svg%3E")
+      center / 18px no-repeat;
+    box-shadow: 0 1px 4px rgb(0 0 0 / 0.35);
+  }
+  .split-range {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    margin: 0;
+    opacity: 0;
+    cursor: ew-resize;
+  }
+  .stage:has(.split-range:focus-visible) .divider::after {
+    box-shadow:
+      0 1px 4px rgb(0 0 0 / 0.35),
+      var(--pe-focus-ring);
+  }
+  .label {
+    position: absolute;
+    top: 10px;
+    padding: 2px 8px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.62);
+    color: #fff;
+    font-size: 12px;
+    font-weight: 600;
+    pointer-events: none;
+  }
+  .label.left {
+    left: 10px;
+  }
+  .label.right {
+    right: 10px;
+  }
+
+  [part~='progress'] {
+    position: absolute;
+    top: 0;
+    left: 0;
+    right: 0;
+    height: 3px;
+    overflow: hidden;
+    background: color-mix(in srgb, var(--pe-accent) 20%, transparent);
+  }
+  [part~='progress']::before {
+    content: '';
+    position: absolute;
+    inset: 0;
+    width: calc(var(--fraction, 0.3) * 100%);
+    background: var(--pe-accent);
+    transition: width 150ms;
+  }
+  [part~='progress'].indeterminate::before {
+    width: 35%;
+    animation: slide 1.1s ease-in-out infinite;
+  }
+  @keyframes slide {
+    from {
+      translate: -100% 0;
+    }
+    to {
+      translate: 300% 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part~='progress'].indeterminate::before {
+      animation: none;
+      width: 100%;
+      opacity: 0.6;
+    }
+  }
+
+  /* Palette: a proportional strip, then the swatches. */
+  .palette-head {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px 16px;
+  }
+  h2 {
+    margin: 0;
+    font-size: 15px;
+    font-weight: 650;
+    letter-spacing: -0.01em;
+  }
+  .strip {
+    display: flex;
+    height: 12px;
+    border-radius: 999px;
+    overflow: hidden;
+    box-shadow: inset 0 0 0 1px color-mix(in srgb, var(--pe-text) 10%, transparent);
+  }
+  .strip span {
+    background: var(--swatch);
+  }
+  [part~='swatches'] {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(104px, 1fr));
+    gap: 10px;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  [part~='swatch'] {
+    display: grid;
+    width: 100%;
+    padding: 0;
+    overflow: hidden;
+    border: 1px solid var(--pe-border);
+    border-radius: 10px;
+    background: var(--pe-surface);
+    text-align: start;
+    cursor: copy;
+    transition:
+      translate 120ms,
+      box-shadow 120ms;
+  }
+  [part~='swatch']:hover {
+    translate: 0 -2px;
+    box-shadow: 0 4px 14px rgb(0 0 0 / 0.12);
+  }
+  [part~='swatch']:focus-visible {
+    box-shadow: var(--pe-focus-ring);
+  }
+  .chip {
+    height: var(--pe-swatch-height);
+    background: var(--swatch);
+    border-bottom: 1px solid color-mix(in srgb, var(--pe-text) 8%, transparent);
+  }
+  .swatch-text {
+    display: flex;
+    justify-content: space-between;
+    align-items: baseline;
+    gap: 6px;
+    padding: 7px 9px 8px;
+  }
+  .hex {
+    font-family: var(--pe-mono-font-family);
+    font-size: 13px;
+    font-weight: 600;
+    text-transform: uppercase;
+  }
+  .share {
+    color: var(--pe-text-muted);
+    font-size: 12px;
+    font-variant-numeric: tabular-nums;
+  }
+  .placeholder {
+    color: var(--pe-text-muted);
+    margin: 0;
+  }
+
+  [part~='actions'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .action {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    padding: 6px 12px;
+    border: 1px solid var(--pe-border);
+    border-radius: 999px;
+    background: var(--pe-surface);
+    font-size: 13px;
+    font-weight: 550;
+    cursor: pointer;
+  }
+  .action:hover {
+    border-color: var(--pe-accent);
+  }
+  .action.primary {
+    background: var(--pe-accent);
+    border-color: var(--pe-accent);
+    color: var(--pe-accent-text);
+  }
+  .action:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+
+  /* Stats and comparison. */
+  [part~='stats'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px 18px;
+    margin: 0;
+    padding-top: 12px;
+    border-top: 1px solid var(--pe-border);
+    color: var(--pe-text-muted);
+    font-size: 12.5px;
+  }
+  [part~='stats'] div {
+    display: flex;
+    gap: 6px;
+  }
+  [part~='stats'] dt {
+    font-weight: 500;
+  }
+  [part~='stats'] dd {
+    margin: 0;
+    color: var(--pe-text);
+    font-variant-numeric: tabular-nums;
+  }
+  .badge {
+    display: inline-block;
+    padding: 0 7px;
+    border-radius: 999px;
+    background: color-mix(in srgb, var(--pe-accent) 16%, var(--pe-surface));
+    color: var(--pe-text);
+    font-weight: 650;
+    font-size: 11.5px;
+    letter-spacing: 0.03em;
+    text-transform: uppercase;
+  }
+
+  [part~='compare'] {
+    display: grid;
+    gap: 10px;
+    padding: 12px;
+    border-radius: 10px;
+    background: var(--pe-surface-sunken);
+  }
+  .sides {
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: 12px;
+  }
+  @container (max-width: 480px) {
+    .sides {
+      grid-template-columns: 1fr;
+    }
+  }
+  .side h3 {
+    margin: 0 0 6px;
+    font-size: 13px;
+    font-weight: 650;
+  }
+  .side p {
+    margin: 6px 0 0;
+    color: var(--pe-text-muted);
+    font-size: 12px;
+  }
+  .agreement {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 16px;
+    margin: 0;
+    font-size: 12.5px;
+  }
+  .agreement strong {
+    font-variant-numeric: tabular-nums;
+  }
+
+  [part~='notice'],
+  [part~='error'] {
+    margin: 0;
+    padding: 8px 12px;
+    border-radius: 8px;
+    font-size: 13px;
+  }
+  [part~='notice'] {
+    background: color-mix(in srgb, var(--pe-accent) 10%, var(--pe-surface));
+  }
+  [part~='error'] {
+    border: 1px solid color-mix(in srgb, var(--pe-danger) 40%, transparent);
+    color: var(--pe-danger);
+    background: color-mix(in srgb, var(--pe-danger) 7%, var(--pe-surface));
+  }
+
+  .toast {
+    position: absolute;
+    inset: auto 0 0 auto;
+  }
+
+  /* Compact variant for small embeddings: hides stats and shrinks swatches. */
+  @container (max-width: 360px) {
+    :host {
+      --pe-swatch-height: 48px;
+    }
+    [part~='swatches'] {
+      grid-template-columns: repeat(auto-fill, minmax(72px, 1fr));
+    }
+  }
+`;

@@ -1,0 +1,128 @@
+/**
+ * The recoloured image on the CPU: every pixel replaced by its nearest centre's colour, with the same integer
+ * distance and tie rule as the exact engine (docs/ARITHMETIC.md), so a pixel gets the colour the GPU would give it.
+ */
+import { FIXED_ONE, MAX_COORD } from '../core/constants.js';
+import { fixedOklabToSrgb8, writeOklab8 } from '../core/oklab-int.js';
+import type { ColorSpace } from '../core/types.js';
+
+/**
+ * The centres in fixed point (8-bit channel units × 128), recovered from the reported centres. For exact results
+ * this recovers the engine's integers exactly; float64 centres are rounded to the nearest 1/128 of a unit.
+ */
+export function centersToFixed(centers: readonly (readonly number[])[], colorSpace: ColorSpace): Int32Array {
+  const out = new Int32Array(centers.length * 3);
+  const unit = 255 * FIXED_ONE;
+  const clamp = (v: number) => Math.min(MAX_COORD, Math.max(0, Math.round(v)));
+  centers.forEach(([x = 0, y = 0, z = 0], j) => {
+    if (colorSpace === 'rgb') {
+      out.set([clamp(x * unit), clamp(y * unit), clamp(z * unit)], 3 * j);
+    } else {
+      // OKLab decodes as L = c0/(128·255), a = (c1/128 − 128)/255, b = (c2/128 − 128)/255.
+      out.set([clamp(x * unit), clamp((y * 255 + 128) * FIXED_ONE), clamp((z * 255 + 128) * FIXED_ONE)], 3 * j);
+    }
+  });
+  return out;
+}
+
+/** Each centre as 8-bit sRGB, by cluster index (the order of `labels`, not of the sorted palette). */
+export function fixedToRgb8(fixed: Int32Array, colorSpace: ColorSpace): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let j = 0; j < fixed.length; j += 3) {
+    if (colorSpace === 'oklab') {
+      const [r, g, b] = fixedOklabToSrgb8(fixed[j]!, fixed[j + 1]!, fixed[j + 2]!);
+      out.push([r, g, b]);
+    } else {
+      const byte = (v: number) => Math.min(255, Math.round(v / FIXED_ONE));
+      out.push([byte(fixed[j]!), byte(fixed[j + 1]!), byte(fixed[j + 2]!)]);
+    }
+  }
+  return out;
+}
+
+function nearest(fixed: Int32Array, k: number, p0: number, p1: number, p2: number): number {
+  const P0 = p0 * FIXED_ONE;
+  const P1 = p1 * FIXED_ONE;
+  const P2 = p2 * FIXED_ONE;
+  let best = 0;
+  let bestD = Infinity;
+  for (let j = 0; j < k; j++) {
+    const d0 = P0 - fixed[3 * j]!;
+    const d1 = P1 - fixed[3 * j + 1]!;
+    const d2 = P2 - fixed[3 * j + 2]!;
+    const d = d0 * d0 + d1 * d1 + d2 * d2;
+    if (d < bestD) {
+      bestD = d;
+      best = j;
+    }
+  }
+  return best;
+}
+
+/**
+ * Recolours `pixels` (RGBA) with `rgb`. Pixels below `alphaThreshold` were never clustered and keep their colour.
+ * A small direct-mapped cache keyed by the 24-bit colour skips the search for the colours photos repeat.
+ */
+export function recolorNearest(
+  pixels: Uint8ClampedArray,
+  fixed: Int32Array,
+  rgb: readonly (readonly [number, number, number])[],
+  colorSpace: ColorSpace,
+  alphaThreshold: number,
+): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(pixels.length);
+  const k = rgb.length;
+  const cacheKeys = new Int32Array(1 << 16).fill(-1);
+  const cacheLabels = new Uint8Array(1 << 16);
+  const code = new Uint8Array(3);
+  for (let i = 0; i < pixels.length; i += 4) {
+    const r = pixels[i]!;
+    const g = pixels[i + 1]!;
+    const b = pixels[i + 2]!;
+    const a = pixels[i + 3]!;
+    if (a < alphaThreshold) {
+      out[i] = r;
+      out[i + 1] = g;
+      out[i + 2] = b;
+      out[i + 3] = a;
+      continue;
+    }
+    const key = (r << 16) | (g << 8) | b;
+    const slot = (key ^ (key >>> 11)) & 0xffff;
+    let label: number;
+    if (cacheKeys[slot] === key) {
+      label = cacheLabels[slot]!;
+    } else {
+      if (colorSpace === 'oklab') {
+        writeOklab8(r, g, b, code, 0);
+        label = nearest(fixed, k, code[0]!, code[1]!, code[2]!);
+      } else {
+        label = nearest(fixed, k, r, g, b);
+      }
+      cacheKeys[slot] = key;
+      cacheLabels[slot] = label;
+    }
+    const c = rgb[label]!;
+    out[i] = c[0];
+    out[i + 1] = c[1];
+    out[i + 2] = c[2];
+    out[i + 3] = a;
+  }
+  return out;
+}
+
+/** Recolours from labels the engine already gave every pixel (`sample-size="full"`). */
+export function recolorFromLabels(
+  pixels: Uint8ClampedArray,
+  labels: Int32Array,
+  rgb: readonly (readonly [number, number, number])[],
+): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(pixels);
+  for (let p = 0; p < labels.length; p++) {
+    const label = labels[p]!;
+    if (label < 0) continue;
+    const c = rgb[label]!;
+    out.set(c, 4 * p);
+  }
+  return out;
+}
