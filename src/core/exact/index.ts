@@ -15,5 +15,12 @@
 export { cpuPixelKMeans } from './cpu.js';
 export { exactLloyd, type ExactRunOutcome } from './lloyd.js';
 export { distinctColors, extractPoints, toleranceFixed, type DistinctColors, type ExtractedPoints } from './points.js';
-export { prepareExactRun, resolvePixelOptions, seedExactRuns, type PreparedExactRun } from './prepare.js';
+export {
+  checkPixelKMeansOptions,
+  prepareExactRun,
+  resolvePixelOptions,
+  seedExactRuns,
+  validateImage,
+  type PreparedExactRun,
+} from './prepare.js';
 export { finishExactResult, pointLabelsToPixelLabels, type ExactFinalState } from './result.js';

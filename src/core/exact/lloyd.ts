@@ -3,7 +3,7 @@
  * held in a float64 far below 2^53 (distances < 2^32, sums < 2^48), so the arithmetic is exact and order-free, and
  * the WGSL engine, which does the same integer operations, gets the same bits.
  */
-import { FIXED_ONE, FIXED_SHIFT } from '../constants.js';
+import { FIXED_ONE } from '../constants.js';
 
 export interface ExactRunOutcome {
   /** k × 3 centres in fixed point (128 · 8-bit units). */
@@ -20,16 +20,16 @@ export interface ExactRunOutcome {
 
 /**
  * Labels every point with its nearest centre (ties to the lowest index), accumulating per-cluster weights and 8-bit
- * sums. Returns how many labels differ from `previous` (all of them when there is none).
+ * sums. Returns how many labels differ from `previous`.
  */
 function assign(
   points: Uint8Array,
-  weights: ArrayLike<number> | undefined,
+  weights: Float64Array,
   n: number,
-  centers: Int32Array,
+  centers: Float64Array,
   k: number,
   labels: Int32Array,
-  previous: Int32Array | null,
+  previous: Int32Array,
   sums: Float64Array,
   counts: Float64Array,
 ): number {
@@ -40,9 +40,9 @@ function assign(
     const p0 = points[3 * i]!;
     const p1 = points[3 * i + 1]!;
     const p2 = points[3 * i + 2]!;
-    const x0 = p0 << FIXED_SHIFT;
-    const x1 = p1 << FIXED_SHIFT;
-    const x2 = p2 << FIXED_SHIFT;
+    const x0 = p0 * FIXED_ONE;
+    const x1 = p1 * FIXED_ONE;
+    const x2 = p2 * FIXED_ONE;
     let best = 0;
     let bestD = Infinity;
     for (let j = 0; j < k; j++) {
@@ -57,8 +57,8 @@ function assign(
       }
     }
     labels[i] = best;
-    if (previous === null || previous[i] !== best) changed++;
-    const w = weights === undefined ? 1 : weights[i]!;
+    if (previous[i] !== best) changed++;
+    const w = weights[i]!;
     counts[best]! += w;
     sums[3 * best]! += w * p0;
     sums[3 * best + 1]! += w * p1;
@@ -81,7 +81,7 @@ function roundedMean(sum: number, count: number): number {
 }
 
 /** Moves each non-empty cluster to its members' rounded mean; an empty one stays. Returns the exact squared shift. */
-function update(centers: Int32Array, k: number, sums: Float64Array, counts: Float64Array): number {
+function update(centers: Float64Array, k: number, sums: Float64Array, counts: Float64Array): number {
   let shift = 0;
   for (let j = 0; j < k; j++) {
     const n = counts[j]!;
@@ -102,9 +102,9 @@ function update(centers: Int32Array, k: number, sums: Float64Array, counts: Floa
  */
 function inertiaOf(
   points: Uint8Array,
-  weights: ArrayLike<number> | undefined,
+  weights: Float64Array,
   n: number,
-  centers: Int32Array,
+  centers: Float64Array,
   labels: Int32Array,
 ): bigint {
   const FLUSH = 2 ** 52;
@@ -114,11 +114,11 @@ function inertiaOf(
   let accLo = 0;
   for (let i = 0; i < n; i++) {
     const j = labels[i]!;
-    const d0 = (points[3 * i]! << FIXED_SHIFT) - centers[3 * j]!;
-    const d1 = (points[3 * i + 1]! << FIXED_SHIFT) - centers[3 * j + 1]!;
-    const d2 = (points[3 * i + 2]! << FIXED_SHIFT) - centers[3 * j + 2]!;
+    const d0 = points[3 * i]! * FIXED_ONE - centers[3 * j]!;
+    const d1 = points[3 * i + 1]! * FIXED_ONE - centers[3 * j + 1]!;
+    const d2 = points[3 * i + 2]! * FIXED_ONE - centers[3 * j + 2]!;
     const d = d0 * d0 + d1 * d1 + d2 * d2;
-    const w = weights === undefined ? 1 : weights[i]!;
+    const w = weights[i]!;
     const dHi = Math.floor(d / 65536);
     accHi += w * dHi;
     accLo += w * (d - dHi * 65536);
@@ -149,16 +149,20 @@ export function exactLloyd(
   tolFixed: number,
 ): ExactRunOutcome {
   const n = points.length / 3;
-  const centers = Int32Array.from(initCenters);
+  // One monomorphic weights array keeps the hot loops free of a branch and of generic element access.
+  const w = weights === undefined ? new Float64Array(n).fill(1) : Float64Array.from(weights);
+  // Integers held as doubles: int32 products of up to 32640² would overflow V8's small-integer path and deoptimise.
+  const centers = Float64Array.from(initCenters);
   let labels = new Int32Array(n);
-  let previous = new Int32Array(n);
+  // -1s first, as scikit-learn's `labels_old`; the first iteration ignores the comparison anyway.
+  let previous = new Int32Array(n).fill(-1);
   const sums = new Float64Array(3 * k);
   const counts = new Float64Array(k);
   let strict = false;
   let stopped = false;
   let i = 0;
   for (; i < maxIter; i++) {
-    const changed = assign(points, weights, n, centers, k, labels, i > 0 ? previous : null, sums, counts);
+    const changed = assign(points, w, n, centers, k, labels, previous, sums, counts);
     const shift = update(centers, k, sums, counts);
     if (i > 0 && changed === 0) {
       strict = true;
@@ -173,12 +177,12 @@ export function exactLloyd(
   }
   // After a tol stop (or maxIter) the centres moved since the last assignment: label against the final ones. After a
   // strict stop the last update came from unchanged labels, so the centres did not move and labels and counts stand.
-  if (!strict) assign(points, weights, n, centers, k, labels, null, sums, counts);
+  if (!strict) assign(points, w, n, centers, k, labels, previous, sums, counts);
   return {
     centersFixed: Uint32Array.from(centers),
     labels,
     counts,
-    inertiaFixed: inertiaOf(points, weights, n, centers, labels),
+    inertiaFixed: inertiaOf(points, w, n, centers, labels),
     iterations: stopped ? i + 1 : maxIter,
     converged: stopped,
   };

@@ -9,8 +9,7 @@ import { greedyKMeansPlusPlus } from '../sklearn/kmeans-plusplus.js';
 import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
-import { extractPoints } from './points.js';
-import { toleranceFixed } from './points.js';
+import { extractPoints, toleranceFixed } from './points.js';
 
 /** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine. */
 export interface PreparedExactRun {
@@ -37,7 +36,8 @@ export interface PreparedExactRun {
   initIndices: Int32Array[];
 }
 
-function validateImage(image: PixelImage): void {
+/** Throws InvalidInputError unless `image` is `width × height` RGBA bytes. */
+export function validateImage(image: PixelImage): void {
   if (image === null || typeof image !== 'object') throw new InvalidInputError('The image must be { data, width, height }.');
   const { data, width, height } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
@@ -64,6 +64,12 @@ export function resolvePixelOptions(options: PixelKMeansOptions): { colorSpace: 
     throw new InvalidOptionError(`alphaThreshold must be an integer from 0 to 255, got ${alphaThreshold}.`);
   }
   return { colorSpace, alphaThreshold };
+}
+
+/** Checks the k-means options that do not depend on the number of points, including `k ≤ MAX_K`. */
+export function checkPixelKMeansOptions(options: PixelKMeansOptions): void {
+  const { k } = resolveKMeansOptions(options, Number.MAX_SAFE_INTEGER);
+  if (k > MAX_K) throw new InvalidOptionError(`k must be at most ${MAX_K} on pixels, got ${k}.`);
 }
 
 /**
@@ -104,10 +110,11 @@ export function seedExactRuns(
 export function prepareExactRun(image: PixelImage, options: PixelKMeansOptions): PreparedExactRun {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
+  // Every option is checked before the pixels are looked at; only `k ≤ points` has to wait for the count.
+  checkPixelKMeansOptions(options);
   const { points, pixelIndex, n } = extractPoints(image, colorSpace, alphaThreshold);
   if (n === 0) throw new NoOpaquePixelsError();
   const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
-  if (k > MAX_K) throw new InvalidOptionError(`k must be at most ${MAX_K} on pixels, got ${k}.`);
   const tolFixed = toleranceFixed(points, n, tol, FIXED_ONE);
   const { initCenters, initIndices } = seedExactRuns(points, n, k, seed, nInit);
   return {
