@@ -1,0 +1,91 @@
+/**
+ * `kmeans()` and `kmeansPlusPlus()`: scikit-learn 1.2.1's `KMeans(algorithm="lloyd")` and `kmeans_plusplus`,
+ * reproduced in float64 so the same points and seed give the same labels, centres and iteration count.
+ */
+import { throwIfAborted } from '../errors.js';
+import { RandomState } from '../random.js';
+import type { KMeansOptions, KMeansPlusPlusResult, KMeansResult, Points } from '../types.js';
+import { resolveKMeansOptions, validateDimensions, validatePoints } from '../validate.js';
+import { greedyKMeansPlusPlus } from './kmeans-plusplus.js';
+import { lloydRun, type LloydProblem, type LloydRunResult } from './lloyd.js';
+import { centerPoints, rowSquaredNorms, scaledTolerance } from './prepare.js';
+
+/**
+ * scikit-learn's `_is_same_clustering`: whether two labelings are the same partition up to a renaming of clusters.
+ * A run whose inertia is lower only by rounding, with the same partition, does not replace the best.
+ */
+export function isSameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
+  const mapping = new Int32Array(k).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    const m = mapping[a[i]];
+    if (m === -1) mapping[a[i]] = b[i];
+    else if (m !== b[i]) return false;
+  }
+  return true;
+}
+
+function rows(flat: ArrayLike<number>, k: number, d: number, offset?: Float64Array): number[][] {
+  const out: number[][] = [];
+  for (let j = 0; j < k; j++) {
+    const row: number[] = [];
+    for (let f = 0; f < d; f++) row.push(offset ? flat[j * d + f] + offset[f] : flat[j * d + f]);
+    out.push(row);
+  }
+  return out;
+}
+
+function gatherRows(X: Float64Array, d: number, indices: Int32Array): Float64Array {
+  const out = new Float64Array(indices.length * d);
+  for (let j = 0; j < indices.length; j++) out.set(X.subarray(indices[j] * d, indices[j] * d + d), j * d);
+  return out;
+}
+
+/**
+ * k-means on N points of `dimensions` values (default 3), as scikit-learn's `KMeans(n_clusters=k,
+ * random_state=seed, n_init=nInit, max_iter=maxIter, tol=tol, algorithm="lloyd").fit(points, sample_weight=weights)`.
+ * Throws InvalidOptionError / InvalidInputError on bad input, AbortError (between iterations) when `signal` fires.
+ */
+export function kmeans(points: Points, options: KMeansOptions): KMeansResult {
+  const d = validateDimensions(options?.dimensions);
+  const n = validatePoints(points, d);
+  const { k, seed, nInit, maxIter, tol, weights, signal } = resolveKMeansOptions(options, n);
+  throwIfAborted(signal);
+
+  // scikit-learn scales tol on the points as given, before it centres them.
+  const scaledTol = scaledTolerance(points, n, d, tol);
+  const { X, mean, xSquaredNorms } = centerPoints(points, n, d);
+  const problem: LloydProblem = { X, n, d, k, weights, maxIter, tol: scaledTol };
+  const rng = new RandomState(seed);
+  const checkAbort = signal ? () => throwIfAborted(signal) : undefined;
+
+  let best: LloydRunResult | undefined;
+  for (let run = 0; run < nInit; run++) {
+    throwIfAborted(signal);
+    const indices = greedyKMeansPlusPlus(X, n, d, k, rng, xSquaredNorms);
+    const result = lloydRun(problem, gatherRows(X, d, indices), checkAbort);
+    if (best === undefined || (result.inertia < best.inertia && !isSameClustering(result.labels, best.labels, k))) {
+      best = result;
+    }
+  }
+  const chosen = best!;
+  return {
+    centers: rows(chosen.centers, k, d, mean),
+    labels: chosen.labels,
+    inertia: chosen.inertia,
+    iterations: chosen.iterations,
+    converged: chosen.converged,
+  };
+}
+
+/**
+ * The greedy k-means++ seeding alone, as scikit-learn's `kmeans_plusplus(points, k, random_state=seed)`: on the
+ * points as given (not centred). Returns the chosen points and their indices.
+ */
+export function kmeansPlusPlus(points: Points, k: number, seed: number, dimensions = 3): KMeansPlusPlusResult {
+  const d = validateDimensions(dimensions);
+  const n = validatePoints(points, d);
+  resolveKMeansOptions({ k, seed }, n);
+  const X = Float64Array.from(points);
+  const indices = greedyKMeansPlusPlus(X, n, d, k, new RandomState(seed), rowSquaredNorms(X, n, d));
+  return { centers: rows(gatherRows(X, d, indices), k, d), indices };
+}
