@@ -4,3 +4,24 @@
 export * from './errors.js';
 export * from './types.js';
 export { DEFAULTS, MAX_K, FIXED_SHIFT, FIXED_ONE } from './constants.js';
+export { extractPalette, paletteColors } from './palette.js';
+export {
+  cpuPixelKMeans,
+  exactLloyd,
+  finishExactResult,
+  prepareExactRun,
+  type ExactFinalState,
+  type ExactRunOutcome,
+  type PreparedExactRun,
+} from './exact/index.js';
+export {
+  hexToRgb,
+  linearSrgbToOklab,
+  linearToSrgb,
+  oklabToLinearSrgb,
+  oklabToSrgb8,
+  rgbToHex,
+  srgb8ToOklab,
+  srgbToLinear,
+} from './color.js';
+export { fixedToOklab, srgb8ToOklab8 } from './oklab-int.js';

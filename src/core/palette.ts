@@ -1,0 +1,167 @@
+/**
+ * `extractPalette`: an image's colour palette by k-means, on the GPU where there is one, else on the CPU.
+ *
+ * Backends: `'gpu'` (WGSL, exact arithmetic), `'cpu'` (exact arithmetic by default, or scikit-learn's float64 with
+ * `arithmetic: 'float64'`), `'auto'` (the GPU, falling back to the CPU's exact engine when WebGPU or an adapter is
+ * missing: the two give the same bits, so the fallback changes the speed, not the palette).
+ */
+import { FIXED_ONE, MAX_COORD } from './constants.js';
+import { oklabToSrgb8, rgbToHex, srgb8ToOklab, unitToByte, type Rgb8 } from './color.js';
+import {
+  InvalidOptionError,
+  NoAdapterError,
+  NoOpaquePixelsError,
+  WebGPUUnavailableError,
+  throwIfAborted,
+} from './errors.js';
+import { cpuPixelKMeans } from './exact/cpu.js';
+import { checkPixelKMeansOptions, resolvePixelOptions, validateImage } from './exact/prepare.js';
+import { extractPoints } from './exact/points.js';
+import { AB_OFFSET } from './oklab-int.js';
+import { kmeans } from './sklearn/kmeans.js';
+import type {
+  ColorSpace,
+  ExtractPaletteOptions,
+  PaletteColor,
+  PaletteResult,
+  PixelImage,
+  PixelKMeansOptions,
+  PixelKMeansResult,
+} from './types.js';
+
+const CPU_EXACT = 'CPU (exact integer arithmetic)';
+const CPU_FLOAT64 = "CPU (float64, scikit-learn 1.2's algorithm)";
+
+/**
+ * The palette entries: one per non-empty cluster, largest share first, ties in cluster order. Clusters whose centres
+ * round to the same 8-bit colour become one entry with their pixels added up (it happens when k exceeds the colours an
+ * image has, and occasionally for two centres less than one 8-bit step apart), so a palette never shows a swatch twice.
+ */
+export function paletteColors(rgb: readonly Rgb8[], counts: readonly number[], pixelsUsed: number): PaletteColor[] {
+  const byHex = new Map<string, PaletteColor>();
+  for (let j = 0; j < rgb.length; j++) {
+    const count = counts[j]!;
+    if (count === 0) continue;
+    const hex = rgbToHex(rgb[j]!);
+    const entry = byHex.get(hex);
+    if (entry) entry.count += count;
+    else byHex.set(hex, { hex, rgb: [...rgb[j]!], count, fraction: 0 });
+  }
+  // Map order is cluster order and Array.prototype.sort is stable: equal counts keep the lower cluster first.
+  const colors = [...byHex.values()].sort((a, b) => b.count - a.count);
+  for (const c of colors) c.fraction = c.count / pixelsUsed;
+  return colors;
+}
+
+function toPaletteResult(result: PixelKMeansResult, backend: 'gpu' | 'cpu', adapter: string): PaletteResult {
+  return {
+    colors: paletteColors(result.rgb, result.counts, result.pixelsUsed),
+    centers: result.centers,
+    labels: result.labels,
+    inertia: result.inertia,
+    iterations: result.iterations,
+    converged: result.converged,
+    backend,
+    adapter,
+    pixelsUsed: result.pixelsUsed,
+    colorSpace: result.colorSpace,
+    arithmetic: result.arithmetic,
+  };
+}
+
+/** Float centres in the fixed-point units of the exact engine (rounded, clamped), so results compare field by field. */
+function floatCentersToFixed(centers: readonly number[][], colorSpace: ColorSpace): Uint32Array {
+  const offset = colorSpace === 'oklab' ? [0, AB_OFFSET * FIXED_ONE, AB_OFFSET * FIXED_ONE] : [0, 0, 0];
+  const out = new Uint32Array(3 * centers.length);
+  centers.forEach((c, j) => {
+    for (let i = 0; i < 3; i++) out[3 * j + i] = Math.min(MAX_COORD, Math.max(0, Math.round(c[i]! * MAX_COORD + offset[i]!)));
+  });
+  return out;
+}
+
+/**
+ * scikit-learn's float64 k-means on the pixels, as the notebook runs it: `X = rgb / 255`, or float OKLab. Seeds,
+ * labels, centres and iteration count are scikit-learn's own (see `kmeans`).
+ */
+async function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOptions): Promise<PixelKMeansResult> {
+  validateImage(image);
+  const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
+  checkPixelKMeansOptions(options);
+  // Always RGB bytes here: float OKLab is computed from them, not from the 8-bit OKLab code.
+  const { points, pixelIndex, n } = extractPoints(image, 'rgb', alphaThreshold);
+  if (n === 0) throw new NoOpaquePixelsError();
+  const x = new Float64Array(3 * n);
+  if (colorSpace === 'oklab') {
+    for (let i = 0; i < n; i++) x.set(srgb8ToOklab(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!), 3 * i);
+  } else {
+    for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
+  }
+  const { k, seed, nInit, maxIter, tol, signal } = options;
+  const fit = kmeans(x, { k, seed, nInit, maxIter, tol, signal });
+  const labels = new Int32Array(image.width * image.height).fill(-1);
+  const counts = new Array<number>(k).fill(0);
+  for (let i = 0; i < n; i++) {
+    const j = fit.labels[i]!;
+    labels[pixelIndex ? pixelIndex[i]! : i] = j;
+    counts[j]!++;
+  }
+  const rgb = fit.centers.map(
+    (c): Rgb8 => (colorSpace === 'oklab' ? oklabToSrgb8(c[0]!, c[1]!, c[2]!) : [unitToByte(c[0]!), unitToByte(c[1]!), unitToByte(c[2]!)]),
+  );
+  return {
+    centers: fit.centers,
+    centersFixed: floatCentersToFixed(fit.centers, colorSpace),
+    rgb,
+    counts,
+    labels,
+    inertia: fit.inertia,
+    // Rounded, not exact: float64 results carry it only so that every result has the same shape.
+    inertiaFixed: BigInt(Math.round(fit.inertia * MAX_COORD * MAX_COORD)),
+    iterations: fit.iterations,
+    converged: fit.converged,
+    pixelsUsed: n,
+    colorSpace,
+    arithmetic: 'float64',
+  };
+}
+
+// The GPU engine (src/core/gpu/gpu-kmeans.ts) is being written; until it lands, 'gpu' reports no WebGPU and 'auto'
+// takes the CPU's exact engine, which gives the same bits.
+async function gpuPalette(_image: PixelImage, _options: ExtractPaletteOptions): Promise<PaletteResult> {
+  throw new WebGPUUnavailableError('The GPU engine is not available in this build yet.');
+}
+
+/**
+ * Finds the palette of an RGBA image (an `ImageData` or `{ data, width, height }`).
+ *
+ * Rejects with the typed errors of `errors.ts`: InvalidOptionError / InvalidInputError for bad options or pixels,
+ * NoOpaquePixelsError when no pixel reaches `alphaThreshold`, WebGPUUnavailableError / NoAdapterError for
+ * `backend: 'gpu'` without a GPU, AbortError when `signal` fires.
+ */
+export async function extractPalette(image: PixelImage, options: ExtractPaletteOptions): Promise<PaletteResult> {
+  throwIfAborted(options.signal);
+  const backend = options.backend ?? 'auto';
+  const arithmetic = options.arithmetic ?? 'exact';
+  if (backend !== 'auto' && backend !== 'gpu' && backend !== 'cpu') {
+    throw new InvalidOptionError(`backend must be 'auto', 'gpu' or 'cpu', got ${JSON.stringify(backend)}.`);
+  }
+  if (arithmetic !== 'exact' && arithmetic !== 'float64') {
+    throw new InvalidOptionError(`arithmetic must be 'exact' or 'float64', got ${JSON.stringify(arithmetic)}.`);
+  }
+  if (arithmetic === 'float64') {
+    if (backend === 'gpu') {
+      throw new InvalidOptionError("The GPU computes in exact arithmetic only: use arithmetic 'exact' or backend 'cpu'.");
+    }
+    // float64 is a CPU arithmetic: 'auto' with it means the CPU.
+    return toPaletteResult(await cpuFloat64PixelKMeans(image, options), 'cpu', CPU_FLOAT64);
+  }
+  if (backend === 'cpu') return toPaletteResult(await cpuPixelKMeans(image, options), 'cpu', CPU_EXACT);
+  if (backend === 'gpu') return gpuPalette(image, options);
+  try {
+    return await gpuPalette(image, options);
+  } catch (error) {
+    // Only a missing GPU falls back; a GPU that fails mid-run is an error worth seeing.
+    if (!(error instanceof WebGPUUnavailableError || error instanceof NoAdapterError)) throw error;
+    return toPaletteResult(await cpuPixelKMeans(image, options), 'cpu', CPU_EXACT);
+  }
+}
