@@ -128,8 +128,9 @@ function assignRgb(
 
 /**
  * `_relocate_empty_clusters_dense`: each empty cluster takes one of the points farthest from their old centre
- * (in numpy's argpartition order), moving that point's weight out of its own cluster's sums. Nothing moves when
- * every point sits exactly on its centre (more clusters than distinct points).
+ * (in numpy's argpartition order), moving that point's weight out of its own cluster's sums.
+ * scikit-learn 1.2.1 relocates even when every distance is 0 (more clusters than distinct points; later versions
+ * skip that case), so ties are broken by argpartition's swap order: the `k-exceeds-distinct` fixture needs this.
  */
 function relocateEmptyClusters(
   p: LloydProblem, centersOld: Float64Array, labels: Int32Array, sumCenters: Float64Array, sumWeights: Float64Array,
@@ -141,7 +142,6 @@ function relocateEmptyClusters(
 
   const distances = new Float64Array(n);
   const row = new Float64Array(d);
-  let max = 0;
   for (let i = 0; i < n; i++) {
     const xi = i * d;
     const ci = labels[i] * d;
@@ -150,11 +150,8 @@ function relocateEmptyClusters(
       row[f] = t * t;
     }
     // `((X - centers_old[labels])**2).sum(axis=1)`: numpy's pairwise sum over each row.
-    const dist = pairwiseSum(row);
-    distances[i] = dist;
-    if (dist > max) max = dist;
+    distances[i] = pairwiseSum(row);
   }
-  if (max === 0) return;
 
   const far = largestIndices(distances, empty.length);
   for (let e = 0; e < empty.length; e++) {

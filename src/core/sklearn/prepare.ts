@@ -16,7 +16,9 @@ export function rowSquaredNorm(X: Float64Array, row: number, d: number): number 
 }
 
 /** Squared norms of every row of X (n × d). */
-export function rowSquaredNorms(X: Float64Array, n: number, d: number, out = new Float64Array(n)): Float64Array {
+export function rowSquaredNorms(
+  X: Float64Array, n: number, d: number, out: Float64Array = new Float64Array(n),
+): Float64Array {
   for (let i = 0; i < n; i++) out[i] = rowSquaredNorm(X, i, d);
   return out;
 }
