@@ -25,3 +25,5 @@ export {
   srgbToLinear,
 } from './color.js';
 export { fixedToOklab, srgb8ToOklab8 } from './oklab-int.js';
+export { kmeans, kmeansPlusPlus } from './sklearn/kmeans.js';
+export { RandomState } from './random.js';
