@@ -1,0 +1,61 @@
+// recolor-texture.wgsl: every pixel replaced by its centre's colour, into an rgba8unorm storage texture of the
+// image's size (a canvas configured with format 'rgba8unorm' and STORAGE_BINDING usage can take it as is, or a
+// copyTextureToTexture moves it there). Pixels left out of the clustering (alpha below the threshold) become
+// transparent black.
+//
+// Bindings
+//   group 0: 0 palette: k u32, each centre as RGBA8 with alpha 255 (computed on the CPU from the result)
+//            1 target: texture_storage_2d<rgba8unorm, write>, width × height of the image
+//   group 1: 0 segment: SegmentParams (uniform: first_pixel and width place a pixel in the texture)
+//            1 points: vec4u per 4 pixels (the valid bit, see points.wgsl)
+//            2 labels: one u32 per 4 pixels, 8-bit labels packed little-endian
+//
+// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in assign.wgsl.
+// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in assign.wgsl.
+
+override WORKGROUP_SIZE: u32;
+override PIXELS_PER_THREAD: u32;
+override POINT_VALID_BIT: u32;
+
+struct SegmentParams {
+  pixel_count: u32,
+  first_pixel: u32,
+  tiles: u32,
+  width: u32,
+}
+
+@group(0) @binding(0) var<storage, read> palette: array<u32>;
+@group(0) @binding(1) var target: texture_storage_2d<rgba8unorm, write>;
+@group(1) @binding(0) var<uniform> segment: SegmentParams;
+@group(1) @binding(1) var<storage, read> points: array<vec4u>;
+@group(1) @binding(2) var<storage, read> labels: array<u32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let tile = wid.x + wid.y * groups.x;
+  if (tile >= segment.tiles) {
+    return;
+  }
+  let quads_per_thread = PIXELS_PER_THREAD / 4u;
+  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  for (var q = 0u; q < quads_per_thread; q++) {
+    let quad = tile_base + q * WORKGROUP_SIZE + lid;
+    let packed = points[quad];
+    let packed_labels = labels[quad];
+    for (var i = 0u; i < 4u; i++) {
+      let pixel = 4u * quad + i;
+      if (pixel < segment.pixel_count) {
+        var colour = vec4f(0.0);
+        if (((packed[i] >> POINT_VALID_BIT) & 1u) != 0u) {
+          colour = unpack4x8unorm(palette[(packed_labels >> (8u * i)) & 0xffu]);
+        }
+        let global = segment.first_pixel + pixel;
+        textureStore(target, vec2u(global % segment.width, global / segment.width), colour);
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Getting a GPUDevice, in a page, a Worker or Node (pass the `webgpu` package's `create([])` as `gpu`), with the
+ * distinct errors a caller can act on: no WebGPU at all, no adapter, a lost device, an uncaptured GPU error.
+ * Only devices acquired here are destroyed here; a caller's own device is watched, never destroyed.
+ */
+import { DeviceLostError, GpuError, NoAdapterError, WebGPUUnavailableError, type PaletteError } from '../errors.js';
+
+export interface AcquireDeviceOptions {
+  /** The WebGPU entry point. Default: `navigator.gpu`. In Node: `create([])` from the `webgpu` package. */
+  gpu?: GPU;
+  /** Bytes the largest buffer should hold (see `imageBufferBytes`); larger limits are requested up to the adapter's. */
+  requiredBytes?: number;
+  powerPreference?: GPUPowerPreference;
+  label?: string;
+  /** Told of an unexpected device loss or an uncaptured GPU error, as a DeviceLostError or GpuError. */
+  onError?: (error: PaletteError) => void;
+}
+
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** A software or otherwise limited adapter (SwiftShader, WARP, ...). */
+  fallback: boolean;
+  /** One line for people: "nvidia hopper", "google swiftshader (fallback)". */
+  text: string;
+}
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  info: AdapterDescription;
+  /** Settles when the device is lost: a `DeviceLostError` (reason 'destroyed' after `release()`). */
+  lost: Promise<DeviceLostError>;
+  /** Stops watching and destroys the device. */
+  release(): void;
+}
+
+/** WebGPU's guaranteed defaults: asking for no more than these never needs `requiredLimits`. */
+const DEFAULT_MAX_STORAGE_BINDING = 128 * 1024 * 1024;
+const DEFAULT_MAX_BUFFER = 256 * 1024 * 1024;
+
+function entryPoint(gpu: GPU | undefined): GPU {
+  const found = gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (!found) throw new WebGPUUnavailableError();
+  return found;
+}
+
+/** vendor / architecture / description of an adapter, and whether it is a fallback (software) one. */
+export function describeAdapter(adapter: GPUAdapter): AdapterDescription {
+  // `info` and `info.isFallbackAdapter` are the current API; older browsers had `isFallbackAdapter` on the adapter.
+  const info = (adapter as { info?: GPUAdapterInfo }).info;
+  const vendor = info?.vendor ?? '';
+  const architecture = info?.architecture ?? '';
+  const description = info?.description ?? '';
+  const fallback = Boolean(
+    (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ??
+      (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
+  );
+  const name = [vendor, architecture].filter(Boolean).join(' ') || description || 'unknown adapter';
+  return { vendor, architecture, description, fallback, text: fallback ? `${name} (fallback)` : name };
+}
+
+/**
+ * Limits to request so that one buffer of `requiredBytes` can be bound: raised above WebGPU's defaults only when
+ * needed, and never above the adapter's. (A larger image still runs: the engine splits it into segments.)
+ */
+export function limitsFor(adapter: GPUAdapter, requiredBytes = 0): Record<string, number> {
+  const limits: Record<string, number> = {};
+  const want = (name: 'maxStorageBufferBindingSize' | 'maxBufferSize', fallback: number) => {
+    if (requiredBytes <= fallback) return;
+    limits[name] = Math.min(adapter.limits[name], Math.max(fallback, requiredBytes));
+  };
+  want('maxStorageBufferBindingSize', DEFAULT_MAX_STORAGE_BINDING);
+  want('maxBufferSize', DEFAULT_MAX_BUFFER);
+  return limits;
+}
+
+/** Requests an adapter (falling back to `forceFallbackAdapter` where the normal request finds none) and a device. */
+export async function acquireDevice(options: AcquireDeviceOptions = {}): Promise<AcquiredDevice> {
+  const gpu = entryPoint(options.gpu);
+  const request: GPURequestAdapterOptions = options.powerPreference ? { powerPreference: options.powerPreference } : {};
+  const adapter =
+    (await gpu.requestAdapter(request)) ?? (await gpu.requestAdapter({ ...request, forceFallbackAdapter: true }));
+  if (!adapter) throw new NoAdapterError();
+  const device = await adapter.requestDevice({
+    label: options.label ?? 'palette-extractor',
+    requiredLimits: limitsFor(adapter, options.requiredBytes),
+  });
+  let released = false;
+  const lost = watchDevice(device, options.onError ?? (() => undefined), () => released);
+  return {
+    device,
+    adapter,
+    info: describeAdapter(adapter),
+    lost,
+    release() {
+      if (released) return;
+      released = true;
+      device.destroy();
+    },
+  };
+}
+
+/**
+ * Reports a device's loss and its uncaptured errors as PaletteErrors. Returns the loss as a promise; a loss the
+ * caller caused on purpose (`expected()` true, or `destroy()`) is still reported there but not through `onError`.
+ */
+export function watchDevice(
+  device: GPUDevice,
+  onError: (error: PaletteError) => void,
+  expected: () => boolean = () => false,
+): Promise<DeviceLostError> {
+  device.addEventListener('uncapturederror', (event) => {
+    const error = (event as GPUUncapturedErrorEvent).error;
+    onError(new GpuError(`Uncaptured WebGPU error: ${error.message}`, { cause: error }));
+  });
+  return device.lost.then((info) => {
+    const error = new DeviceLostError(`The GPU device was lost: ${info.message || info.reason}`, info.reason ?? 'unknown');
+    if (info.reason !== 'destroyed' && !expected()) onError(error);
+    return error;
+  });
+}
+
+/** Bytes of the largest buffer an image of `pixelCount` pixels needs (its RGBA words). */
+export function imageBufferBytes(pixelCount: number): number {
+  return 4 * pixelCount;
+}

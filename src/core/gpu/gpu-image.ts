@@ -1,0 +1,78 @@
+/**
+ * An image resident on the device: its RGBA words, the points derived from them (for one colour space and alpha
+ * threshold at a time) and the packed 8-bit labels, cut into segments that each fit one storage binding.
+ */
+import type { PixelImage } from '../types.js';
+import type { BufferAllocator } from './allocator.js';
+import type { EnginePipelines } from './pipelines.js';
+import { packStruct, structLayout, TILE_PIXELS } from './shader-source.js';
+import { planSegments, type SegmentPlan } from './segments.js';
+
+export interface GpuSegment extends SegmentPlan {
+  /** SegmentParams (uniform). */
+  params: GPUBuffer;
+  /** RGBA8 words, one per pixel, padded to whole tiles (the padding stays zero). */
+  pixels: GPUBuffer;
+  /** Point words (points.wgsl), one per pixel of the padded segment. */
+  points: GPUBuffer;
+  /** 8-bit labels, four to a word. */
+  labels: GPUBuffer;
+  /** Group 1 of the points kernel (pixels in, points out). */
+  toPoints: GPUBindGroup;
+  /** Group 1 of the assign kernel (points in, labels out). */
+  toLabels: GPUBindGroup;
+  /** Group 1 of the inertia and texture recolour kernels (points and labels in). */
+  read: GPUBindGroup;
+}
+
+export class GpuImage {
+  readonly width: number;
+  readonly height: number;
+  readonly pixelCount: number;
+  readonly segments: readonly GpuSegment[];
+  /** The colour space and threshold the points were last computed for; null before the first computation. */
+  pointsKey: string | null = null;
+
+  constructor(
+    device: GPUDevice,
+    allocator: BufferAllocator,
+    pipelines: EnginePipelines,
+    image: PixelImage,
+    maxTilesPerSegment: number,
+  ) {
+    this.width = image.width;
+    this.height = image.height;
+    this.pixelCount = image.width * image.height;
+    const layout = structLayout('SegmentParams');
+    const { STORAGE, UNIFORM, COPY_DST, COPY_SRC } = GPUBufferUsage;
+    this.segments = planSegments(this.pixelCount, maxTilesPerSegment).map((plan, s) => {
+      const padded = plan.tiles * TILE_PIXELS;
+      const params = allocator.createWith(
+        `segment ${s} params`,
+        packStruct(layout, { pixel_count: plan.pixelCount, first_pixel: plan.firstPixel, tiles: plan.tiles, width: this.width }),
+        UNIFORM,
+      );
+      const pixels = allocator.create(`segment ${s} pixels`, 4 * padded, STORAGE | COPY_DST);
+      const points = allocator.create(`segment ${s} points`, 4 * padded, STORAGE);
+      const labels = allocator.create(`segment ${s} labels`, padded, STORAGE | COPY_SRC);
+      // writeBuffer copies from the caller's memory now: later changes to `image.data` do not reach the device.
+      device.queue.writeBuffer(pixels, 0, image.data.buffer, image.data.byteOffset + 4 * plan.firstPixel, 4 * plan.pixelCount);
+      const group = (name: string, layoutName: 'segmentWrite' | 'segmentRead', buffers: GPUBuffer[]) =>
+        device.createBindGroup({
+          label: `palette-extractor segment ${s} ${name}`,
+          layout: pipelines.layout(layoutName),
+          entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+        });
+      return {
+        ...plan,
+        params,
+        pixels,
+        points,
+        labels,
+        toPoints: group('to points', 'segmentWrite', [params, pixels, points]),
+        toLabels: group('to labels', 'segmentWrite', [params, points, labels]),
+        read: group('read', 'segmentRead', [params, points, labels]),
+      };
+    });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The engine's compute pipelines and bind group layouts, one set per device, created on first use and cached in a
+ * WeakMap keyed by the device (a lost or dropped device takes its cache with it). Layouts are explicit so that a
+ * bind group serves every pipeline of the same shape (the assign kernel's two variants, the per-segment groups).
+ */
+import { kernelConstants, kernelSource, type KernelName } from './shader-source.js';
+
+type Binding = 'uniform' | 'read' | 'storage' | 'rgba8-write';
+
+/** The shapes of the bind groups, binding by binding (group 0: the run, group 1: one image segment). */
+const LAYOUTS = {
+  pointsRun: ['uniform', 'read', 'read', 'read'],
+  iterateRun: ['uniform', 'read', 'read', 'storage', 'storage'],
+  updateRun: ['uniform', 'storage', 'storage', 'storage', 'storage'],
+  inertiaRun: ['read', 'storage'],
+  palette: ['read'],
+  paletteTexture: ['read', 'rgba8-write'],
+  segmentWrite: ['uniform', 'read', 'storage'],
+  segmentRead: ['uniform', 'read', 'read'],
+  segmentRecolor: ['uniform', 'read', 'read', 'storage'],
+} as const satisfies Record<string, readonly Binding[]>;
+
+export type LayoutName = keyof typeof LAYOUTS;
+
+/** Pipelines by role: the kernel they run, their variant constants, the layouts of their groups. */
+const PIPELINES = {
+  points: { kernel: 'points', groups: ['pointsRun', 'segmentWrite'] },
+  assign: { kernel: 'assign', variant: { FINAL_E_STEP: 0 }, groups: ['iterateRun', 'segmentWrite'] },
+  assignFinal: { kernel: 'assign', variant: { FINAL_E_STEP: 1 }, groups: ['iterateRun', 'segmentWrite'] },
+  update: { kernel: 'update', groups: ['updateRun'] },
+  inertia: { kernel: 'inertia', groups: ['inertiaRun', 'segmentRead'] },
+  recolorBuffer: { kernel: 'recolorBuffer', groups: ['palette', 'segmentRecolor'] },
+  recolorTexture: { kernel: 'recolorTexture', groups: ['paletteTexture', 'segmentRead'] },
+} as const satisfies Record<
+  string,
+  { kernel: KernelName; variant?: Record<string, number>; groups: readonly LayoutName[] }
+>;
+
+export type PipelineName = keyof typeof PIPELINES;
+
+function entry(binding: number, kind: Binding): GPUBindGroupLayoutEntry {
+  const visibility = GPUShaderStage.COMPUTE;
+  switch (kind) {
+    case 'uniform':
+      return { binding, visibility, buffer: { type: 'uniform' } };
+    case 'read':
+      return { binding, visibility, buffer: { type: 'read-only-storage' } };
+    case 'storage':
+      return { binding, visibility, buffer: { type: 'storage' } };
+    case 'rgba8-write':
+      return { binding, visibility, storageTexture: { access: 'write-only', format: 'rgba8unorm' } };
+  }
+}
+
+/** One device's pipelines and layouts, each made on first request. */
+export class EnginePipelines {
+  readonly #device: GPUDevice;
+  readonly #modules = new Map<KernelName, GPUShaderModule>();
+  readonly #layouts = new Map<LayoutName, GPUBindGroupLayout>();
+  readonly #pipelines = new Map<PipelineName, Promise<GPUComputePipeline>>();
+
+  constructor(device: GPUDevice) {
+    this.#device = device;
+  }
+
+  layout(name: LayoutName): GPUBindGroupLayout {
+    let layout = this.#layouts.get(name);
+    if (!layout) {
+      layout = this.#device.createBindGroupLayout({
+        label: `palette-extractor ${name} layout`,
+        entries: LAYOUTS[name].map((kind, i) => entry(i, kind)),
+      });
+      this.#layouts.set(name, layout);
+    }
+    return layout;
+  }
+
+  #module(kernel: KernelName): GPUShaderModule {
+    let module = this.#modules.get(kernel);
+    if (!module) {
+      module = this.#device.createShaderModule({ label: `palette-extractor ${kernel}.wgsl`, code: kernelSource(kernel) });
+      this.#modules.set(kernel, module);
+    }
+    return module;
+  }
+
+  /** The pipeline, compiled asynchronously the first time so that a page's main thread does not stall on it. */
+  pipeline(name: PipelineName): Promise<GPUComputePipeline> {
+    let pipeline = this.#pipelines.get(name);
+    if (!pipeline) {
+      const spec: (typeof PIPELINES)[PipelineName] = PIPELINES[name];
+      const variant = 'variant' in spec ? spec.variant : undefined;
+      pipeline = this.#device.createComputePipelineAsync({
+        label: `palette-extractor ${name} pipeline`,
+        layout: this.#device.createPipelineLayout({
+          label: `palette-extractor ${name} pipeline layout`,
+          bindGroupLayouts: spec.groups.map((g) => this.layout(g)),
+        }),
+        compute: { module: this.#module(spec.kernel), entryPoint: 'main', constants: kernelConstants(spec.kernel, variant) },
+      });
+      // A failed compilation is not cached: the next request tries again (and reports its own error).
+      pipeline.catch(() => this.#pipelines.delete(name));
+      this.#pipelines.set(name, pipeline);
+    }
+    return pipeline;
+  }
+}
+
+const cache = new WeakMap<GPUDevice, EnginePipelines>();
+
+/** The device's pipeline cache, created on first use. */
+export function pipelinesFor(device: GPUDevice): EnginePipelines {
+  let pipelines = cache.get(device);
+  if (!pipelines) {
+    pipelines = new EnginePipelines(device);
+    cache.set(device, pipelines);
+  }
+  return pipelines;
+}
