@@ -25,12 +25,12 @@ describe('argpartition (numpy introselect)', () => {
     }
   });
 
-  it('returns the indices of the largest values, largest first', () => {
+  it('returns the indices of the largest values (in partition order, not sorted)', () => {
     const rng = new RandomState(6);
     const values = Float64Array.from({ length: 500 }, () => rng.randomSample());
     const top = largestIndices(values, 4);
     const expected = [...values.keys()].sort((a, b) => values[b]! - values[a]!).slice(0, 4);
-    expect([...top]).toEqual(expected);
+    expect([...top].sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
   });
 });
 
