@@ -147,6 +147,33 @@ export class GpuKMeans {
     return this.#serialize(() => withScopes(this.device, 'recolouring', () => this.#recolor(target)));
   }
 
+  /**
+   * Gives the image set last the palette of `result`, a run on another image (typically a downscaled copy of this
+   * one): every pixel is labelled with its nearest centre (the final E-step alone, exact, ties to the lowest index),
+   * and `recolor()` then draws this image with that palette. Resolves once the work is submitted.
+   */
+  applyResult(result: PixelKMeansResult, alphaThreshold = 128): Promise<void> {
+    return this.#serialize(() =>
+      withScopes(this.device, 'applying a palette', async () => {
+        this.#assertUsable();
+        const image = this.#image;
+        if (!image) throw new InvalidInputError('applyResult() needs an image: call setImage(image) first.');
+        const imageError = await this.#imageReady;
+        if (imageError) throw imageError;
+        const pipelines = await this.#loadPipelines(ITERATION_PIPELINES);
+        this.#state ??= new RunState(this.device, this.#allocator, this.#pipelines);
+        const { colorSpace } = result;
+        const k = result.centersFixed.length / 3;
+        // Only these fields of a prepared run reach the device; there is nothing to seed or iterate.
+        const run = { k, maxIter: 1, tolFixed: 0, alphaThreshold, colorSpace } as PreparedExactRun;
+        this.#writeParams(run);
+        this.#computePoints(image, pipelines, run);
+        this.#relabel(image, pipelines, result.centersFixed);
+        this.#last = result;
+      }),
+    );
+  }
+
   /** Frees every buffer the engine made. The device stays (it is the caller's); the engine cannot be used again. */
   destroy(): void {
     this.#destroyed = true;
