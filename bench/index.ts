@@ -1,0 +1,17 @@
+/**
+ * `npm run bench` (scripts/bench.mjs): every benchmark section, one table each on screen, and the JSON under
+ * bench-results/. Sections register here; each decides from `report.flags` how long to run.
+ */
+import { resolve } from 'node:path';
+import { cpuSection } from './cpu.js';
+import { BenchReport, parseFlags } from './report.js';
+
+const root = resolve(import.meta.dirname, '..');
+const report = new BenchReport(parseFlags(process.argv.slice(2)));
+
+const sections: [string, (report: BenchReport, root: string) => Promise<void>][] = [['cpu', cpuSection]];
+
+for (const [name, run] of sections) {
+  if (report.wants(name)) await run(report, root);
+}
+console.log(`\nwrote ${report.write(root)} and bench-results/latest.json`);
