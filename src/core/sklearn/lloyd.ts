@@ -93,37 +93,48 @@ function assign(
   }
 }
 
-/** `assign` specialised for d = 3 and unit weights: the workload of every image (RGB points). */
+/**
+ * `assign` specialised for d = 3 and unit weights: the workload of every image (RGB points). Same arithmetic,
+ * same order; the sums path and the labels-only path are separate loops so neither tests a flag per point.
+ */
 function assignRgb(
   p: LloydProblem, centers: Float64Array, centerNorms: Float64Array, labels: Int32Array,
   sums?: { centers: Float64Array; weights: Float64Array },
 ): void {
   const { X, n, k } = p;
   rowSquaredNorms(centers, k, 3, centerNorms);
-  const sc = sums?.centers;
-  const sw = sums?.weights;
-  sc?.fill(0);
-  sw?.fill(0);
+  if (sums === undefined) {
+    for (let i = 0, xi = 0; i < n; i++, xi += 3) labels[i] = nearestRgb(centers, centerNorms, k, X[xi], X[xi + 1], X[xi + 2]);
+    return;
+  }
+  const sc = sums.centers;
+  const sw = sums.weights;
+  sc.fill(0);
+  sw.fill(0);
   for (let i = 0, xi = 0; i < n; i++, xi += 3) {
     const x0 = X[xi], x1 = X[xi + 1], x2 = X[xi + 2];
-    let best = 0;
-    let bestDist = -2 * (centers[0] * x0 + centers[1] * x1 + centers[2] * x2) + centerNorms[0];
-    for (let j = 1, cj = 3; j < k; j++, cj += 3) {
-      const dist = -2 * (centers[cj] * x0 + centers[cj + 1] * x1 + centers[cj + 2] * x2) + centerNorms[j];
-      if (dist < bestDist) {
-        bestDist = dist;
-        best = j;
-      }
-    }
+    const best = nearestRgb(centers, centerNorms, k, x0, x1, x2);
     labels[i] = best;
-    if (sc !== undefined && sw !== undefined) {
-      sw[best] += 1;
-      const cb = best * 3;
-      sc[cb] += x0;
-      sc[cb + 1] += x1;
-      sc[cb + 2] += x2;
+    sw[best] += 1;
+    const cb = best * 3;
+    sc[cb] += x0;
+    sc[cb + 1] += x1;
+    sc[cb + 2] += x2;
+  }
+}
+
+/** argmin over j of `−2·x·c_j + ‖c_j‖²`, strict `<` so the lowest j wins ties. */
+function nearestRgb(centers: Float64Array, centerNorms: Float64Array, k: number, x0: number, x1: number, x2: number): number {
+  let best = 0;
+  let bestDist = -2 * (centers[0] * x0 + centers[1] * x1 + centers[2] * x2) + centerNorms[0];
+  for (let j = 1, cj = 3; j < k; j++, cj += 3) {
+    const dist = -2 * (centers[cj] * x0 + centers[cj + 1] * x1 + centers[cj + 2] * x2) + centerNorms[j];
+    if (dist < bestDist) {
+      bestDist = dist;
+      best = j;
     }
   }
+  return best;
 }
 
 /**
