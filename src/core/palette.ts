@@ -17,6 +17,8 @@ import {
 import { cpuPixelKMeans } from './exact/cpu.js';
 import { checkPixelKMeansOptions, resolvePixelOptions, validateImage } from './exact/prepare.js';
 import { extractPoints } from './exact/points.js';
+import { acquireDevice, describeAdapter, imageBufferBytes } from './gpu/device.js';
+import { GpuKMeans } from './gpu/gpu-kmeans.js';
 import { AB_OFFSET } from './oklab-int.js';
 import { kmeans } from './sklearn/kmeans.js';
 import type {
@@ -125,10 +127,27 @@ async function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOpti
   };
 }
 
-// The GPU engine (src/core/gpu/gpu-kmeans.ts) is being written; until it lands, 'gpu' reports no WebGPU and 'auto'
-// takes the CPU's exact engine, which gives the same bits.
-async function gpuPalette(_image: PixelImage, _options: ExtractPaletteOptions): Promise<PaletteResult> {
-  throw new WebGPUUnavailableError('The GPU engine is not available in this build yet.');
+/** One line naming the adapter behind a device the caller passed in (`adapterInfo` where the browser has it). */
+function describeDevice(device: GPUDevice): string {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return info ? describeAdapter({ info } as unknown as GPUAdapter).text : 'GPU (device provided by the caller)';
+}
+
+/** The GPU engine on the caller's device, or on one acquired for this call and released after it. */
+async function gpuPalette(image: PixelImage, options: ExtractPaletteOptions): Promise<PaletteResult> {
+  const acquired = options.device
+    ? null
+    : await acquireDevice({ requiredBytes: imageBufferBytes(image.width * image.height) });
+  const device = options.device ?? acquired!.device;
+  let engine: GpuKMeans | null = null;
+  try {
+    engine = new GpuKMeans(device);
+    const result = await engine.run(image, options);
+    return toPaletteResult(result, 'gpu', acquired ? acquired.info.text : describeDevice(device));
+  } finally {
+    engine?.destroy();
+    acquired?.release();
+  }
 }
 
 /**
