@@ -96,6 +96,11 @@ export function rgbToHex(rgb: readonly [number, number, number]): string {
   return s;
 }
 
+/** A colour with 0..1 channels (the notebook's centres) as `'#rrggbb'`, like matplotlib's `to_hex`. */
+export function unitRgbToHex(rgb: readonly number[]): string {
+  return rgbToHex([unitToByte(rgb[0]!), unitToByte(rgb[1]!), unitToByte(rgb[2]!)]);
+}
+
 /** `'#rrggbb'` or `'#rgb'` → bytes. Throws InvalidInputError on anything else. */
 export function hexToRgb(hex: string): Rgb8 {
   const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(hex.trim());

@@ -16,6 +16,7 @@ export {
 } from './exact/index.js';
 export {
   hexToRgb,
+  unitRgbToHex,
   linearSrgbToOklab,
   linearToSrgb,
   oklabToLinearSrgb,

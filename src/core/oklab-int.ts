@@ -16,8 +16,8 @@ export const OKLAB_LINEAR_TABLE: Uint32Array = (() => {
 })();
 
 /**
- * `round(16384 · M1)`, row-major 3×3. Rounding makes two rows sum to 16385, so LMS reaches `16385 · 65535`, just over
- * 2^30 but still with `floor(cbrt(lms)) ≤ 1024` and far inside u32.
+ * `round(16384 · M1)`, row-major 3×3. Rounding makes two rows sum to 16385, so LMS reaches `16385 · 65535`,
+ * just over 2^30 but still with `floor(cbrt(lms)) ≤ 1024` and far inside u32.
  */
 export const OKLAB_M1Q: Int32Array = Int32Array.from(OKLAB_M1.flat(), (v) => Math.round(16384 * v));
 

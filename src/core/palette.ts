@@ -4,6 +4,7 @@
  * Backends: `'gpu'` (WGSL, exact arithmetic), `'cpu'` (exact arithmetic by default, or scikit-learn's float64 with
  * `arithmetic: 'float64'`), `'auto'` (the GPU, falling back to the CPU's exact engine when WebGPU or an adapter is
  * missing: the two give the same bits, so the fallback changes the speed, not the palette).
+ * `arithmetic: 'float64'` exists only on the CPU: with `'auto'` it runs there, with `'gpu'` it is an error.
  */
 import { FIXED_ONE, MAX_COORD } from './constants.js';
 import { oklabToSrgb8, rgbToHex, srgb8ToOklab, unitToByte, type Rgb8 } from './color.js';
@@ -76,7 +77,9 @@ function floatCentersToFixed(centers: readonly number[][], colorSpace: ColorSpac
   const offset = colorSpace === 'oklab' ? [0, AB_OFFSET * FIXED_ONE, AB_OFFSET * FIXED_ONE] : [0, 0, 0];
   const out = new Uint32Array(3 * centers.length);
   centers.forEach((c, j) => {
-    for (let i = 0; i < 3; i++) out[3 * j + i] = Math.min(MAX_COORD, Math.max(0, Math.round(c[i]! * MAX_COORD + offset[i]!)));
+    for (let i = 0; i < 3; i++) {
+      out[3 * j + i] = Math.min(MAX_COORD, Math.max(0, Math.round(c[i]! * MAX_COORD + offset[i]!)));
+    }
   });
   return out;
 }
@@ -98,17 +101,19 @@ async function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOpti
   } else {
     for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
   }
-  const { k, seed, nInit, maxIter, tol, signal } = options;
+  const { k, seed, nInit, maxIter, tol, signal, onProgress } = options;
+  onProgress?.({ phase: 'iterate', fraction: 0 });
   const fit = kmeans(x, { k, seed, nInit, maxIter, tol, signal });
+  onProgress?.({ phase: 'iterate', fraction: 1 });
   const labels = new Int32Array(image.width * image.height).fill(-1);
-  const counts = new Array<number>(k).fill(0);
+  const counts = new Array<number>(fit.centers.length).fill(0);
   for (let i = 0; i < n; i++) {
     const j = fit.labels[i]!;
     labels[pixelIndex ? pixelIndex[i]! : i] = j;
     counts[j]!++;
   }
-  const rgb = fit.centers.map(
-    (c): Rgb8 => (colorSpace === 'oklab' ? oklabToSrgb8(c[0]!, c[1]!, c[2]!) : [unitToByte(c[0]!), unitToByte(c[1]!), unitToByte(c[2]!)]),
+  const rgb = fit.centers.map(([c0, c1, c2]): Rgb8 =>
+    colorSpace === 'oklab' ? oklabToSrgb8(c0!, c1!, c2!) : [unitToByte(c0!), unitToByte(c1!), unitToByte(c2!)],
   );
   return {
     centers: fit.centers,
@@ -169,7 +174,9 @@ export async function extractPalette(image: PixelImage, options: ExtractPaletteO
   }
   if (arithmetic === 'float64') {
     if (backend === 'gpu') {
-      throw new InvalidOptionError("The GPU computes in exact arithmetic only: use arithmetic 'exact' or backend 'cpu'.");
+      throw new InvalidOptionError(
+        "The GPU computes in exact arithmetic only: use arithmetic 'exact', or backend 'cpu' for 'float64'.",
+      );
     }
     // float64 is a CPU arithmetic: 'auto' with it means the CPU.
     return toPaletteResult(await cpuFloat64PixelKMeans(image, options), 'cpu', CPU_FLOAT64);

@@ -130,7 +130,7 @@ export function seededRandom(seed: number): () => number {
 export interface RandomImageOptions {
   /** Draw colours from this many random colours (default: every pixel its own random colour). */
   palette?: number;
-  /** 'opaque' (default), 'half' (every other pixel transparent-ish, alternating alpha 0 / 127 / 128 / 255), 'random'. */
+  /** 'opaque' (default), 'half' (alpha cycling 0, 127, 128, 255: half below the default threshold), 'random'. */
   alpha?: 'opaque' | 'half' | 'random';
 }
 

@@ -19,7 +19,8 @@ import { loadFixture, notebookSample, randomImage, type TestImage } from '../hel
 function pixelPoint(image: PixelImage, i: number, space: ColorSpace, alphaThreshold = 128): number[] | null {
   const d = image.data;
   if (d[4 * i + 3]! < alphaThreshold) return null;
-  return space === 'oklab' ? srgb8ToOklab8(d[4 * i]!, d[4 * i + 1]!, d[4 * i + 2]!) : [d[4 * i]!, d[4 * i + 1]!, d[4 * i + 2]!];
+  const [r, g, b] = [d[4 * i]!, d[4 * i + 1]!, d[4 * i + 2]!];
+  return space === 'oklab' ? srgb8ToOklab8(r, g, b) : [r, g, b];
 }
 
 /**
@@ -77,7 +78,8 @@ describe('the exact CPU engine on the sample photos', () => {
     for (const c of cases) images.set(c.name, notebookSample(c.name));
   });
 
-  it.each(cases)('puts every pixel of $name at its nearest centre ($colorSpace, k=$k)', async ({ name, colorSpace, k }) => {
+  it.each(cases)('puts every pixel of $name at its nearest centre ($colorSpace, k=$k)', async (c) => {
+    const { name, colorSpace, k } = c;
     const image = images.get(name)!;
     const result = await cpuPixelKMeans(image, { k, colorSpace, nInit: 3 });
     expect(nearestCentreViolations(image, result)).toBe(0);
@@ -113,7 +115,9 @@ describe('the exact CPU engine on the sample photos', () => {
     const image = images.get('rocket.jpg')!;
     const options = { k: 7, seed: 11, nInit: 6 };
     const run = prepareExactRun(image, options);
-    const runs = run.initCenters.map((init) => exactLloyd(run.points, undefined, init, run.k, run.maxIter, run.tolFixed));
+    const runs = run.initCenters.map((init) =>
+      exactLloyd(run.points, undefined, init, run.k, run.maxIter, run.tolFixed),
+    );
     let best = 0;
     runs.forEach((r, i) => {
       if (r.inertiaFixed < runs[best]!.inertiaFixed) best = i;
@@ -142,7 +146,8 @@ describe('preparing an exact run', () => {
       // The second seeding continues the same generator, as scikit-learn's n_init loop does.
       const x = Float64Array.from(f.pixels, (v) => v / 255);
       expect(run.initIndices[1]).not.toEqual(run.initIndices[0]);
-      expect(Array.from(run.initIndices[0]!)).toEqual(Array.from(kmeansPlusPlus(x, f.params.n_clusters, f.params.random_state).indices));
+      const reference = kmeansPlusPlus(x, f.params.n_clusters, f.params.random_state);
+      expect(Array.from(run.initIndices[0]!)).toEqual(Array.from(reference.indices));
       run.initIndices[0]!.forEach((index, j) => {
         for (let a = 0; a < 3; a++) expect(run.initCenters[0]![3 * j + a]).toBe(f.pixels[3 * index + a]! * FIXED_ONE);
       });
@@ -226,7 +231,9 @@ describe('k at the edges', () => {
       for (let i = 0; i < 600; i++) colours.add(String(pixelPoint(image, i, colorSpace)));
       expect(colours.size).toBe(3);
       expect(result.inertiaFixed).toBe(0n);
-      const used = result.counts.flatMap((count, j) => (count ? [String(Array.from(result.centersFixed.subarray(3 * j, 3 * j + 3), (v) => v / FIXED_ONE))] : []));
+      const centre = (j: number): string =>
+        String(Array.from(result.centersFixed.subarray(3 * j, 3 * j + 3), (v) => v / FIXED_ONE));
+      const used = result.counts.flatMap((count, j) => (count ? [centre(j)] : []));
       expect(new Set(used)).toEqual(colours);
       for (const row of result.centers) for (const v of row) expect(Number.isFinite(v)).toBe(true);
     },
@@ -245,7 +252,8 @@ describe('bad input', () => {
     const good = randomImage(4, 4, 1);
     await expect(cpuPixelKMeans({ ...good, width: 5 }, { k: 2 })).rejects.toThrow(InvalidInputError);
     await expect(cpuPixelKMeans({ ...good, height: 0 }, { k: 2 })).rejects.toThrow(InvalidInputError);
-    await expect(cpuPixelKMeans({ data: [1, 2, 3] as never, width: 1, height: 1 }, { k: 1 })).rejects.toThrow(InvalidInputError);
+    const notBytes = { data: [1, 2, 3, 4] as never, width: 1, height: 1 };
+    await expect(cpuPixelKMeans(notBytes, { k: 1 })).rejects.toThrow(InvalidInputError);
     await expect(cpuPixelKMeans(good, { k: 2, colorSpace: 'hsl' as never })).rejects.toThrow(InvalidOptionError);
     await expect(cpuPixelKMeans(good, { k: 2, alphaThreshold: 256 })).rejects.toThrow(InvalidOptionError);
     await expect(cpuPixelKMeans(good, { k: 2, seed: -1 })).rejects.toThrow(InvalidOptionError);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rgbToHex, unitToByte } from '../../src/core/color.js';
+import { rgbToHex, unitRgbToHex } from '../../src/core/color.js';
 import { InvalidOptionError, NoOpaquePixelsError, WebGPUUnavailableError } from '../../src/core/errors.js';
 import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
 import { srgb8ToOklab8 } from '../../src/core/oklab-int.js';
@@ -79,7 +79,7 @@ describe('extractPalette on the CPU', () => {
       expect(palette.arithmetic).toBe('float64');
       expect(palette.iterations).toBe(f.result.n_iter);
       expect(palette.labels).toEqual(Int32Array.from(f.result.labels));
-      const notebookHex = f.result.centers.map((c) => rgbToHex([unitToByte(c[0]!), unitToByte(c[1]!), unitToByte(c[2]!)]));
+      const notebookHex = f.result.centers.map(unitRgbToHex);
       expect(new Set(palette.colors.map((c) => c.hex))).toEqual(new Set(notebookHex));
       // And the default exact arithmetic shows the same five colours.
       const exact = await extractPalette(f.image, { k: 5, seed: 0, backend: 'cpu' });
@@ -120,13 +120,16 @@ describe('extractPalette on the CPU', () => {
     }
     const clear = randomImage(5, 5, 1, { alpha: 'half' });
     for (let i = 3; i < clear.data.length; i += 4) clear.data[i] = 0;
-    await expect(extractPalette(clear, { k: 2, backend: 'cpu', arithmetic: 'float64' })).rejects.toThrow(NoOpaquePixelsError);
+    const float64 = { k: 2, backend: 'cpu', arithmetic: 'float64' } as const;
+    await expect(extractPalette(clear, float64)).rejects.toThrow(NoOpaquePixelsError);
   });
 
   it('shows each colour once when k exceeds the colours in the image', async () => {
     const image = randomImage(20, 20, 9, { palette: 3 });
     const distinct = new Set<string>();
-    for (let i = 0; i < 400; i++) distinct.add(rgbToHex([image.data[4 * i]!, image.data[4 * i + 1]!, image.data[4 * i + 2]!]));
+    for (let i = 0; i < 400; i++) {
+      distinct.add(rgbToHex([image.data[4 * i]!, image.data[4 * i + 1]!, image.data[4 * i + 2]!]));
+    }
     for (const arithmetic of ['exact', 'float64'] as const) {
       const palette = await extractPalette(image, { k: 8, backend: 'cpu', arithmetic });
       expectWellFormed(palette);
@@ -151,7 +154,8 @@ describe('choosing a backend', () => {
   });
 
   it('rejects float64 on the GPU, and unknown backends or arithmetic, with InvalidOptionError', async () => {
-    await expect(extractPalette(image, { k: 3, backend: 'gpu', arithmetic: 'float64' })).rejects.toThrow(InvalidOptionError);
+    const float64OnGpu = { k: 3, backend: 'gpu', arithmetic: 'float64' } as const;
+    await expect(extractPalette(image, float64OnGpu)).rejects.toThrow(InvalidOptionError);
     await expect(extractPalette(image, { k: 3, backend: 'tpu' as never })).rejects.toThrow(InvalidOptionError);
     await expect(extractPalette(image, { k: 3, arithmetic: 'float32' as never })).rejects.toThrow(InvalidOptionError);
   });

@@ -25,7 +25,8 @@ export async function cpuPixelKMeans(image: PixelImage, options: PixelKMeansOpti
     await yieldToEventLoop();
     throwIfAborted(signal);
     onProgress?.({ phase: 'iterate', fraction: r / run.nInit });
-    const outcome = exactLloyd(distinct.colors, distinct.weights, run.initCenters[r]!, run.k, run.maxIter, run.tolFixed);
+    const { colors, weights } = distinct;
+    const outcome = exactLloyd(colors, weights, run.initCenters[r]!, run.k, run.maxIter, run.tolFixed);
     if (best === null || outcome.inertiaFixed < best.inertiaFixed) best = outcome;
   }
   onProgress?.({ phase: 'iterate', fraction: 1 });

@@ -22,7 +22,7 @@ export interface PreparedExactRun {
   nInit: number;
   maxIter: number;
   tol: number;
-  /** n × 3 bytes in the clustering space (RGB or 8-bit OKLab), pixels with alpha ≥ alphaThreshold, in pixel order. */
+  /** n × 3 bytes in the clustering space (RGB or 8-bit OKLab): the pixels with alpha ≥ alphaThreshold, in order. */
   points: Uint8Array;
   /** Pixel index of each point; null when every pixel is a point. */
   pixelIndex: Uint32Array | null;
@@ -38,7 +38,9 @@ export interface PreparedExactRun {
 
 /** Throws InvalidInputError unless `image` is `width × height` RGBA bytes. */
 export function validateImage(image: PixelImage): void {
-  if (image === null || typeof image !== 'object') throw new InvalidInputError('The image must be { data, width, height }.');
+  if (image === null || typeof image !== 'object') {
+    throw new InvalidInputError('The image must be { data, width, height }.');
+  }
   const { data, width, height } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new InvalidInputError(`The image size must be positive integers, got ${width} × ${height}.`);
