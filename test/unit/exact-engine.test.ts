@@ -8,12 +8,13 @@ import {
 } from '../../src/core/errors.js';
 import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
 import { exactLloyd } from '../../src/core/exact/lloyd.js';
+import { extractPoints } from '../../src/core/exact/points.js';
 import { prepareExactRun } from '../../src/core/exact/prepare.js';
 import { srgb8ToOklab8 } from '../../src/core/oklab-int.js';
 import { kmeansPlusPlus } from '../../src/core/sklearn/kmeans.js';
 import { scaledTolerance } from '../../src/core/sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansResult } from '../../src/core/types.js';
-import { loadFixture, notebookSample, randomImage, type TestImage } from '../helpers/images.js';
+import { loadFixture, loadSample, notebookSample, randomImage, type TestImage } from '../helpers/images.js';
 
 /** The point a pixel becomes in `space`, or null when alpha leaves it out. */
 function pixelPoint(image: PixelImage, i: number, space: ColorSpace, alphaThreshold = 128): number[] | null {
@@ -153,6 +154,19 @@ describe('preparing an exact run', () => {
       });
     },
   );
+
+  it('converts every kept pixel of a photo to its 8-bit OKLab code, in pixel order', () => {
+    const image = loadSample('rocket.jpg');
+    for (let i = 3; i < image.data.length; i += 40) image.data[i] = 0;
+    const { points, pixelIndex, n } = extractPoints(image, 'oklab', 128);
+    expect(n).toBe(image.width * image.height - Math.ceil(image.data.length / 40));
+    let wrong = 0;
+    for (let o = 0; o < n; o++) {
+      const code = pixelPoint(image, pixelIndex![o]!, 'oklab')!;
+      if (code.some((v, a) => v !== points[3 * o + a])) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
 
   it("scales tol like scikit-learn's, in squared fixed-point units", () => {
     const f = loadFixture('coffee-k5-seed0');

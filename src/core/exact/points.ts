@@ -13,6 +13,29 @@ export interface ExtractedPoints {
   n: number;
 }
 
+/** Slots of the OKLab conversion cache: 2^16 colours, 512 KiB, enough to catch a photo's repeats. */
+const OKLAB_CACHE_BITS = 16;
+
+/**
+ * The 8-bit OKLab code of each pixel, via a direct-mapped cache keyed by the 24-bit colour: the integer conversion
+ * (three cube roots) costs far more than a lookup, and photos repeat colours a lot.
+ */
+function oklabConverter(): (r: number, g: number, b: number, out: Uint8Array, o: number) => void {
+  const keys = new Int32Array(1 << OKLAB_CACHE_BITS).fill(-1);
+  const codes = new Uint8Array(3 << OKLAB_CACHE_BITS);
+  return (r, g, b, out, o) => {
+    const key = (r << 16) | (g << 8) | b;
+    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - OKLAB_CACHE_BITS);
+    if (keys[slot] !== key) {
+      writeOklab8(r, g, b, codes, 3 * slot);
+      keys[slot] = key;
+    }
+    out[o] = codes[3 * slot]!;
+    out[o + 1] = codes[3 * slot + 1]!;
+    out[o + 2] = codes[3 * slot + 2]!;
+  };
+}
+
 /** Keeps the pixels with `alpha ≥ alphaThreshold`, in pixel order, converted to the clustering space. */
 export function extractPoints(image: PixelImage, colorSpace: ColorSpace, alphaThreshold: number): ExtractedPoints {
   const { data } = image;
@@ -21,12 +44,12 @@ export function extractPoints(image: PixelImage, colorSpace: ColorSpace, alphaTh
   for (let i = 0; i < pixelCount; i++) if (data[4 * i + 3]! >= alphaThreshold) n++;
   const points = new Uint8Array(3 * n);
   const pixelIndex = n === pixelCount ? null : new Uint32Array(n);
-  const oklab = colorSpace === 'oklab';
+  const toOklab = colorSpace === 'oklab' ? oklabConverter() : null;
   let o = 0;
   for (let i = 0; i < pixelCount; i++) {
     const s = 4 * i;
     if (data[s + 3]! < alphaThreshold) continue;
-    if (oklab) writeOklab8(data[s]!, data[s + 1]!, data[s + 2]!, points, 3 * o);
+    if (toOklab) toOklab(data[s]!, data[s + 1]!, data[s + 2]!, points, 3 * o);
     else {
       points[3 * o] = data[s]!;
       points[3 * o + 1] = data[s + 1]!;
