@@ -6,7 +6,7 @@ import { distinctColors } from './points.js';
 import { prepareExactRun } from './prepare.js';
 import { finishExactResult } from './result.js';
 
-/** Lets an abort (or a repaint) through between runs without slowing the runs themselves. */
+/** Lets an abort through between runs (an abort is a task of its own, so it needs the event loop to turn). */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
@@ -22,8 +22,10 @@ export async function cpuPixelKMeans(image: PixelImage, options: PixelKMeansOpti
   const distinct = distinctColors(run.points, run.n);
   let best: ExactRunOutcome | null = null;
   for (let r = 0; r < run.nInit; r++) {
-    await yieldToEventLoop();
-    throwIfAborted(signal);
+    if (signal) {
+      await yieldToEventLoop();
+      throwIfAborted(signal);
+    }
     onProgress?.({ phase: 'iterate', fraction: r / run.nInit });
     const { colors, weights } = distinct;
     const outcome = exactLloyd(colors, weights, run.initCenters[r]!, run.k, run.maxIter, run.tolFixed);
