@@ -279,4 +279,21 @@ describe('bad input', () => {
     controller.abort();
     await expect(cpuPixelKMeans(randomImage(4, 4, 1), { k: 2, signal: controller.signal })).rejects.toThrow(AbortError);
   });
+
+  it('stops between runs when its signal fires mid-way', async () => {
+    const controller = new AbortController();
+    const runsStarted: number[] = [];
+    const running = cpuPixelKMeans(randomImage(30, 30, 2), {
+      k: 3,
+      nInit: 5,
+      signal: controller.signal,
+      onProgress: ({ phase, fraction }) => {
+        if (phase !== 'iterate') return;
+        runsStarted.push(fraction);
+        if (fraction > 0) controller.abort();
+      },
+    });
+    await expect(running).rejects.toThrow(AbortError);
+    expect(runsStarted).toEqual([0, 0.2]);
+  });
 });
