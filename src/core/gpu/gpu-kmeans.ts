@@ -116,7 +116,9 @@ export class GpuKMeans {
     this.#assertUsable();
     checkImage(image);
     if (this.#image) for (const s of this.#image.segments) for (const b of [s.params, s.pixels, s.points, s.labels]) this.#allocator.free(b);
+    // Forget the old source too: if this upload fails, a later run() of the old image must upload it again.
     this.#image = null;
+    this.#source = null;
     this.#last = null;
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
