@@ -76,20 +76,32 @@ var<workgroup> wg_sums: array<atomic<u32>, MAX_K * 4u>;
 var<workgroup> wg_changed: atomic<u32>;
 var<workgroup> wg_done: u32;
 
-// Index of the nearest centre to the 8-bit point `p`; a tie keeps the lower index. The largest distance,
-// 3 · (255 · 128)², is below 2^32 - 1, so the first centre always replaces the initial `best`.
-fn nearest(p: vec3u) -> u32 {
-  let x = p << vec3u(FIXED_SHIFT);
-  var best = 0xffffffffu;
-  var best_j = 0u;
-  for (var j = 0u; j < run.k; j++) {
+// The 8-bit point in a point word (points.wgsl), and its position in fixed point.
+fn point8(word: u32) -> vec3u {
+  return vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
+}
+
+fn position(word: u32) -> vec3u {
+  return point8(word) << vec3u(FIXED_SHIFT);
+}
+
+// The nearest centre to each of four points; a tie keeps the lower index. Squared distances are exact in u32:
+// a difference taken modulo 2^32 squares to the true square (below 2^30), and three of them sum to less than
+// 3 · (255 · 128)² < 2^32 - 1, so the first centre always replaces the initial `best`. Four points per centre
+// load, branch-free, to keep the SIMD lanes busy.
+fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32) -> vec4u {
+  var best = vec4u(0xffffffffu);
+  var best_j = vec4u(0u);
+  for (var j = 0u; j < k; j++) {
     let c = wg_centres[j].xyz;
-    let d = select(c - x, x - c, x > c);
-    let dist = d.x * d.x + d.y * d.y + d.z * d.z;
-    if (dist < best) {
-      best = dist;
-      best_j = j;
-    }
+    let d0 = x0 - c;
+    let d1 = x1 - c;
+    let d2 = x2 - c;
+    let d3 = x3 - c;
+    let dist = vec4u(dot(d0, d0), dot(d1, d1), dot(d2, d2), dot(d3, d3));
+    let closer = dist < best;
+    best = select(best, dist, closer);
+    best_j = select(best_j, vec4u(j), closer);
   }
   return best_j;
 }
@@ -151,16 +163,16 @@ fn main(
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + q * WORKGROUP_SIZE + lid;
     let packed = points[quad];
-    var out = 0u;
-    var valid_mask = 0u;
-    for (var i = 0u; i < 4u; i++) {
-      let word = packed[i];
-      if (((word >> POINT_VALID_BIT) & 1u) != 0u) {
-        let p = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
-        let j = nearest(p);
-        out |= j << (8u * i);
-        valid_mask |= 0xffu << (8u * i);
-        if (!FINAL_E_STEP) {
+    let nearest = nearest4(position(packed.x), position(packed.y), position(packed.z), position(packed.w), k);
+    let valid = ((packed >> vec4u(POINT_VALID_BIT)) & vec4u(1u)) == vec4u(1u);
+    // Left-out pixels keep label 0 in the packed word; the host marks them -1 from their alpha.
+    let labels4 = select(vec4u(0u), nearest, valid);
+    let out = labels4.x | (labels4.y << 8u) | (labels4.z << 16u) | (labels4.w << 24u);
+    let valid_mask = dot(select(vec4u(0u), vec4u(1u), valid), vec4u(0xffu, 0xff00u, 0xff0000u, 0xff000000u));
+    if (!FINAL_E_STEP) {
+      for (var i = 0u; i < 4u; i++) {
+        if (valid[i]) {
+          let j = labels4[i];
           if (j != run_label && run_count > 0u) {
             add_to_tile(run_label, run_count, run_sum);
             run_count = 0u;
@@ -168,11 +180,9 @@ fn main(
           }
           run_label = j;
           run_count += 1u;
-          run_sum += p;
+          run_sum += point8(packed[i]);
         }
       }
-    }
-    if (!FINAL_E_STEP) {
       let differs = (labels[quad] ^ out) & valid_mask;
       for (var i = 0u; i < 4u; i++) {
         changed += select(0u, 1u, ((differs >> (8u * i)) & 0xffu) != 0u);

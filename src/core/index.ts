@@ -28,3 +28,13 @@ export {
 export { fixedToOklab, srgb8ToOklab8 } from './oklab-int.js';
 export { kmeans, kmeansPlusPlus } from './sklearn/kmeans.js';
 export { RandomState } from './random.js';
+export { GpuKMeans, type GpuKMeansTuning } from './gpu/gpu-kmeans.js';
+export {
+  acquireDevice,
+  describeAdapter,
+  imageBufferBytes,
+  watchDevice,
+  type AcquireDeviceOptions,
+  type AcquiredDevice,
+  type AdapterDescription,
+} from './gpu/device.js';
