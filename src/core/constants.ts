@@ -28,3 +28,10 @@ export const DEFAULTS = {
   /** Pixels whose alpha is below this (0..255) are left out of the clustering. */
   alphaThreshold: 128,
 } as const;
+
+/**
+ * Largest number of used points the exact engine seeds on directly. Above it, k-means++ runs on an evenly spaced
+ * subsample of this many points (docs/ARITHMETIC.md, "Seeding"), so seeding costs the same at 50 MP as at 0.25 MP.
+ * 2^16 keeps scikit-learn's seeding on the default 200 × 200 sample and on every scikit-learn fixture.
+ */
+export const SEED_SAMPLE_MAX = 65_536;

@@ -11,16 +11,28 @@
  *    oracle for one run.
  * 3. `finishExactResult(run, { centersFixed, labels, inertiaFixed, iterations, converged })` builds the public result;
  *    `labels` may be per point (length `run.n`) or per pixel (-1 for left-out pixels).
+ *
+ * How the CPU splits runs over Workers: `distinctColors(run.points, run.n)` then `exactWork(run, distinct)` (typed
+ * arrays only); each Worker calls `runExactSeeds(work, itsRunIndices)`; `pickBestRun` over all results chooses the run
+ * a single loop would; `spreadDistinctLabels` turns its per-colour labels into pixel labels for `finishExactResult`.
  */
 export { cpuPixelKMeans } from './cpu.js';
+export {
+  distinctColors,
+  distinctIndex,
+  spreadDistinctLabels,
+  type DistinctColors,
+} from './distinct.js';
 export { exactLloyd, type ExactRunOutcome } from './lloyd.js';
-export { distinctColors, extractPoints, toleranceFixed, type DistinctColors, type ExtractedPoints } from './points.js';
+export { extractPoints, toleranceFixed, type ExtractedPoints } from './points.js';
 export {
   checkPixelKMeansOptions,
   prepareExactRun,
   resolvePixelOptions,
   seedExactRuns,
+  seedSampleIndices,
   validateImage,
   type PreparedExactRun,
 } from './prepare.js';
 export { finishExactResult, pointLabelsToPixelLabels, type ExactFinalState } from './result.js';
+export { exactWork, pickBestRun, runExactSeeds, type ExactRunResult, type ExactWork } from './runs.js';

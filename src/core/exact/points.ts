@@ -1,6 +1,6 @@
 /**
  * From RGBA pixels to the 8-bit points the exact engine clusters, plus the two facts about them that both engines
- * must share: the channel statistics behind `tolFixed`, and (CPU only) the distinct colours with their counts.
+ * must share: the channel statistics behind `tolFixed`. (The CPU's distinct colours are in `distinct.ts`.)
  */
 import type { ColorSpace, PixelImage } from '../types.js';
 import { writeOklab8 } from '../oklab-int.js';
@@ -40,8 +40,8 @@ function oklabConverter(): (r: number, g: number, b: number, out: Uint8Array, o:
 export function extractPoints(image: PixelImage, colorSpace: ColorSpace, alphaThreshold: number): ExtractedPoints {
   const { data } = image;
   const pixelCount = image.width * image.height;
-  let n = 0;
-  for (let i = 0; i < pixelCount; i++) if (data[4 * i + 3]! >= alphaThreshold) n++;
+  let n = alphaThreshold === 0 ? pixelCount : 0;
+  if (alphaThreshold > 0) for (let i = 3; i < 4 * pixelCount; i += 4) if (data[i]! >= alphaThreshold) n++;
   const points = new Uint8Array(3 * n);
   const pixelIndex = n === pixelCount ? null : new Uint32Array(n);
   const toOklab = colorSpace === 'oklab' ? oklabConverter() : null;
@@ -66,74 +66,17 @@ export function extractPoints(image: PixelImage, colorSpace: ColorSpace, alphaTh
  * fixed float64 expression, so the CPU and GPU paths (which both take it from here) stop at the same shift.
  */
 export function toleranceFixed(points: Uint8Array, n: number, tol: number, fixedOne: number): number {
-  const sum = [0, 0, 0];
-  const sumSq = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) {
-      const v = points[3 * i + c]!;
-      sum[c]! += v;
-      sumSq[c]! += v * v;
-    }
+  // Scalars, not arrays: this is a pass over every point. Sums stay below 2^53 up to 2^37 points.
+  let s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0;
+  for (let i = 0; i < 3 * n; i += 3) {
+    const v0 = points[i]!, v1 = points[i + 1]!, v2 = points[i + 2]!;
+    s0 += v0; s1 += v1; s2 += v2;
+    q0 += v0 * v0; q1 += v1 * v1; q2 += v2 * v2;
   }
+  // The same expression, channel by channel in order, as before the sums were scalars.
   let variance = 0;
-  for (let c = 0; c < 3; c++) variance += (sumSq[c]! - (sum[c]! * sum[c]!) / n) / n;
+  variance += (q0 - (s0 * s0) / n) / n;
+  variance += (q1 - (s1 * s1) / n) / n;
+  variance += (q2 - (s2 * s2) / n) / n;
   return Math.floor(tol * fixedOne * fixedOne * (variance / 3));
-}
-
-export interface DistinctColors {
-  /** u × 3 bytes, in order of first appearance. */
-  colors: Uint8Array;
-  /** Points holding each distinct colour. */
-  weights: Float64Array;
-  /** For each point, the index of its colour in `colors`. */
-  inverse: Uint32Array;
-  u: number;
-}
-
-/** Above this many points a direct 2^24 table (64 MiB) beats a hash table that would grow as large anyway. */
-const DIRECT_TABLE_MIN_POINTS = 1 << 20;
-
-/**
- * The distinct points with their multiplicities. Exact k-means on them, weighted, gives the same labels, sums, centres
- * and inertia as on every point (all integer), at a fraction of the cost: photos repeat colours a lot.
- */
-export function distinctColors(points: Uint8Array, n: number): DistinctColors {
-  const inverse = new Uint32Array(n);
-  const colors = new Uint8Array(3 * Math.min(n, 1 << 24));
-  const counts = new Float64Array(Math.min(n, 1 << 24));
-  let u = 0;
-  const direct = n >= DIRECT_TABLE_MIN_POINTS;
-  // Slots hold index + 1, 0 meaning empty. Hash: open addressing, linear probing, load factor ≤ 1/2.
-  const bits = direct ? 24 : Math.max(4, Math.ceil(Math.log2(2 * n)));
-  const size = 1 << bits;
-  const mask = size - 1;
-  const table = new Uint32Array(size);
-  const keys = direct ? null : new Uint32Array(size);
-  for (let i = 0; i < n; i++) {
-    const key = (points[3 * i]! << 16) | (points[3 * i + 1]! << 8) | points[3 * i + 2]!;
-    // Fibonacci hashing: the top bits of key · 2^32/φ spread neighbouring colours apart.
-    let slot = direct ? key : Math.imul(key, 0x9e3779b1) >>> (32 - bits);
-    let index: number;
-    for (;;) {
-      slot &= mask;
-      const entry = table[slot]!;
-      if (entry === 0) {
-        index = u++;
-        table[slot] = index + 1;
-        if (keys) keys[slot] = key;
-        colors[3 * index] = points[3 * i]!;
-        colors[3 * index + 1] = points[3 * i + 1]!;
-        colors[3 * index + 2] = points[3 * i + 2]!;
-        break;
-      }
-      if (!keys || keys[slot] === key) {
-        index = entry - 1;
-        break;
-      }
-      slot++;
-    }
-    counts[index]!++;
-    inverse[i] = index;
-  }
-  return { colors: colors.subarray(0, 3 * u), weights: counts.subarray(0, u), inverse, u };
 }

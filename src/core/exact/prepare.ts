@@ -2,7 +2,7 @@
  * Everything an exact run needs before its first Lloyd iteration, computed once on the CPU and shared by the CPU and
  * GPU engines so that both start from the same bits: the points, `tolFixed`, and the `nInit` k-means++ seedings.
  */
-import { DEFAULTS, FIXED_ONE, MAX_K } from '../constants.js';
+import { DEFAULTS, FIXED_ONE, MAX_K, SEED_SAMPLE_MAX } from '../constants.js';
 import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { greedyKMeansPlusPlus } from '../sklearn/kmeans-plusplus.js';
@@ -32,7 +32,7 @@ export interface PreparedExactRun {
   tolFixed: number;
   /** `nInit` seedings, in run order, each k × 3 fixed-point centres (`128 · p[index]`). */
   initCenters: Uint32Array[];
-  /** The point indices k-means++ chose for each seeding. */
+  /** The point indices (0 .. n−1) k-means++ chose for each seeding. */
   initIndices: Int32Array[];
 }
 
@@ -75,9 +75,29 @@ export function checkPixelKMeansOptions(options: PixelKMeansOptions): void {
 }
 
 /**
+ * The used points k-means++ seeds on (docs/ARITHMETIC.md, "Seeding"): all of them when `n ≤ SEED_SAMPLE_MAX`, else
+ * `M = SEED_SAMPLE_MAX` of them, point `floor(i·n / M)` for `i = 0 .. M−1`, in point order. Null means all.
+ */
+export function seedSampleIndices(n: number): Uint32Array | null {
+  const m = SEED_SAMPLE_MAX;
+  if (n <= m) return null;
+  const indices = new Uint32Array(m);
+  for (let i = 0; i < m; i++) {
+    // i·n < 2^48 is exact; the two checks make the floor exact whatever the rounding of the division.
+    const a = i * n;
+    let q = Math.floor(a / m);
+    if (q * m > a) q--;
+    else if ((q + 1) * m <= a) q++;
+    indices[i] = q;
+  }
+  return indices;
+}
+
+/**
  * The `nInit` k-means++ seedings of docs/ARITHMETIC.md, in run order from one generator: scikit-learn's greedy
- * k-means++ on `X = p / 255` with the column mean subtracted, as `KMeans.fit` sees it. The float64 path seeds the same
- * way, so exact and float64 runs start from the same pixels.
+ * k-means++ on `X = p / 255` with the column mean subtracted, as `KMeans.fit` sees it, over the seeding sample
+ * (`seedSampleIndices`: every point up to SEED_SAMPLE_MAX of them). The float64 path seeds every point that way, so up
+ * to that size exact and float64 runs start from the same pixels. `initIndices` are point indices (0 .. n−1).
  */
 export function seedExactRuns(
   points: Uint8Array,
@@ -86,14 +106,20 @@ export function seedExactRuns(
   seed: number,
   nInit: number,
 ): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
-  const x = new Float64Array(3 * n);
-  for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
-  const { X, xSquaredNorms } = centerPoints(x, n, 3);
+  const sample = seedSampleIndices(n);
+  const m = sample === null ? n : sample.length;
+  const x = new Float64Array(3 * m);
+  for (let i = 0; i < m; i++) {
+    const p = sample === null ? i : sample[i]!;
+    for (let c = 0; c < 3; c++) x[3 * i + c] = points[3 * p + c]! / 255;
+  }
+  const { X, xSquaredNorms } = centerPoints(x, m, 3);
   const rng = new RandomState(seed);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   for (let run = 0; run < nInit; run++) {
-    const indices = greedyKMeansPlusPlus(X, n, 3, k, rng, xSquaredNorms);
+    const indices = greedyKMeansPlusPlus(X, m, 3, k, rng, xSquaredNorms);
+    if (sample !== null) for (let j = 0; j < k; j++) indices[j] = sample[indices[j]!]!;
     const centers = new Uint32Array(3 * k);
     for (let j = 0; j < k; j++) {
       for (let c = 0; c < 3; c++) centers[3 * j + c] = points[3 * indices[j]! + c]! * FIXED_ONE;

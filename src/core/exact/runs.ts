@@ -1,0 +1,55 @@
+/**
+ * The `nInit` runs of an exact k-means, as independent pieces of work: once `prepareExactRun` has drawn the seeds (in
+ * order, from one generator), run r depends on nothing but seed r. So runs can be split over Workers and the results
+ * merged with `pickBestRun`, which gives the bits a single loop over all runs gives.
+ */
+import { exactLloyd, type ExactRunOutcome } from './lloyd.js';
+import type { DistinctColors } from './distinct.js';
+import type { PreparedExactRun } from './prepare.js';
+
+/** What the runs need, typed arrays and numbers only, so it can be posted (or transferred) to a Worker. */
+export interface ExactWork {
+  /** u × 3 distinct points. */
+  colors: Uint8Array;
+  /** The count of each distinct point. */
+  weights: Float64Array;
+  k: number;
+  maxIter: number;
+  tolFixed: number;
+  /** Every run's seeding, in run order (`PreparedExactRun.initCenters`). */
+  initCenters: Uint32Array[];
+}
+
+/** One run's outcome, labels per distinct colour, tagged with its run index. */
+export interface ExactRunResult extends ExactRunOutcome {
+  run: number;
+}
+
+export function exactWork(run: PreparedExactRun, distinct: DistinctColors): ExactWork {
+  const { k, maxIter, tolFixed, initCenters } = run;
+  return { colors: distinct.colors, weights: distinct.weights, k, maxIter, tolFixed, initCenters };
+}
+
+/** Runs the seedings `runIndices` (any subset of 0 .. nInit−1, in any order) and returns their outcomes. */
+export function runExactSeeds(work: ExactWork, runIndices: readonly number[]): ExactRunResult[] {
+  return runIndices.map((r) => {
+    const init = work.initCenters[r];
+    if (init === undefined) throw new RangeError(`No seeding ${r}: there are ${work.initCenters.length}.`);
+    return { ...exactLloyd(work.colors, work.weights, init, work.k, work.maxIter, work.tolFixed), run: r };
+  });
+}
+
+/**
+ * The chosen run of docs/ARITHMETIC.md ("Runs"): the strictly lowest `inertiaFixed`, ties to the earliest run index,
+ * whatever order the results come in.
+ */
+export function pickBestRun<T extends { run: number; inertiaFixed: bigint }>(results: readonly T[]): T {
+  let best: T | undefined;
+  for (const r of results) {
+    if (best === undefined || r.inertiaFixed < best.inertiaFixed || (r.inertiaFixed === best.inertiaFixed && r.run < best.run)) {
+      best = r;
+    }
+  }
+  if (best === undefined) throw new RangeError('pickBestRun needs at least one result.');
+  return best;
+}
