@@ -1,12 +1,12 @@
 /**
  * An image resident on the device: its RGBA words, the points derived from them (for one colour space and alpha
- * threshold at a time) and the packed 8-bit labels, cut into segments that each fit one storage binding.
+ * threshold at a time) and the packed 8-bit labels, cut into segments (`planSegments`) that each fit one binding.
  */
 import type { PixelImage } from '../types.js';
 import type { BufferAllocator } from './allocator.js';
 import type { EnginePipelines } from './pipelines.js';
 import { packStruct, structLayout, TILE_PIXELS } from './shader-source.js';
-import { planSegments, type SegmentPlan } from './segments.js';
+import type { SegmentPlan } from './segments.js';
 
 export interface GpuSegment extends SegmentPlan {
   /** SegmentParams (uniform). */
@@ -38,14 +38,14 @@ export class GpuImage {
     allocator: BufferAllocator,
     pipelines: EnginePipelines,
     image: PixelImage,
-    maxTilesPerSegment: number,
+    plan: readonly SegmentPlan[],
   ) {
     this.width = image.width;
     this.height = image.height;
     this.pixelCount = image.width * image.height;
     const layout = structLayout('SegmentParams');
     const { STORAGE, UNIFORM, COPY_DST, COPY_SRC } = GPUBufferUsage;
-    this.segments = planSegments(this.pixelCount, maxTilesPerSegment).map((plan, s) => {
+    this.segments = plan.map((plan, s) => {
       const padded = plan.tiles * TILE_PIXELS;
       const params = allocator.createWith(
         `segment ${s} params`,

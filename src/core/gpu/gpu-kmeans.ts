@@ -13,11 +13,11 @@ import { DeviceLostError, GpuError, InvalidInputError, TooLargeError, throwIfAbo
 import { finishExactResult, prepareExactRun, type PreparedExactRun } from '../exact/index.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types.js';
 import { BufferAllocator } from './allocator.js';
-import { closeScopes, withScopes } from './error-scopes.js';
+import { closeScopes, openScopes, withScopes } from './error-scopes.js';
 import { GpuImage, type GpuSegment } from './gpu-image.js';
 import { pipelinesFor, type EnginePipelines, type PipelineName } from './pipelines.js';
 import { CENTRE_WORDS, RunState } from './run-state.js';
-import { dispatchGrid, tilesPerBinding } from './segments.js';
+import { dispatchGrid, planSegments, tilesPerBinding } from './segments.js';
 import { DONE, packStruct, readField, structLayout, TILE_PIXELS } from './shader-source.js';
 
 /** Knobs for tests and benchmarks; the defaults follow the device's limits. */
@@ -115,15 +115,16 @@ export class GpuKMeans {
   setImage(image: PixelImage): void {
     this.#assertUsable();
     checkImage(image);
+    // Planned before anything is freed or allocated: an image too large leaves the current one in place.
+    const plan = planSegments(image.width * image.height, this.#maxTiles);
     if (this.#image) for (const s of this.#image.segments) for (const b of [s.params, s.pixels, s.points, s.labels]) this.#allocator.free(b);
     // Forget the old source too: if this upload fails, a later run() of the old image must upload it again.
     this.#image = null;
     this.#source = null;
     this.#last = null;
-    this.device.pushErrorScope('out-of-memory');
-    this.device.pushErrorScope('validation');
+    openScopes(this.device);
     try {
-      this.#image = new GpuImage(this.device, this.#allocator, this.#pipelines, image, this.#maxTiles);
+      this.#image = new GpuImage(this.device, this.#allocator, this.#pipelines, image, plan);
     } finally {
       this.#imageReady = closeScopes(this.device, 'uploading the image');
     }
