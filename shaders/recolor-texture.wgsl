@@ -5,7 +5,7 @@
 //
 // Bindings
 //   group 0: 0 palette: k u32, each centre as RGBA8 with alpha 255 (computed on the CPU from the result)
-//            1 target: texture_storage_2d<rgba8unorm, write>, width × height of the image
+//            1 out_image: texture_storage_2d<rgba8unorm, write>, width × height of the image
 //   group 1: 0 segment: SegmentParams (uniform: first_pixel and width place a pixel in the texture)
 //            1 points: vec4u per 4 pixels (the valid bit, see points.wgsl)
 //            2 labels: one u32 per 4 pixels, 8-bit labels packed little-endian
@@ -25,7 +25,7 @@ struct SegmentParams {
 }
 
 @group(0) @binding(0) var<storage, read> palette: array<u32>;
-@group(0) @binding(1) var target: texture_storage_2d<rgba8unorm, write>;
+@group(0) @binding(1) var out_image: texture_storage_2d<rgba8unorm, write>;
 @group(1) @binding(0) var<uniform> segment: SegmentParams;
 @group(1) @binding(1) var<storage, read> points: array<vec4u>;
 @group(1) @binding(2) var<storage, read> labels: array<u32>;
@@ -54,7 +54,7 @@ fn main(
           colour = unpack4x8unorm(palette[(packed_labels >> (8u * i)) & 0xffu]);
         }
         let global = segment.first_pixel + pixel;
-        textureStore(target, vec2u(global % segment.width, global / segment.width), colour);
+        textureStore(out_image, vec2u(global % segment.width, global / segment.width), colour);
       }
     }
   }
