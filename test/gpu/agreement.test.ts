@@ -1,0 +1,139 @@
+/**
+ * The GPU engine against the exact CPU engine (docs/ARITHMETIC.md): for every case, the same label for every pixel,
+ * the same fixed-point centres, iteration count, inertia and convergence. Table-driven; each case names its image
+ * and options so that a failure can be replayed. Sizes stay modest: SwiftShader runs the kernels on the CPU.
+ */
+import { afterAll, describe, expect } from 'vitest';
+import { cpuPixelKMeans } from '../../src/core/exact/index.js';
+import { GpuKMeans, type GpuKMeansTuning } from '../../src/core/gpu/gpu-kmeans.js';
+import { TILE_PIXELS } from '../../src/core/gpu/shader-source.js';
+import type { PixelImage, PixelKMeansOptions } from '../../src/core/types.js';
+import { firstDifference } from '../helpers/fuzz.js';
+import { loadSample, randomImage } from '../helpers/images.js';
+import { gpuIt, useGpu, type GpuContext } from '../helpers/webgpu.js';
+
+interface Case {
+  name: string;
+  image: () => PixelImage;
+  options: PixelKMeansOptions;
+  tuning?: GpuKMeansTuning;
+}
+
+const solid = (width: number, height: number, rgba: [number, number, number, number]): PixelImage => ({
+  data: Uint8ClampedArray.from({ length: 4 * width * height }, (_, i) => rgba[i % 4]!),
+  width,
+  height,
+});
+
+/** One device for the file: the pipelines compile once (slow on SwiftShader) and every suite reuses them. */
+const gpu: GpuContext = useGpu();
+
+/** Runs each case on a GPU engine (one per tuning, reused across cases as a caller would) and on the CPU. */
+function agreementSuite(title: string, cases: Case[]): void {
+  describe(title, () => {
+    const engines = new Map<string, GpuKMeans>();
+    const engineFor = (tuning: GpuKMeansTuning = {}): GpuKMeans => {
+      const key = JSON.stringify(tuning);
+      let engine = engines.get(key);
+      if (!engine) engines.set(key, (engine = new GpuKMeans(gpu.device, tuning)));
+      return engine;
+    };
+    afterAll(() => engines.forEach((engine) => engine.destroy()));
+
+    for (const { name, image: make, options, tuning } of cases) {
+      gpuIt(`gives the CPU's bits on ${name}`, gpu, async () => {
+        const image = make();
+        const [onGpu, onCpu] = [await engineFor(tuning).run(image, options), await cpuPixelKMeans(image, options)];
+        expect(firstDifference(onGpu, onCpu)).toBeNull();
+        expect(onGpu.rgb).toEqual(onCpu.rgb);
+      });
+    }
+  });
+}
+
+agreementSuite('agreement on the sample photos', [
+  { name: 'chelsea, k 5, seed 0, nInit 2', image: () => loadSample('chelsea.png'), options: { k: 5, seed: 0, nInit: 2 } },
+  { name: 'coffee, k 8, seed 42, nInit 1', image: () => loadSample('coffee.png'), options: { k: 8, seed: 42, nInit: 1 } },
+  { name: 'rocket in OKLab, k 6', image: () => loadSample('rocket.jpg'), options: { k: 6, nInit: 1, colorSpace: 'oklab' } },
+]);
+
+agreementSuite('agreement across image sizes', [
+  { name: '1 × 1, k 1', image: () => randomImage(1, 1, 1), options: { k: 1 } },
+  { name: '1 × 3, k 3', image: () => randomImage(1, 3, 2), options: { k: 3 } },
+  { name: '2 × 2, k 2', image: () => randomImage(2, 2, 3), options: { k: 2, nInit: 2 } },
+  { name: '7 × 1, k 4', image: () => randomImage(7, 1, 4), options: { k: 4, nInit: 2 } },
+  { name: '13 × 11, k 5', image: () => randomImage(13, 11, 5), options: { k: 5, nInit: 2 } },
+  { name: '101 × 3, k 7', image: () => randomImage(101, 3, 6), options: { k: 7, nInit: 2 } },
+  // One pixel more than a tile, and odd both ways: the last tile is nearly all padding.
+  { name: `${TILE_PIXELS + 1} × 1, k 3`, image: () => randomImage(TILE_PIXELS + 1, 1, 7), options: { k: 3, nInit: 1 } },
+  { name: '257 × 255, k 9', image: () => randomImage(257, 255, 8, { palette: 40 }), options: { k: 9, nInit: 1 } },
+  { name: '641 × 479, k 4', image: () => randomImage(641, 479, 9, { palette: 24 }), options: { k: 4, nInit: 1 } },
+  {
+    name: '1449 × 1447 (2.1 MP), k 3, maxIter 4',
+    image: () => randomImage(1449, 1447, 10, { palette: 12 }),
+    options: { k: 3, nInit: 1, maxIter: 4 },
+  },
+]);
+
+agreementSuite(
+  'agreement for k from 1 to 256',
+  [1, 2, 3, 8, 31, 64, 129, 255, 256].map((k) => ({
+    name: `a 96 × 80 random image, k ${k}`,
+    image: () => randomImage(96, 80, 100 + k),
+    options: { k, nInit: 1, maxIter: 30 },
+  })),
+);
+
+agreementSuite('agreement across seeds', [
+  ...[0, 1, 42, 4294967295].map((seed) => ({
+    name: `a 120 × 90 image of 30 colours, seed ${seed}, nInit 3`,
+    image: () => randomImage(120, 90, 11, { palette: 30 }),
+    options: { k: 6, seed, nInit: 3 },
+  })),
+]);
+
+agreementSuite('agreement on images with few colours', [
+  { name: 'three colours, k 8', image: () => randomImage(50, 40, 12, { palette: 3 }), options: { k: 8, nInit: 2 } },
+  { name: 'one colour, k 4', image: () => solid(33, 17, [10, 200, 30, 255]), options: { k: 4, nInit: 2 } },
+  { name: 'two colours in OKLab, k 5', image: () => randomImage(40, 40, 13, { palette: 2 }), options: { k: 5, colorSpace: 'oklab' } },
+]);
+
+agreementSuite('agreement with transparency', [
+  { name: 'half transparent, threshold 128', image: () => randomImage(70, 61, 14, { alpha: 'half' }), options: { k: 6, nInit: 2 } },
+  { name: 'half transparent, threshold 0 (every pixel)', image: () => randomImage(70, 61, 14, { alpha: 'half' }), options: { k: 6, nInit: 2, alphaThreshold: 0 } },
+  { name: 'random alpha, threshold 255', image: () => randomImage(70, 61, 15, { alpha: 'random' }), options: { k: 5, nInit: 2, alphaThreshold: 255 } },
+  { name: 'random alpha in OKLab, threshold 200', image: () => randomImage(83, 47, 16, { alpha: 'random' }), options: { k: 7, colorSpace: 'oklab', alphaThreshold: 200 } },
+]);
+
+agreementSuite('agreement in OKLab', [
+  { name: 'chelsea in OKLab, k 6', image: () => loadSample('chelsea.png'), options: { k: 6, nInit: 1, colorSpace: 'oklab' } },
+  { name: 'a random image in OKLab, k 12', image: () => randomImage(150, 101, 17), options: { k: 12, nInit: 2, colorSpace: 'oklab' } },
+]);
+
+agreementSuite('agreement on every stopping rule', [
+  { name: 'maxIter 1 (not converged)', image: () => randomImage(90, 70, 18), options: { k: 5, nInit: 2, maxIter: 1 } },
+  { name: 'maxIter 2', image: () => randomImage(90, 70, 18), options: { k: 5, nInit: 2, maxIter: 2 } },
+  { name: 'tol 0 (strict convergence only)', image: () => randomImage(90, 70, 19, { palette: 50 }), options: { k: 5, nInit: 2, tol: 0 } },
+  { name: 'tol 0.5 (stops on the shift)', image: () => randomImage(90, 70, 19, { palette: 50 }), options: { k: 5, nInit: 2, tol: 0.5 } },
+]);
+
+agreementSuite('agreement when the work is split', [
+  {
+    name: 'segments of one tile',
+    image: () => randomImage(211, 97, 20, { alpha: 'half' }),
+    options: { k: 7, nInit: 2 },
+    tuning: { segmentPixels: TILE_PIXELS },
+  },
+  {
+    name: 'segments of three tiles, dispatched two workgroups wide, one iteration a submission',
+    image: () => randomImage(211, 197, 21),
+    options: { k: 9, nInit: 2, colorSpace: 'oklab' },
+    tuning: { segmentPixels: 3 * TILE_PIXELS, workgroupsPerDimension: 2, maxIterationsPerSubmit: 1 },
+  },
+  {
+    name: 'one dispatch of 2D workgroups, three iterations a submission',
+    image: () => randomImage(300, 200, 22),
+    options: { k: 5, nInit: 2 },
+    tuning: { workgroupsPerDimension: 4, maxIterationsPerSubmit: 3 },
+  },
+]);
