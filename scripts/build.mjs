@@ -1,7 +1,7 @@
 // `npm run build`: the package (dist/: ES modules, .d.ts types, custom-elements.json) and the demo (dist-demo/).
 import { build } from 'vite';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -16,6 +16,8 @@ await build({
   configFile: false,
   publicDir: false,
   logLevel: 'warn',
+  // The worker's URL is resolved against import.meta.url: relative, so dist/ works wherever it is served from.
+  base: './',
   build: {
     outDir: 'dist',
     emptyOutDir: false,
@@ -31,6 +33,27 @@ await build({
   worker: { format: 'es' },
 });
 
+// The same element as one self-contained module with lit inside, for plain HTML pages without a bundler or an
+// import map (`<script type="module" src=".../palette-extractor.bundled.js">`).
+if (entries.index) {
+  await build({
+    root,
+    configFile: false,
+    publicDir: false,
+    logLevel: 'warn',
+    base: './',
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: 'es2022',
+      sourcemap: true,
+      lib: { entry: resolve(root, entries.index), formats: ['es'], fileName: () => 'palette-extractor.bundled.js' },
+      rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+    },
+    worker: { format: 'es' },
+  });
+}
+
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -41,7 +64,10 @@ run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 
 // custom-elements.json from the element's JSDoc.
 if (existsSync(resolve(root, 'src/palette-extractor.ts'))) {
-  run('npx', ['custom-elements-manifest', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--quiet']);
+  // Globs and output folder are in custom-elements-manifest.config.mjs; the manifest lands where package.json's
+  // `customElements` points, and a copy goes in dist/ beside the code it describes.
+  run('npx', ['custom-elements-manifest', 'analyze', '--quiet']);
+  copyFileSync(resolve(root, 'custom-elements.json'), resolve(root, 'dist/custom-elements.json'));
 }
 
 // The demo page, for `npm test`'s browser project and for `vite preview`.

@@ -185,6 +185,8 @@ export class PaletteExtractor extends LitElement {
       this.#interrupted = true;
       this.#task.abort();
     }
+    // Free the worker and this element's GPU buffers; they come back lazily if the element is attached again.
+    this.#pipeline.dispose();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -12,7 +12,7 @@ import { readPixels } from '../image/pixels.js';
 import { sampleDimensions, type SampleSize } from '../image/sample-size.js';
 import { CpuWorkerClient } from '../worker/cpu-client.js';
 import { agreement } from './compare.js';
-import { dropGpuBackend, getGpuBackend, type GpuBackend } from './gpu-backend.js';
+import { GpuSession } from './gpu-backend.js';
 import type { ResolvedOptions } from './options.js';
 
 export interface ExtractionOutcome {
@@ -29,7 +29,10 @@ export interface ExtractionOutcome {
 interface DecodedEntry {
   input: ImageInput;
   image: Promise<DecodedImage>;
+  /** The original drawn for display. */
   original?: HTMLCanvasElement;
+  /** The original's pixels, read once (recolouring needs them at full size). */
+  pixels?: ImageData;
 }
 
 const CPU_ADAPTER = 'CPU (Web Worker)';
@@ -62,6 +65,24 @@ export class ExtractionPipeline {
   readonly #cpu = new CpuWorkerClient();
   #decoded: DecodedEntry | undefined;
   #sample: { input: ImageInput; key: string; pixels: ImageData } | undefined;
+  #gpu: Promise<GpuSession | null> | undefined;
+
+  /** This element's GPU session; a lost one is replaced. */
+  async #gpuSession(): Promise<GpuSession | null> {
+    const current = await this.#gpu;
+    if (current && !current.usable) {
+      current.destroy();
+      this.#gpu = undefined;
+    }
+    this.#gpu ??= GpuSession.open();
+    return this.#gpu;
+  }
+
+  #dropGpu(): void {
+    const old = this.#gpu;
+    this.#gpu = undefined;
+    void old?.then((session) => session?.destroy());
+  }
 
   async run(
     input: ImageInput,
@@ -99,8 +120,8 @@ export class ExtractionPipeline {
     timings.downscaleMs = performance.now() - t1;
 
     let notice: string | undefined;
-    let gpu: GpuBackend | null = null;
-    if (options.backend !== 'cpu' || compare) gpu = await getGpuBackend();
+    let gpu: GpuSession | null = null;
+    if (options.backend !== 'cpu' || compare) gpu = await this.#gpuSession();
     throwIfAborted(signal);
     if (!gpu && options.backend !== 'cpu') {
       notice = 'WebGPU is not available in this browser, so the palette was computed on the CPU (same result).';
@@ -116,18 +137,19 @@ export class ExtractionPipeline {
         throwIfAborted(signal);
         timings.clusterMs = performance.now() - t2;
         const t3 = performance.now();
-        await gpu!.recolor(image, result, recolored);
+        entry.pixels ??= readPixels(image, image.width, image.height);
+        await gpu!.recolor(sample.width === image.width && sample.height === image.height ? sample : entry.pixels, recolored);
         timings.recolorMs = performance.now() - t3;
       } catch (error) {
         if (!(error instanceof PaletteError) || (error.code !== 'gpu-lost' && error.code !== 'gpu-error')) throw error;
-        dropGpuBackend();
+        this.#dropGpu();
         gpu = null;
         useGpu = false;
         notice = `The GPU failed (${error.message}), so this palette was computed on the CPU.`;
       }
     }
     if (!useGpu) {
-      const run = await this.#cpuRun(sample, image, options, true, signal, onProgress);
+      const run = await this.#cpuRun(sample, entry, image, options, true, signal, onProgress);
       result = run.result;
       timings.clusterMs = run.clusterMs;
       const t3 = performance.now();
@@ -146,17 +168,18 @@ export class ExtractionPipeline {
       if (!gpu) {
         outcome.notice = 'Comparing GPU and CPU needs WebGPU, which this browser does not offer.';
       } else {
-        outcome.compare = await this.#compare(gpu, result!, detail, sample, image, options, signal);
+        outcome.compare = await this.#compare(gpu, result!, detail, sample, entry, image, options, signal);
       }
     }
     return outcome;
   }
 
   async #compare(
-    gpu: GpuBackend,
+    gpu: GpuSession,
     first: PaletteResult,
     firstDetail: PaletteDetail,
     sample: ImageData,
+    entry: DecodedEntry,
     image: DecodedImage,
     options: ResolvedOptions,
     signal: AbortSignal,
@@ -164,7 +187,7 @@ export class ExtractionPipeline {
     const start = performance.now();
     let other: PaletteResult;
     if (first.backend === 'gpu') {
-      other = (await this.#cpuRun(sample, image, options, false, signal)).result;
+      other = (await this.#cpuRun(sample, entry, image, options, false, signal)).result;
     } else {
       other = await gpu.cluster(sample, this.#engineOptions(options, signal));
     }
@@ -179,6 +202,7 @@ export class ExtractionPipeline {
 
   #cpuRun(
     sample: ImageData,
+    entry: DecodedEntry,
     image: DecodedImage,
     options: ResolvedOptions,
     recolor: boolean,
@@ -199,7 +223,7 @@ export class ExtractionPipeline {
         colorSpace: options.colorSpace,
         arithmetic: options.arithmetic,
       },
-      ...(recolor && !sameSize ? { original: copy(readPixels(image, image.width, image.height)) } : {}),
+      ...(recolor && !sameSize ? { original: copy((entry.pixels ??= readPixels(image, image.width, image.height))) } : {}),
     };
     return this.#cpu.run(request, signal, onProgress);
   }
@@ -254,5 +278,6 @@ export class ExtractionPipeline {
   dispose(): void {
     this.#release();
     this.#cpu.terminate();
+    this.#dropGpu();
   }
 }

@@ -1,26 +1,186 @@
 /**
- * The GPU side of the element: one device shared by every element on the page, k-means with the exact engine, and
- * the recoloured image drawn by the GPU into a WebGPU canvas.
+ * The GPU side of the element. One device is shared by every element on the page (acquired on first use, forgotten
+ * when lost so the next run asks again); each element has its own engines on it:
+ * - the sample engine clusters the downscaled sample, which stays uploaded while only k, seed or options change;
+ * - the full engine holds the original image, labels it against the sample's centres and draws the recoloured image
+ *   straight into a WebGPU canvas, so the full-size picture never passes through JavaScript.
  */
-import type { PaletteResult, PixelKMeansOptions } from '../core/types.js';
-import type { DecodedImage } from '../image/load.js';
+import { GpuError, NoAdapterError, WebGPUUnavailableError } from '../core/errors.js';
+import { DEFAULTS } from '../core/constants.js';
+import { acquireDevice, type AcquiredDevice } from '../core/gpu/device.js';
+import { GpuKMeans } from '../core/gpu/gpu-kmeans.js';
+import { paletteColors } from '../core/palette.js';
+import type { PaletteResult, PixelKMeansOptions, PixelKMeansResult } from '../core/types.js';
 
-export interface GpuClusterOptions extends PixelKMeansOptions {
-  k: number;
+let shared: Promise<AcquiredDevice | null> | undefined;
+
+/** The page's device, or null where WebGPU or an adapter is missing (remembered: no retry on every run). */
+function sharedDevice(): Promise<AcquiredDevice | null> {
+  if (!shared) {
+    const attempt: Promise<AcquiredDevice | null> = acquireDevice({ label: 'palette-extractor (shared)' }).then(
+      (acquired) => {
+        void acquired.lost.then(() => {
+          if (shared === attempt) shared = undefined;
+        });
+        return acquired;
+      },
+      (error: unknown) => {
+        if (error instanceof WebGPUUnavailableError || error instanceof NoAdapterError) return null;
+        // Anything else (a failed requestDevice) may pass: try again next time.
+        shared = undefined;
+        return null;
+      },
+    );
+    shared = attempt;
+  }
+  return shared;
 }
 
-export interface GpuBackend {
-  /** The adapter's description, for the stats line. */
-  readonly adapter: string;
-  cluster(sample: ImageData, options: GpuClusterOptions): Promise<PaletteResult>;
-  /** Draws `image` at its own size with every pixel replaced by its nearest centre's colour. */
-  recolor(image: DecodedImage, result: PaletteResult, canvas: HTMLCanvasElement): Promise<void>;
-}
+export type GpuClusterOptions = PixelKMeansOptions & { k: number };
 
-/** Resolves to `null` where WebGPU or an adapter is missing. Placeholder until the GPU engine lands. */
-export async function getGpuBackend(): Promise<GpuBackend | null> {
-  return null;
-}
+export class GpuSession {
+  readonly #acquired: AcquiredDevice;
+  readonly #sampleEngine: GpuKMeans;
+  readonly #fullEngine: GpuKMeans;
+  #fullSource: ImageData | undefined;
+  #last: { sample: ImageData; result: PixelKMeansResult } | undefined;
+  #lost = false;
 
-/** Forgets the shared device after a loss, so the next run asks for a new one. */
-export function dropGpuBackend(): void {}
+  private constructor(acquired: AcquiredDevice) {
+    this.#acquired = acquired;
+    this.#sampleEngine = new GpuKMeans(acquired.device);
+    this.#fullEngine = new GpuKMeans(acquired.device);
+    void acquired.lost.then(() => (this.#lost = true));
+  }
+
+  /** A session on the shared device, or null where there is no GPU. */
+  static async open(): Promise<GpuSession | null> {
+    const acquired = await sharedDevice();
+    return acquired ? new GpuSession(acquired) : null;
+  }
+
+  /** False once the device is lost: open a new session. */
+  get usable(): boolean {
+    return !this.#lost;
+  }
+
+  get adapter(): string {
+    return `WebGPU · ${this.#acquired.info.text}`;
+  }
+
+  async cluster(sample: ImageData, options: GpuClusterOptions): Promise<PaletteResult> {
+    const result = await this.#sampleEngine.run(sample, { alphaThreshold: DEFAULTS.alphaThreshold, ...options });
+    this.#last = { sample, result };
+    return {
+      colors: paletteColors(result.rgb, result.counts, result.pixelsUsed),
+      centers: result.centers,
+      labels: result.labels,
+      inertia: result.inertia,
+      iterations: result.iterations,
+      converged: result.converged,
+      backend: 'gpu',
+      adapter: this.adapter,
+      pixelsUsed: result.pixelsUsed,
+      colorSpace: result.colorSpace,
+      arithmetic: result.arithmetic,
+    };
+  }
+
+  /**
+   * Draws `original` recoloured with the last `cluster()` result into `canvas` (sized like `original`), on the GPU.
+   * Resolves when the GPU has finished.
+   */
+  async recolor(original: ImageData, canvas: HTMLCanvasElement): Promise<void> {
+    const last = this.#last;
+    if (!last) throw new GpuError('recolor() was called before cluster().');
+    let engine = this.#sampleEngine;
+    const sameImage =
+      last.sample === original ||
+      (last.sample.width === original.width && last.sample.height === original.height);
+    if (!sameImage) {
+      engine = this.#fullEngine;
+      if (this.#fullSource !== original) {
+        engine.setImage(original);
+        this.#fullSource = original;
+      }
+      await engine.applyResult(last.result, DEFAULTS.alphaThreshold);
+    }
+    if (this.#acquired.info.fallback) await this.#drawByReadback(engine, original, canvas);
+    else await this.#drawToWebGpuCanvas(engine, original, canvas);
+  }
+
+  /**
+   * The picture stays on the GPU: the engine writes a storage texture, one texture-to-texture copy puts it in the
+   * canvas (a canvas texture is only guaranteed to be a copy destination, not a storage binding).
+   */
+  async #drawToWebGpuCanvas(engine: GpuKMeans, original: ImageData, canvas: HTMLCanvasElement): Promise<void> {
+    const { device } = this.#acquired;
+    const context = canvas.getContext('webgpu');
+    if (!context) throw new GpuError('This browser has WebGPU but no WebGPU canvas context.');
+    context.configure({
+      device,
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
+      alphaMode: 'premultiplied',
+    });
+    const size = { width: original.width, height: original.height };
+    const texture = device.createTexture({
+      label: 'palette-extractor recoloured image',
+      size,
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
+    });
+    try {
+      await engine.recolor(texture);
+      const encoder = device.createCommandEncoder({ label: 'palette-extractor recolour to canvas' });
+      encoder.copyTextureToTexture({ texture }, { texture: context.getCurrentTexture() }, size);
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+    } finally {
+      texture.destroy();
+    }
+  }
+
+  /**
+   * For software (fallback) adapters such as SwiftShader: headless Chromium cannot present a WebGPU canvas from
+   * them (the first frame drops the whole WebGPU instance), and there is no GPU memory to spare anyway. The GPU still
+   * recolours; the pixels are read back once and put in a 2D canvas.
+   */
+  async #drawByReadback(engine: GpuKMeans, original: ImageData, canvas: HTMLCanvasElement): Promise<void> {
+    const { device } = this.#acquired;
+    const bytes = 4 * original.width * original.height;
+    const output = device.createBuffer({
+      label: 'palette-extractor recoloured pixels',
+      size: bytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    });
+    const staging = device.createBuffer({
+      label: 'palette-extractor recoloured pixels readback',
+      size: bytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    try {
+      await engine.recolor(output);
+      const encoder = device.createCommandEncoder({ label: 'palette-extractor recolour readback' });
+      encoder.copyBufferToBuffer(output, 0, staging, 0, bytes);
+      device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const pixels = new Uint8ClampedArray(staging.getMappedRange().slice(0));
+      staging.unmap();
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new GpuError('Could not draw the recoloured image: no 2D canvas context.');
+      ctx.putImageData(new ImageData(pixels, original.width, original.height), 0, 0);
+    } finally {
+      output.destroy();
+      staging.destroy();
+    }
+  }
+
+  /** Frees this element's GPU buffers; the shared device stays for the others. */
+  destroy(): void {
+    this.#sampleEngine.destroy();
+    this.#fullEngine.destroy();
+    this.#fullSource = undefined;
+    this.#last = undefined;
+  }
+}

@@ -1,0 +1,55 @@
+/** The demo page: binds the option controls to the main element and logs its events. */
+import '../index.js';
+import type { PaletteExtractor } from '../palette-extractor.js';
+
+const main = document.querySelector<PaletteExtractor>('#main')!;
+const form = document.querySelector<HTMLFormElement>('#controls')!;
+const log = document.querySelector<HTMLElement>('#event-log')!;
+const colorsOut = document.querySelector<HTMLOutputElement>('#colors-out')!;
+
+const attributes = ['colors', 'seed', 'backend', 'color-space', 'sample-size', 'arithmetic'] as const;
+
+function sync(): void {
+  for (const name of attributes) {
+    const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+    if (field.value !== '') main.setAttribute(name, field.value);
+  }
+  main.toggleAttribute('compare', (form.elements.namedItem('compare') as HTMLInputElement).checked);
+  colorsOut.value = (form.elements.namedItem('colors') as HTMLInputElement).value;
+}
+
+form.addEventListener('input', sync);
+form.addEventListener('submit', (e) => e.preventDefault());
+
+for (const button of form.querySelectorAll<HTMLButtonElement>('[data-sample]')) {
+  button.addEventListener('click', () => {
+    for (const b of form.querySelectorAll('[data-sample]')) b.setAttribute('aria-pressed', String(b === button));
+    main.image = undefined;
+    main.src = button.dataset.sample!;
+  });
+}
+
+main.addEventListener('palette-change', ({ detail }) => {
+  const { colors, backend, adapter, arithmetic, iterations, timings } = detail;
+  log.textContent = JSON.stringify(
+    {
+      type: 'palette-change',
+      backend,
+      adapter,
+      arithmetic,
+      iterations,
+      colors: colors.map((c) => `${c.hex} ${(c.fraction * 100).toFixed(1)}%`),
+      totalMs: Math.round(timings.totalMs),
+    },
+    null,
+    2,
+  );
+});
+main.addEventListener('palette-compare', ({ detail }) => {
+  log.textContent += `\n\npalette-compare: labels agree ${(detail.labelAgreement * 100).toFixed(2)}%`;
+});
+main.addEventListener('palette-error', ({ detail }) => {
+  log.textContent = `palette-error (${detail.code}): ${detail.message}`;
+});
+
+sync();
