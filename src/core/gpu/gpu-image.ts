@@ -53,7 +53,8 @@ export class GpuImage {
         UNIFORM,
       );
       const pixels = allocator.create(`segment ${s} pixels`, 4 * padded, STORAGE | COPY_DST);
-      const points = allocator.create(`segment ${s} points`, 4 * padded, STORAGE);
+      // COPY_SRC: the tests read the points back to check the OKLab kernel against the CPU's.
+      const points = allocator.create(`segment ${s} points`, 4 * padded, STORAGE | COPY_SRC);
       const labels = allocator.create(`segment ${s} labels`, padded, STORAGE | COPY_SRC);
       // writeBuffer copies from the caller's memory now: later changes to `image.data` do not reach the device.
       device.queue.writeBuffer(pixels, 0, image.data.buffer, image.data.byteOffset + 4 * plan.firstPixel, 4 * plan.pixelCount);
