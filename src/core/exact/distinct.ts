@@ -11,8 +11,8 @@ export interface DistinctColors {
   weights: Float64Array;
   u: number;
   /**
-   * Index in `colors` of a 24-bit key `(p0 << 16) | (p1 << 8) | p2`, for keys that occur. Direct (`keys` null): slot =
-   * key, holding the index. Hashed: open addressing by `hashSlot`, holding index + 1 (0 = empty), `keys` beside it.
+   * Index in `colors` of each colour that occurs. Direct (`keys` null): at the colour's interleaved slot (`SLOT_R` …),
+   * holding the index. Hashed: open addressing by `hashSlot`, holding index + 1 (0 = empty), `keys` beside it.
    */
   table: Uint32Array;
   keys: Uint32Array | null;
@@ -35,10 +35,29 @@ export function distinctColors(points: Uint8Array, n: number): DistinctColors {
   return n >= DIRECT_TABLE_MIN_POINTS ? distinctDirect(points, n) : distinctHashed(points, n);
 }
 
-/** Two passes: count every key in a 2^24 table, then number the keys that occur, in key order, in place. */
+/**
+ * The direct table's slot of a colour: its bits interleaved by scale (the top 4 bits of r, g, b, then the next 2 of
+ * each, then the last 2), so colours a few steps apart share a 16 KiB stretch of the table instead of lying 2^16 slots
+ * apart: on a noisy photo that turns most look-ups from memory misses into cache hits. Three 256-entry tables.
+ */
+const SLOT_BITS = [0, 1, 2].map((channel) =>
+  Uint32Array.from({ length: 256 }, (_, v) => {
+    const shift = 2 - channel;
+    return (((v >> 4) << (12 + 4 * shift)) | (((v >> 2) & 3) << (6 + 2 * shift)) | ((v & 3) << (2 * shift))) >>> 0;
+  }),
+);
+const [SLOT_R, SLOT_G, SLOT_B] = SLOT_BITS as [Uint32Array, Uint32Array, Uint32Array];
+
+/** The colour of a direct-table slot (the inverse of the interleaving above). */
+function slotChannel(slot: number, channel: number): number {
+  const shift = 2 - channel;
+  return (((slot >> (12 + 4 * shift)) & 15) << 4) | (((slot >> (6 + 2 * shift)) & 3) << 2) | ((slot >> (2 * shift)) & 3);
+}
+
+/** Two passes: count every colour in a 2^24 table, then number the colours that occur, in slot order, in place. */
 function distinctDirect(points: Uint8Array, n: number): DistinctColors {
   const table = new Uint32Array(1 << 24);
-  for (let i = 0; i < 3 * n; i += 3) table[(points[i]! << 16) | (points[i + 1]! << 8) | points[i + 2]!]!++;
+  for (let i = 0; i < 3 * n; i += 3) table[SLOT_R[points[i]!]! | SLOT_G[points[i + 1]!]! | SLOT_B[points[i + 2]!]!]!++;
   let u = 0;
   for (let key = 0; key < 1 << 24; key++) if (table[key] !== 0) u++;
   const colors = new Uint8Array(3 * u);
@@ -48,9 +67,9 @@ function distinctDirect(points: Uint8Array, n: number): DistinctColors {
     const count = table[key]!;
     if (count === 0) continue;
     weights[index] = count;
-    colors[3 * index] = key >>> 16;
-    colors[3 * index + 1] = (key >>> 8) & 255;
-    colors[3 * index + 2] = key & 255;
+    colors[3 * index] = slotChannel(key, 0);
+    colors[3 * index + 1] = slotChannel(key, 1);
+    colors[3 * index + 2] = slotChannel(key, 2);
     table[key] = index++;
   }
   return { colors, weights, u, table, keys: null, bits: 24 };
@@ -89,8 +108,8 @@ function distinctHashed(points: Uint8Array, n: number): DistinctColors {
 
 /** Index in `d.colors` of point `i` of `points`; the point must be one `d` was built from. */
 export function distinctIndex(d: DistinctColors, points: Uint8Array, i: number): number {
+  if (d.keys === null) return d.table[SLOT_R[points[3 * i]!]! | SLOT_G[points[3 * i + 1]!]! | SLOT_B[points[3 * i + 2]!]!]!;
   const key = (points[3 * i]! << 16) | (points[3 * i + 1]! << 8) | points[3 * i + 2]!;
-  if (d.keys === null) return d.table[key]!;
   const mask = (1 << d.bits) - 1;
   let slot = hashSlot(key, d.bits);
   while (d.keys[slot] !== key) slot = (slot + 1) & mask;
@@ -112,10 +131,9 @@ export function spreadDistinctLabels(
   if (pixelIndex !== null) out.fill(-1);
   if (d.keys === null) {
     const table = d.table;
-    for (let i = 0; i < n; i++) {
-      const key = (points[3 * i]! << 16) | (points[3 * i + 1]! << 8) | points[3 * i + 2]!;
-      out[pixelIndex === null ? i : pixelIndex[i]!] = distinctLabels[table[key]!]!;
-    }
+    const slot = (i: number): number => SLOT_R[points[3 * i]!]! | SLOT_G[points[3 * i + 1]!]! | SLOT_B[points[3 * i + 2]!]!;
+    if (pixelIndex === null) for (let i = 0; i < n; i++) out[i] = distinctLabels[table[slot(i)]!]!;
+    else for (let i = 0; i < n; i++) out[pixelIndex[i]!] = distinctLabels[table[slot(i)]!]!;
     return out;
   }
   for (let i = 0; i < n; i++) out[pixelIndex === null ? i : pixelIndex[i]!] = distinctLabels[distinctIndex(d, points, i)]!;

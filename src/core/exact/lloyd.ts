@@ -3,12 +3,13 @@
  * depends on is an integer held in a float64 far below 2^53 (distances < 2^32, sums < 2^48), so the arithmetic is
  * exact and order-free, and the WGSL engine, which does the same integer operations, gets the same bits.
  *
- * Speed comes from Hamerly's bounds (G. Hamerly, "Making k-means even faster", SDM 2010), used only to skip work whose
- * outcome is already certain: a point keeps its label without a scan when an upper bound on its distance to its
- * centre is strictly below a lower bound on its distance to every other centre, so its label is the unique nearest
- * and no tie can arise. The bounds are float64 and carry rounding, so a skip also needs a margin far larger than that
- * rounding; every label that is computed is computed from exact integer distances. Hence the same labels, sums,
- * centres and iterations as the plain loop, which `test/unit/exact-lloyd.test.ts` checks against a BigInt transcription.
+ * Speed comes from filtering on a grid of colour boxes (the idea of Kanungo et al.'s filtering algorithm, 2002, on a
+ * fixed two-level grid instead of a kd-tree): a centre `b` is dropped for a whole box when another centre `a` is
+ * strictly nearer to every point of the box. That test is exact (`d(x,a) − d(x,b)` is linear in `x`, so its maximum
+ * over the box is at a corner, computed in integers). A box left with one centre is labelled at once, its members'
+ * sums added from precomputed box totals; otherwise its points are scanned against the surviving centres only, in
+ * index order. The minimisers of every point always survive, so each label is the plain loop's (ties to the lowest
+ * index), and the sums are the same integers. `test/unit/exact-lloyd.test.ts` checks this against a BigInt transcription.
  */
 import { FIXED_ONE } from '../constants.js';
 
@@ -25,178 +26,307 @@ export interface ExactRunOutcome {
   converged: boolean;
 }
 
-/**
- * Slack for a skip, in fixed-point distance units (1/128 of an 8-bit step). Bounds are sums of at most a few hundred
- * rounded square roots below 2^16, each off by < 2^-36: the accumulated error stays below 1e-8, far under this.
- */
-const BOUND_MARGIN = 1e-4;
+/** Bits of each channel dropped for the coarse boxes (16³ colours) and the fine boxes (4³ colours). */
+const COARSE_SHIFT = 4;
+const FINE_SHIFT = 2;
+const FINE_BITS = 3 * (COARSE_SHIFT - FINE_SHIFT);
 
-/** The state of one run: centres, labels and the per-cluster sums, kept current as labels change. */
+/**
+ * Points sorted by box, with each box's tight bounds and totals. Built once per point set and shared by every run on
+ * it (typed arrays only, so it can go to a Worker).
+ */
+export interface PointGrid {
+  n: number;
+  /** n × 3 bytes, grouped by coarse box, then fine box. */
+  points: Uint8Array;
+  weights: Float64Array;
+  /** Index in the caller's order of each sorted point. */
+  order: Uint32Array;
+  fine: BoxLevel;
+  coarse: BoxLevel;
+  /** Fine boxes of coarse box c: `coarseFirst[c] .. coarseFirst[c+1]`. */
+  coarseFirst: Uint32Array;
+}
+
+interface BoxLevel {
+  count: number;
+  /** Fine: first point of box b is `start[b]`; coarse: unused (see `coarseFirst`). */
+  start: Uint32Array;
+  /** Tight bounds of the box's points, 8-bit, 3 per box. */
+  lo: Uint8Array;
+  hi: Uint8Array;
+  /** Total weight and weighted channel sums of the box's points. */
+  weight: Float64Array;
+  sums: Float64Array;
+}
+
+function newLevel(count: number): BoxLevel {
+  return {
+    count,
+    start: new Uint32Array(count + 1),
+    lo: new Uint8Array(3 * count).fill(255),
+    hi: new Uint8Array(3 * count),
+    weight: new Float64Array(count),
+    sums: new Float64Array(3 * count),
+  };
+}
+
+function fineKey(p0: number, p1: number, p2: number): number {
+  const coarse = ((p0 >> COARSE_SHIFT) << 8) | ((p1 >> COARSE_SHIFT) << 4) | (p2 >> COARSE_SHIFT);
+  const m = (1 << (COARSE_SHIFT - FINE_SHIFT)) - 1;
+  const fine = (((p0 >> FINE_SHIFT) & m) << 4) | (((p1 >> FINE_SHIFT) & m) << 2) | ((p2 >> FINE_SHIFT) & m);
+  return (coarse << FINE_BITS) | fine;
+}
+
+function addToBox(level: BoxLevel, b: number, p0: number, p1: number, p2: number, w: number): void {
+  const { lo, hi, sums } = level;
+  if (p0 < lo[3 * b]!) lo[3 * b] = p0;
+  if (p1 < lo[3 * b + 1]!) lo[3 * b + 1] = p1;
+  if (p2 < lo[3 * b + 2]!) lo[3 * b + 2] = p2;
+  if (p0 > hi[3 * b]!) hi[3 * b] = p0;
+  if (p1 > hi[3 * b + 1]!) hi[3 * b + 1] = p1;
+  if (p2 > hi[3 * b + 2]!) hi[3 * b + 2] = p2;
+  level.weight[b]! += w;
+  sums[3 * b]! += w * p0;
+  sums[3 * b + 1]! += w * p1;
+  sums[3 * b + 2]! += w * p2;
+}
+
+/** Sorts the points by box (a counting sort on the 18-bit fine key) and totals each box. */
+export function buildPointGrid(points: Uint8Array, weights: Float64Array): PointGrid {
+  const n = points.length / 3;
+  const keys = new Uint32Array(n);
+  const bucket = new Uint32Array((1 << (12 + FINE_BITS)) + 1);
+  for (let i = 0; i < n; i++) {
+    const key = fineKey(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
+    keys[i] = key;
+    bucket[key + 1]!++;
+  }
+  let fineCount = 0;
+  let coarseCount = 0;
+  let lastCoarse = -1;
+  for (let key = 0; key < bucket.length - 1; key++) {
+    if (bucket[key + 1] === 0) continue;
+    fineCount++;
+    if (key >> FINE_BITS !== lastCoarse) {
+      coarseCount++;
+      lastCoarse = key >> FINE_BITS;
+    }
+  }
+  for (let key = 1; key < bucket.length; key++) bucket[key]! += bucket[key - 1]!;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[bucket[keys[i]!]!++] = i;
+  const sorted = new Uint8Array(3 * n);
+  const w = new Float64Array(n);
+  const fine = newLevel(fineCount);
+  const coarse = newLevel(coarseCount);
+  const coarseFirst = new Uint32Array(coarseCount + 1);
+  let f = -1;
+  let c = -1;
+  let lastKey = -1;
+  for (let s = 0; s < n; s++) {
+    const i = order[s]!;
+    const p0 = points[3 * i]!;
+    const p1 = points[3 * i + 1]!;
+    const p2 = points[3 * i + 2]!;
+    sorted[3 * s] = p0;
+    sorted[3 * s + 1] = p1;
+    sorted[3 * s + 2] = p2;
+    const wi = weights[i]!;
+    w[s] = wi;
+    const key = keys[i]!;
+    if (key !== lastKey) {
+      f++;
+      fine.start[f] = s;
+      if (lastKey < 0 || key >> FINE_BITS !== lastKey >> FINE_BITS) {
+        c++;
+        coarseFirst[c] = f;
+      }
+      lastKey = key;
+    }
+    addToBox(fine, f, p0, p1, p2, wi);
+    addToBox(coarse, c, p0, p1, p2, wi);
+  }
+  fine.start[fineCount] = n;
+  coarseFirst[coarseCount] = fineCount;
+  return { n, points: sorted, weights: w, order, fine, coarse, coarseFirst };
+}
+
+/** The state of one run: centres, labels (in grid order) and the per-cluster sums of the current labels. */
 class LloydState {
   readonly labels: Int32Array;
-  /** Upper bound on each point's distance (not squared) to its centre. */
-  readonly upper: Float64Array;
-  /** Lower bound on each point's distance to every other centre. */
-  readonly lower: Float64Array;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
-  /** How far each centre moved in the last update (Euclidean, float). */
-  readonly moved: Float64Array;
-  /** Half the distance from each centre to its nearest other centre. */
-  readonly half: Float64Array;
+  /** Per box: the label every point of the box has, or -1 when they may differ. */
+  readonly fineMemo: Int32Array;
+  readonly coarseMemo: Int32Array;
+  /** Surviving centres, in index order: all, after the coarse test, after the fine test. */
+  readonly all: Int32Array;
+  readonly afterCoarse: Int32Array;
+  readonly afterFine: Int32Array;
 
   constructor(
-    readonly points: Uint8Array,
-    readonly weights: Float64Array,
-    readonly n: number,
+    readonly grid: PointGrid,
     readonly centers: Float64Array,
     readonly k: number,
   ) {
-    this.labels = new Int32Array(n);
-    this.upper = new Float64Array(n);
-    this.lower = new Float64Array(n);
+    this.labels = new Int32Array(grid.n).fill(-1);
     this.sums = new Float64Array(3 * k);
     this.counts = new Float64Array(k);
-    this.moved = new Float64Array(k);
-    this.half = new Float64Array(k);
+    this.fineMemo = new Int32Array(grid.fine.count).fill(-1);
+    this.coarseMemo = new Int32Array(grid.coarse.count).fill(-1);
+    this.all = Int32Array.from({ length: k }, (_, j) => j);
+    this.afterCoarse = new Int32Array(k);
+    this.afterFine = new Int32Array(k);
   }
 
   /**
-   * Labels every point by a full scan of exact integer distances (ties to the lowest index) and sets its bounds;
-   * accumulates the sums from scratch.
+   * Keeps, in order, the candidates that may be nearest to some point of box b: the candidate `a` nearest the box's
+   * middle, and every other `j` unless `a` is strictly nearer than `j` on all the box. Returns how many survive.
    */
-  assignAll(): void {
-    const { points, weights, n, labels, sums, counts } = this;
-    sums.fill(0);
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const best = this.scan(i);
-      labels[i] = best;
-      const w = weights[i]!;
-      counts[best]! += w;
-      sums[3 * best]! += w * points[3 * i]!;
-      sums[3 * best + 1]! += w * points[3 * i + 1]!;
-      sums[3 * best + 2]! += w * points[3 * i + 2]!;
-    }
-  }
-
-  /** Nearest centre of point i by exact distances; sets its upper and lower bounds. */
-  scan(i: number): number {
-    const { points, centers, k } = this;
-    const x0 = points[3 * i]! * FIXED_ONE;
-    const x1 = points[3 * i + 1]! * FIXED_ONE;
-    const x2 = points[3 * i + 2]! * FIXED_ONE;
-    let best = 0;
+  filter(level: BoxLevel, b: number, candidates: Int32Array, m: number, out: Int32Array): number {
+    const { centers } = this;
+    const lo0 = level.lo[3 * b]! * FIXED_ONE, hi0 = level.hi[3 * b]! * FIXED_ONE;
+    const lo1 = level.lo[3 * b + 1]! * FIXED_ONE, hi1 = level.hi[3 * b + 1]! * FIXED_ONE;
+    const lo2 = level.lo[3 * b + 2]! * FIXED_ONE, hi2 = level.hi[3 * b + 2]! * FIXED_ONE;
+    const m0 = (lo0 + hi0) / 2, m1 = (lo1 + hi1) / 2, m2 = (lo2 + hi2) / 2;
+    let a = candidates[0]!;
     let bestD = Infinity;
-    let secondD = Infinity;
-    for (let j = 0; j < k; j++) {
-      const d0 = x0 - centers[3 * j]!;
-      const d1 = x1 - centers[3 * j + 1]!;
-      const d2 = x2 - centers[3 * j + 2]!;
+    for (let t = 0; t < m; t++) {
+      const j = candidates[t]!;
+      const d0 = m0 - centers[3 * j]!, d1 = m1 - centers[3 * j + 1]!, d2 = m2 - centers[3 * j + 2]!;
       const d = d0 * d0 + d1 * d1 + d2 * d2;
-      // Strictly less: a tie keeps the lower index.
       if (d < bestD) {
-        secondD = bestD;
         bestD = d;
-        best = j;
-      } else if (d < secondD) secondD = d;
+        a = j;
+      }
     }
-    this.upper[i] = Math.sqrt(bestD);
-    this.lower[i] = Math.sqrt(secondD);
-    return best;
+    const a0 = centers[3 * a]!, a1 = centers[3 * a + 1]!, a2 = centers[3 * a + 2]!;
+    let kept = 0;
+    for (let t = 0; t < m; t++) {
+      const j = candidates[t]!;
+      if (j !== a) {
+        // max over the box of d(x,a) − d(x,j) = Σ_i (j_i − a_i)(2x_i − a_i − j_i), at the corner that maximises it.
+        const b0 = centers[3 * j]!, b1 = centers[3 * j + 1]!, b2 = centers[3 * j + 2]!;
+        const worst =
+          (b0 - a0) * (2 * (b0 > a0 ? hi0 : lo0) - a0 - b0) +
+          (b1 - a1) * (2 * (b1 > a1 ? hi1 : lo1) - a1 - b1) +
+          (b2 - a2) * (2 * (b2 > a2 ? hi2 : lo2) - a2 - b2);
+        if (worst < 0) continue;
+      }
+      out[kept++] = j;
+    }
+    return kept;
   }
 
-  /**
-   * Labels every point against the current centres, scanning only the points whose bounds leave their label in doubt,
-   * and moves each relabelled point's weight between the sums. Returns how many labels changed.
-   */
-  assignBounded(): number {
-    const { points, weights, n, centers, labels, upper, lower, sums, counts, moved, half } = this;
-    this.halfGaps();
-    let maxMoved = 0;
-    let maxAt = -1;
-    let secondMoved = 0;
-    for (let j = 0; j < this.k; j++) {
-      const m = moved[j]!;
-      if (m > maxMoved) {
-        secondMoved = maxMoved;
-        maxMoved = m;
-        maxAt = j;
-      } else if (m > secondMoved) secondMoved = m;
-    }
+  /** Labels points `from .. to` with `a`, counting changes; the caller adds the box's totals to the sums. */
+  fill(from: number, to: number, a: number): number {
+    const { labels } = this;
     let changed = 0;
-    for (let i = 0; i < n; i++) {
-      const a = labels[i]!;
-      const u = upper[i]! + moved[a]!;
-      const l = lower[i]! - (a === maxAt ? secondMoved : maxMoved);
-      lower[i] = l;
-      const bound = (l > half[a]! ? l : half[a]!) - BOUND_MARGIN;
-      if (u < bound) {
-        upper[i] = u;
-        continue;
+    for (let i = from; i < to; i++) {
+      if (labels[i] !== a) {
+        labels[i] = a;
+        changed++;
       }
-      // Tighten the upper bound with the exact distance before a full scan.
-      const d0 = points[3 * i]! * FIXED_ONE - centers[3 * a]!;
-      const d1 = points[3 * i + 1]! * FIXED_ONE - centers[3 * a + 1]!;
-      const d2 = points[3 * i + 2]! * FIXED_ONE - centers[3 * a + 2]!;
-      const exact = Math.sqrt(d0 * d0 + d1 * d1 + d2 * d2);
-      if (exact < bound) {
-        upper[i] = exact;
-        continue;
-      }
-      const b = this.scan(i);
-      if (b === a) continue;
-      labels[i] = b;
-      changed++;
-      const w = weights[i]!;
-      const p0 = points[3 * i]!;
-      const p1 = points[3 * i + 1]!;
-      const p2 = points[3 * i + 2]!;
-      counts[a]! -= w;
-      sums[3 * a]! -= w * p0;
-      sums[3 * a + 1]! -= w * p1;
-      sums[3 * a + 2]! -= w * p2;
-      counts[b]! += w;
-      sums[3 * b]! += w * p0;
-      sums[3 * b + 1]! += w * p1;
-      sums[3 * b + 2]! += w * p2;
     }
     return changed;
   }
 
-  /** `half[j]` = half the distance from centre j to its nearest other centre (∞ when k = 1). */
-  halfGaps(): void {
-    const { centers, k, half } = this;
-    half.fill(Infinity);
-    for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        const d0 = centers[3 * a]! - centers[3 * b]!;
-        const d1 = centers[3 * a + 1]! - centers[3 * b + 1]!;
-        const d2 = centers[3 * a + 2]! - centers[3 * b + 2]!;
-        const h = Math.sqrt(d0 * d0 + d1 * d1 + d2 * d2) / 2;
-        if (h < half[a]!) half[a] = h;
-        if (h < half[b]!) half[b] = h;
+  /** Labels each point of `from .. to` by exact distances to the surviving candidates; adds it to the sums. */
+  scanPoints(from: number, to: number, candidates: Int32Array, m: number): number {
+    const { points, weights } = this.grid;
+    const { centers, labels, sums, counts } = this;
+    let changed = 0;
+    for (let i = from; i < to; i++) {
+      const p0 = points[3 * i]!, p1 = points[3 * i + 1]!, p2 = points[3 * i + 2]!;
+      const x0 = p0 * FIXED_ONE, x1 = p1 * FIXED_ONE, x2 = p2 * FIXED_ONE;
+      let best = 0;
+      let bestD = Infinity;
+      for (let t = 0; t < m; t++) {
+        const j = candidates[t]!;
+        const d0 = x0 - centers[3 * j]!, d1 = x1 - centers[3 * j + 1]!, d2 = x2 - centers[3 * j + 2]!;
+        const d = d0 * d0 + d1 * d1 + d2 * d2;
+        // Strictly less, candidates in index order: a tie keeps the lower index.
+        if (d < bestD) {
+          bestD = d;
+          best = j;
+        }
+      }
+      if (labels[i] !== best) {
+        labels[i] = best;
+        changed++;
+      }
+      const w = weights[i]!;
+      counts[best]! += w;
+      sums[3 * best]! += w * p0;
+      sums[3 * best + 1]! += w * p1;
+      sums[3 * best + 2]! += w * p2;
+    }
+    return changed;
+  }
+
+  /** Adds box b's totals to cluster a. */
+  addBox(level: BoxLevel, b: number, a: number): void {
+    const { sums, counts } = this;
+    counts[a]! += level.weight[b]!;
+    sums[3 * a]! += level.sums[3 * b]!;
+    sums[3 * a + 1]! += level.sums[3 * b + 1]!;
+    sums[3 * a + 2]! += level.sums[3 * b + 2]!;
+  }
+
+  /** Labels every point against the current centres and recomputes the sums. Returns how many labels changed. */
+  assign(): number {
+    const { grid, k, all, afterCoarse, afterFine, fineMemo, coarseMemo } = this;
+    const { fine, coarse, coarseFirst } = grid;
+    this.sums.fill(0);
+    this.counts.fill(0);
+    let changed = 0;
+    for (let c = 0; c < coarse.count; c++) {
+      const firstFine = coarseFirst[c]!;
+      const endFine = coarseFirst[c + 1]!;
+      const mc = this.filter(coarse, c, all, k, afterCoarse);
+      if (mc === 1) {
+        const a = afterCoarse[0]!;
+        this.addBox(coarse, c, a);
+        if (coarseMemo[c] !== a) {
+          changed += this.fill(fine.start[firstFine]!, fine.start[endFine]!, a);
+          coarseMemo[c] = a;
+          fineMemo.fill(a, firstFine, endFine);
+        }
+        continue;
+      }
+      coarseMemo[c] = -1;
+      for (let f = firstFine; f < endFine; f++) {
+        const mf = this.filter(fine, f, afterCoarse, mc, afterFine);
+        if (mf === 1) {
+          const a = afterFine[0]!;
+          this.addBox(fine, f, a);
+          if (fineMemo[f] !== a) {
+            changed += this.fill(fine.start[f]!, fine.start[f + 1]!, a);
+            fineMemo[f] = a;
+          }
+          continue;
+        }
+        fineMemo[f] = -1;
+        changed += this.scanPoints(fine.start[f]!, fine.start[f + 1]!, afterFine, mf);
       }
     }
+    return changed;
   }
 
   /** Moves each non-empty cluster to its members' rounded mean; an empty one stays. Returns the exact squared shift. */
   update(): number {
-    const { centers, k, sums, counts, moved } = this;
+    const { centers, k, sums, counts } = this;
     let shift = 0;
     for (let j = 0; j < k; j++) {
       const n = counts[j]!;
-      let own = 0;
-      if (n !== 0) {
-        for (let c = 0; c < 3; c++) {
-          const next = roundedMean(sums[3 * j + c]!, n);
-          const delta = next - centers[3 * j + c]!;
-          own += delta * delta;
-          centers[3 * j + c] = next;
-        }
+      if (n === 0) continue;
+      for (let c = 0; c < 3; c++) {
+        const next = roundedMean(sums[3 * j + c]!, n);
+        const delta = next - centers[3 * j + c]!;
+        shift += delta * delta;
+        centers[3 * j + c] = next;
       }
-      shift += own;
-      moved[j] = Math.sqrt(own);
     }
     return shift;
   }
@@ -268,25 +398,26 @@ export function exactLloyd(
   tolFixed: number,
 ): ExactRunOutcome {
   const n = points.length / 3;
-  // One monomorphic weights array keeps the hot loops free of a branch and of generic element access.
-  const w =
-    weights instanceof Float64Array
-      ? weights
-      : weights === undefined
-        ? new Float64Array(n).fill(1)
-        : Float64Array.from(weights);
+  const w = weights === undefined ? new Float64Array(n).fill(1) : Float64Array.from(weights);
+  return exactLloydOnGrid(buildPointGrid(points, w), initCenters, k, maxIter, tolFixed);
+}
+
+/** `exactLloyd` on points already sorted into a grid (`buildPointGrid`), so that several runs share the sort. */
+export function exactLloydOnGrid(
+  grid: PointGrid,
+  initCenters: Uint32Array,
+  k: number,
+  maxIter: number,
+  tolFixed: number,
+): ExactRunOutcome {
   // Integers held as doubles: int32 products of up to 32640² would overflow V8's small-integer path and deoptimise.
-  const state = new LloydState(points, w, n, Float64Array.from(initCenters), k);
+  const state = new LloydState(grid, Float64Array.from(initCenters), k);
   let strict = false;
   let stopped = false;
-  let assigned = false;
   let i = 0;
   for (; i < maxIter; i++) {
     // Iteration 0 compares against scikit-learn's `labels_old` of -1s, i.e. against nothing.
-    let changed = 0;
-    if (assigned) changed = state.assignBounded();
-    else state.assignAll();
-    assigned = true;
+    const changed = state.assign();
     const shift = state.update();
     if (i > 0 && changed === 0) {
       strict = true;
@@ -300,15 +431,15 @@ export function exactLloyd(
   }
   // After a tol stop (or maxIter) the centres moved since the last assignment: label against the final ones. After a
   // strict stop the last update came from unchanged labels, so the centres did not move and labels and counts stand.
-  if (!strict) {
-    if (assigned) state.assignBounded();
-    else state.assignAll();
-  }
+  if (!strict) state.assign();
+  const labels = new Int32Array(grid.n);
+  for (let s = 0; s < grid.n; s++) labels[grid.order[s]!] = state.labels[s]!;
+  const counts = state.counts;
   return {
     centersFixed: Uint32Array.from(state.centers),
-    labels: state.labels,
-    counts: state.counts,
-    inertiaFixed: inertiaOf(points, w, n, state.centers, state.labels),
+    labels,
+    counts,
+    inertiaFixed: inertiaOf(grid.points, grid.weights, grid.n, state.centers, state.labels),
     iterations: stopped ? i + 1 : maxIter,
     converged: stopped,
   };

@@ -3,7 +3,7 @@
  * order, from one generator), run r depends on nothing but seed r. So runs can be split over Workers and the results
  * merged with `pickBestRun`, which gives the bits a single loop over all runs gives.
  */
-import { exactLloyd, type ExactRunOutcome } from './lloyd.js';
+import { buildPointGrid, exactLloydOnGrid, type ExactRunOutcome, type PointGrid } from './lloyd.js';
 import type { DistinctColors } from './distinct.js';
 import type { PreparedExactRun } from './prepare.js';
 
@@ -30,12 +30,20 @@ export function exactWork(run: PreparedExactRun, distinct: DistinctColors): Exac
   return { colors: distinct.colors, weights: distinct.weights, k, maxIter, tolFixed, initCenters };
 }
 
+/** Each work's points sorted into boxes, built on first use and shared by its runs. */
+const grids = new WeakMap<ExactWork, PointGrid>();
+
 /** Runs the seedings `runIndices` (any subset of 0 .. nInit−1, in any order) and returns their outcomes. */
 export function runExactSeeds(work: ExactWork, runIndices: readonly number[]): ExactRunResult[] {
+  let grid = grids.get(work);
+  if (grid === undefined) {
+    grid = buildPointGrid(work.colors, work.weights);
+    grids.set(work, grid);
+  }
   return runIndices.map((r) => {
     const init = work.initCenters[r];
     if (init === undefined) throw new RangeError(`No seeding ${r}: there are ${work.initCenters.length}.`);
-    return { ...exactLloyd(work.colors, work.weights, init, work.k, work.maxIter, work.tolFixed), run: r };
+    return { ...exactLloydOnGrid(grid, init, work.k, work.maxIter, work.tolFixed), run: r };
   });
 }
 
