@@ -34,9 +34,9 @@ function waves(length: number, period: number, random: () => number, amplitude: 
 
 /**
  * `width × height` opaque RGBA, the same bytes for the same arguments. `noise` is the amplitude of the per-pixel
- * noise in 8-bit units (default 6).
+ * noise in 8-bit units (default 2).
  */
-export function photoLikeImage(width: number, height: number, seed = 1, noise = 6): LargeImage {
+export function photoLikeImage(width: number, height: number, seed = 1, noise = 2): LargeImage {
   const random = seededRandom(seed);
   const period = Math.max(width, height);
   const base = [90 + 80 * random(), 90 + 80 * random(), 70 + 80 * random()];
