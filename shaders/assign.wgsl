@@ -12,7 +12,7 @@
 //                          2 labels: one u32 per 4 pixels, 8-bit labels packed little-endian
 //
 // One invocation: PIXELS_PER_THREAD pixels as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t` at index
-// t · QUADS_PER_TILE + q · WORKGROUP_SIZE + local_index (consecutive threads read consecutive 16-byte quads).
+// (t · PIXELS_PER_THREAD / 4 + q) · WORKGROUP_SIZE + local_index (consecutive threads read consecutive 16-byte quads).
 //
 // Dispatch: one workgroup per tile of WORKGROUP_SIZE · PIXELS_PER_THREAD pixels, `segment.tiles` in all, laid out
 // as (x, y) with x ≤ maxComputeWorkgroupsPerDimension; tile = id.x + id.y · num_workgroups.x, spare ones return.

@@ -142,11 +142,12 @@ export class GpuKMeans {
 
   /**
    * Writes the last run's result as an image: each pixel its centre's 8-bit sRGB colour, pixels left out by alpha
-   * transparent. `target` is an rgba8unorm texture of the image's size with STORAGE_BINDING usage (a canvas context
-   * configured so can show it directly), or a STORAGE buffer of at least 4 bytes a pixel (ImageData's layout).
-   * Resolves once the work is submitted.
+   * transparent. `target` is an rgba8unorm texture of the image's size with STORAGE_BINDING usage; or a canvas's
+   * WebGPU context configured with that format and usage (its current texture is drawn, shown without a trip
+   * through JS memory); or a STORAGE buffer of at least 4 bytes a pixel (ImageData's layout). Resolves once the
+   * work is submitted.
    */
-  recolor(target: GPUTexture | GPUBuffer): Promise<void> {
+  recolor(target: GPUTexture | GPUBuffer | GPUCanvasContext): Promise<void> {
     return this.#serialize(() => withScopes(this.device, 'recolouring', () => this.#recolor(target)));
   }
 
@@ -409,50 +410,56 @@ export class GpuKMeans {
     return labels;
   }
 
-  async #recolor(target: GPUTexture | GPUBuffer): Promise<void> {
+  async #recolor(target: GPUTexture | GPUBuffer | GPUCanvasContext): Promise<void> {
     this.#assertUsable();
     const image = this.#image;
     const result = this.#last;
     if (!image || !result) throw new InvalidInputError('recolor() needs a finished run() on the current image.');
+    const toBuffer = 'mapAsync' in target;
+    // Compiled before anything is encoded: a canvas's current texture is taken only after this wait, in the same
+    // task as the submit, so it cannot expire in between.
+    const pipeline = await this.#pipelines.pipeline(toBuffer ? 'recolorBuffer' : 'recolorTexture');
+    this.#assertUsable();
     const palette = new Uint32Array(MAX_K);
     // RGBA8 with r in the low byte, as unpack4x8unorm and ImageData read it.
     result.rgb.forEach(([r, g, b], j) => (palette[j] = (r | (g << 8) | (b << 16) | (255 << 24)) >>> 0));
+    let groups: { run: GPUBindGroup; segment: (segment: GpuSegment) => GPUBindGroup };
+    if (toBuffer) {
+      this.#checkBuffer(target, image);
+      groups = { run: this.#state!.paletteGroup, segment: (segment) => this.#recolorBufferGroup(segment, target) };
+    } else {
+      const texture = 'getCurrentTexture' in target ? target.getCurrentTexture() : target;
+      this.#checkTexture(texture, image);
+      const run = this.device.createBindGroup({
+        label: 'palette-extractor recolour texture group',
+        layout: this.#pipelines.layout('paletteTexture'),
+        entries: [
+          { binding: 0, resource: { buffer: this.#state!.palette } },
+          { binding: 1, resource: texture.createView({ label: 'palette-extractor recolour target' }) },
+        ],
+      });
+      groups = { run, segment: (segment) => segment.read };
+    }
     this.device.queue.writeBuffer(this.#state!.palette, 0, palette, 0, result.rgb.length);
     const encoder = this.device.createCommandEncoder({ label: 'palette-extractor recolour' });
     const pass = encoder.beginComputePass({ label: 'palette-extractor recolour pass' });
-    if ('createView' in target) {
-      this.#checkTexture(target, image);
-      pass.setPipeline(await this.#pipelines.pipeline('recolorTexture'));
-      pass.setBindGroup(
-        0,
-        this.device.createBindGroup({
-          label: 'palette-extractor recolour texture group',
-          layout: this.#pipelines.layout('paletteTexture'),
-          entries: [
-            { binding: 0, resource: { buffer: this.#state!.palette } },
-            { binding: 1, resource: target.createView({ label: 'palette-extractor recolour target' }) },
-          ],
-        }),
-      );
-      for (const segment of image.segments) this.#dispatchTiles(pass, segment, segment.read);
-    } else {
-      this.#checkBuffer(target, image);
-      pass.setPipeline(await this.#pipelines.pipeline('recolorBuffer'));
-      pass.setBindGroup(0, this.#state!.paletteGroup);
-      for (const segment of image.segments) {
-        const out = { buffer: target, offset: 4 * segment.firstPixel, size: 4 * segment.pixelCount };
-        const group = this.device.createBindGroup({
-          label: 'palette-extractor recolour buffer group',
-          layout: this.#pipelines.layout('segmentRecolor'),
-          entries: [segment.params, segment.points, segment.labels]
-            .map((buffer, binding): GPUBindGroupEntry => ({ binding, resource: { buffer } }))
-            .concat([{ binding: 3, resource: out }]),
-        });
-        this.#dispatchTiles(pass, segment, group);
-      }
-    }
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, groups.run);
+    for (const segment of image.segments) this.#dispatchTiles(pass, segment, groups.segment(segment));
     pass.end();
     this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Group 1 of the buffer recolour: the segment's points and labels, and its slice of the output buffer. */
+  #recolorBufferGroup(segment: GpuSegment, target: GPUBuffer): GPUBindGroup {
+    const out = { buffer: target, offset: 4 * segment.firstPixel, size: 4 * segment.pixelCount };
+    return this.device.createBindGroup({
+      label: 'palette-extractor recolour buffer group',
+      layout: this.#pipelines.layout('segmentRecolor'),
+      entries: [segment.params, segment.points, segment.labels]
+        .map((buffer, binding): GPUBindGroupEntry => ({ binding, resource: { buffer } }))
+        .concat([{ binding: 3, resource: out }]),
+    });
   }
 
   #checkTexture(texture: GPUTexture, image: GpuImage): void {
