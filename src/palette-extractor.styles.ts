@@ -132,7 +132,7 @@ export const styles = css`
     margin: 0;
     border-radius: calc(var(--pe-radius) - 4px);
     overflow: hidden;
-    background: repeating-conic-gradient(var(--pe-checker) 0 25%, transparent 0 50%) 0 0 / 16px 16px;
+    background: var(--pe-surface-sunken);
     max-height: var(--pe-preview-max-height);
     display: grid;
     place-items: center;
@@ -141,6 +141,8 @@ export const styles = css`
     position: relative;
     max-width: 100%;
     max-height: var(--pe-preview-max-height);
+    /* A checkerboard shows through transparent pixels. */
+    background: repeating-conic-gradient(var(--pe-checker) 0 25%, transparent 0 50%) 0 0 / 16px 16px;
   }
   .stage canvas {
     display: block;
@@ -275,7 +277,7 @@ export const styles = css`
   }
   [part~='swatches'] {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(104px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(104px, 1fr));
     gap: 10px;
     margin: 0;
     padding: 0;
@@ -309,6 +311,7 @@ export const styles = css`
   }
   .swatch-text {
     display: flex;
+    flex-wrap: wrap;
     justify-content: space-between;
     align-items: baseline;
     gap: 6px;
@@ -456,11 +459,24 @@ export const styles = css`
 
   /* Compact variant for small embeddings: hides stats and shrinks swatches. */
   @container (max-width: 360px) {
-    :host {
-      --pe-swatch-height: 48px;
+    .chip {
+      height: calc(var(--pe-swatch-height) * 0.6);
     }
     [part~='swatches'] {
-      grid-template-columns: repeat(auto-fill, minmax(72px, 1fr));
+      grid-template-columns: repeat(auto-fit, minmax(64px, 1fr));
+      gap: 6px;
+    }
+    .swatch-text {
+      padding: 5px 6px 6px;
+    }
+    .hex {
+      font-size: 11.5px;
+    }
+    .drop-text span {
+      display: none;
+    }
+    :host .has-image [part~='dropzone'] {
+      padding: 8px 10px;
     }
   }
 `;

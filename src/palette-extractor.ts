@@ -22,6 +22,7 @@ const ARITHMETIC_LABEL: Record<Arithmetic, string> = {
 };
 
 const percent = (f: number) => `${(f * 100).toFixed(f >= 0.1 ? 0 : 1)}%`;
+const delta = (v: number) => (v === 0 ? '0' : v.toPrecision(3));
 const ms = (v: number) => (v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`);
 
 /**
@@ -450,8 +451,8 @@ export class PaletteExtractor extends LitElement {
         <div class="sides">${side(`GPU · ${c.gpu.adapter}`, c.gpu)} ${side('CPU', c.cpu)}</div>
         <p class="agreement">
           <span>Labels agree <strong>${(c.labelAgreement * 100).toFixed(2)}%</strong></span>
-          <span>Largest centre difference <strong>${c.maxCenterDelta.toPrecision(3)}</strong></span>
-          <span>Inertia difference <strong>${c.inertiaDelta.toPrecision(3)}</strong></span>
+          <span>Largest centre difference <strong>${delta(c.maxCenterDelta)}</strong></span>
+          <span>Inertia difference <strong>${delta(c.inertiaDelta)}</strong></span>
         </p>
       </section>
     `;

@@ -35,4 +35,22 @@ describe('the demo page', () => {
       expect(errors).toEqual([]);
     });
   }
+
+  it('shows GPU and CPU side by side with compare', async () => {
+    const page = await browser.newPage();
+    const errors = watchPageErrors(page);
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(`${inject('baseUrl')}/dist-demo/`);
+    await page.waitForFunction(() => document.querySelector<PaletteExtractor>('#main')?.palette, { timeout: 120_000 });
+    await page.evaluate(async () => {
+      const el = document.querySelector<PaletteExtractor>('#main')!;
+      el.compare = true;
+      await el.extract();
+    });
+    const main = await page.$('#main');
+    const file = resolve(OUT, 'demo-compare.png');
+    await main!.screenshot({ path: file as `${string}.png` });
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+    expect(errors).toEqual([]);
+  });
 });
