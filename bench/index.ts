@@ -4,12 +4,18 @@
  */
 import { resolve } from 'node:path';
 import { cpuSection } from './cpu.js';
+import { largeSection } from './large.js';
+import { peersSection } from './peers.js';
 import { BenchReport, parseFlags } from './report.js';
 
 const root = resolve(import.meta.dirname, '..');
 const report = new BenchReport(parseFlags(process.argv.slice(2)));
 
-const sections: [string, (report: BenchReport, root: string) => Promise<void>][] = [['cpu', cpuSection]];
+const sections: [string, (report: BenchReport, root: string) => Promise<void>][] = [
+  ['cpu', cpuSection],
+  ['large', largeSection],
+  ['peers', peersSection],
+];
 
 for (const [name, run] of sections) {
   if (report.wants(name)) await run(report, root);
