@@ -76,6 +76,13 @@ export function limitsFor(adapter: GPUAdapter, requiredBytes = 0): Record<string
   return limits;
 }
 
+/**
+ * Each acquired device's entry point and adapter, held for as long as the device lives: Dawn in Node tears its
+ * instance down when the `GPU` object is collected, even with a device still in use (`create([])` passed inline
+ * would otherwise crash the process at the first GPU work after a collection).
+ */
+const keepAlive = new WeakMap<GPUDevice, [GPU, GPUAdapter]>();
+
 /** Requests an adapter (falling back to `forceFallbackAdapter` where the normal request finds none) and a device. */
 export async function acquireDevice(options: AcquireDeviceOptions = {}): Promise<AcquiredDevice> {
   const gpu = entryPoint(options.gpu);
@@ -87,6 +94,7 @@ export async function acquireDevice(options: AcquireDeviceOptions = {}): Promise
     label: options.label ?? 'palette-extractor',
     requiredLimits: limitsFor(adapter, options.requiredBytes),
   });
+  keepAlive.set(device, [gpu, adapter]);
   let released = false;
   const lost = watchDevice(device, options.onError ?? (() => undefined), () => released);
   return {
