@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { cpuSection } from './cpu.js';
 import { largeSection } from './large.js';
 import { peersSection } from './peers.js';
+import { gpuSection } from './gpu.js';
 import { BenchReport, parseFlags } from './report.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -13,6 +14,7 @@ const report = new BenchReport(parseFlags(process.argv.slice(2)));
 
 const sections: [string, (report: BenchReport, root: string) => Promise<void>][] = [
   ['cpu', cpuSection],
+  ['gpu', gpuSection],
   ['large', largeSection],
   ['peers', peersSection],
 ];
