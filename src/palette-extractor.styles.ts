@@ -137,6 +137,9 @@ export const styles = css`
     display: grid;
     place-items: center;
   }
+  [part~='preview'].pending {
+    min-height: 200px;
+  }
   .stage {
     position: relative;
     max-width: 100%;
@@ -274,6 +277,9 @@ export const styles = css`
   }
   .strip span {
     background: var(--swatch);
+  }
+  .palette-strip {
+    margin-block: 10px;
   }
   [part~='swatches'] {
     display: grid;

@@ -335,7 +335,7 @@ export class PaletteExtractor extends LitElement {
         ></div>`
       : nothing;
     if (!outcome) {
-      return html`<figure part="preview" aria-busy="true" style=${styleMap({ minHeight: '200px' })}>${bar}</figure>`;
+      return html`<figure part="preview" class="pending" aria-busy="true">${bar}</figure>`;
     }
     const { width, height } = outcome.detail;
     const ratio = width / height;
@@ -396,7 +396,7 @@ export class PaletteExtractor extends LitElement {
 
   #renderSwatches(colors: readonly PaletteColor[]): TemplateResult {
     return html`
-      <div class="strip" aria-hidden="true" style="margin-block: 10px">
+      <div class="strip palette-strip" aria-hidden="true">
         ${colors.map((c) => html`<span style=${styleMap({ flex: String(c.fraction), '--swatch': c.hex })}></span>`)}
       </div>
       <ol part="swatches">
