@@ -52,4 +52,11 @@ main.addEventListener('palette-error', ({ detail }) => {
   log.textContent = `palette-error (${detail.code}): ${detail.message}`;
 });
 
+// A paste anywhere on the page goes to the main element (the element itself only hears pastes while it has focus).
+document.addEventListener('paste', (event) => {
+  if (event.defaultPrevented) return;
+  const file = [...(event.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
+  if (file) main.image = file;
+});
+
 sync();

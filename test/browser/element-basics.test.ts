@@ -96,6 +96,15 @@ describe('<palette-extractor> on the demo page, WebGPU on', () => {
     expect(detail.inertia).toBeGreaterThan(0);
   });
 
+  it('opens the file picker from the keyboard and takes the chosen file', async () => {
+    await page.evaluate(() =>
+      document.querySelector('#main')!.shadowRoot!.querySelector<HTMLElement>('[part~=dropzone]')!.focus(),
+    );
+    const [chooser] = await Promise.all([page.waitForFileChooser(), page.keyboard.press('Enter')]);
+    const palette = await nextPalette(page, () => chooser.accept([resolve(SAMPLES, 'chelsea.png')]));
+    expect([palette.width, palette.height]).toEqual([451, 300]);
+  });
+
   it('re-runs when colors changes and fires exactly one palette-change', async () => {
     const result = await page.evaluate(async () => {
       const el = document.querySelector<PaletteExtractor>('#main')!;
@@ -179,6 +188,40 @@ describe('<palette-extractor> on the demo page, WebGPU on', () => {
       }),
     );
     expect([palette.width, palette.height]).toEqual([640, 427]);
+  });
+
+  it('takes a pasted image', async () => {
+    const palette = await nextPalette(page, () =>
+      page.evaluate(async () => {
+        const blob = await (await fetch('samples/coffee.png')).blob();
+        const data = new DataTransfer();
+        data.items.add(new File([blob], 'pasted.png', { type: 'image/png' }));
+        const zone = document.querySelector('#main')!.shadowRoot!.querySelector('[part~=dropzone]')!;
+        zone.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, composed: true }));
+      }),
+    );
+    expect([palette.width, palette.height]).toEqual([600, 400]);
+  });
+
+  it('shows a progress bar and marks the preview busy while it works', async () => {
+    const seen = await page.evaluate(async () => {
+      const el = document.querySelector<PaletteExtractor>('#main')!;
+      el.seed = 1;
+      await el.updateComplete;
+      const root = el.shadowRoot!;
+      const during = {
+        bar: root.querySelector('[part~=progress]')?.getAttribute('role') ?? null,
+        busy: root.querySelector('[part~=preview]')?.getAttribute('aria-busy') ?? null,
+      };
+      await el.extract();
+      await el.updateComplete;
+      const after = {
+        bar: root.querySelector('[part~=progress]')?.getAttribute('role') ?? null,
+        busy: root.querySelector('[part~=preview]')?.getAttribute('aria-busy') ?? null,
+      };
+      return { during, after };
+    });
+    expect(seen).toEqual({ during: { bar: 'progressbar', busy: 'true' }, after: { bar: null, busy: 'false' } });
   });
 
   it('copies a swatch hex with the keyboard', async () => {
