@@ -263,9 +263,24 @@ export class PaletteExtractor extends LitElement {
 
   #download(): void {
     const colors = this.palette?.colors ?? [];
-    const name = typeof this.#input === 'string' ? this.#input.split('/').pop()!.replace(/\.\w+$/, '') : 'palette';
-    downloadText(gimpPalette(colors, name), `${name || 'palette'}.gpl`, 'application/x-gimp-palette');
+    downloadText(gimpPalette(colors, this.#imageName()), `${this.#imageName()}.gpl`, 'application/x-gimp-palette');
     this.#announce('Downloaded the GIMP palette');
+  }
+
+  /** The image's file name without its extension, for the palette's name ("palette" when there is none). */
+  #imageName(): string {
+    const input = this.#input;
+    let path = '';
+    if (input instanceof File) path = input.name;
+    else if (typeof input === 'string' || input instanceof URL) {
+      try {
+        path = decodeURIComponent(new URL(input, document.baseURI).pathname);
+      } catch {
+        path = String(input);
+      }
+    }
+    const base = (path.split('/').pop() ?? '').replace(/\.[^.]*$/, '');
+    return base.replace(/[^\w .-]+/g, '_').slice(0, 80) || 'palette';
   }
 
   protected override render(): TemplateResult {

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
 import type { PaletteExtractor } from '../../src/palette-extractor.js';
@@ -60,6 +61,28 @@ describe('pages that load only dist/', () => {
     expect(palette.colors).toHaveLength(4);
     expect([palette.width, palette.height]).toEqual([600, 400]);
     expect(errors).toEqual([]);
+  });
+
+  it('downloads the palette as a GIMP palette named after the image', async () => {
+    const dir = mkdtempSync(resolve(tmpdir(), 'palette-download-'));
+    try {
+      const page = await browser.newPage();
+      const cdp = await page.createCDPSession();
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
+      const finished = new Promise<void>((ok) =>
+        cdp.on('Browser.downloadProgress', (e: { state: string }) => e.state === 'completed' && ok()),
+      );
+      await page.goto(`${inject('baseUrl')}/test/pages/element.html`);
+      const palette = await paletteOf(page, '#plain');
+      await page.click('#plain >>> .action.primary');
+      await finished;
+      const text = readFileSync(resolve(dir, 'coffee.gpl'), 'utf8');
+      const rows = text.trimEnd().split('\n');
+      expect(rows[0]).toBe('GIMP Palette');
+      expect(rows.slice(4).map((r) => r.split('\t')[1]!.split(' ')[0])).toEqual(palette.colors.map((c) => c.hex));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('works with the self-contained bundle alone', async () => {
