@@ -264,6 +264,36 @@ describe('<palette-extractor> on the demo page, WebGPU on', () => {
     expect(cpu.colors).toEqual(gpu.colors);
   });
 
+  it('draws the same full-size recoloured image on the GPU as on the CPU, in palette colours only', async () => {
+    const result = await page.evaluate(async () => {
+      const el = document.querySelector<PaletteExtractor>('#main')!;
+      const recolored = () => {
+        const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[part~=recolored]')!;
+        const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d')!;
+        copy.drawImage(canvas, 0, 0);
+        return { pixels: copy.getImageData(0, 0, canvas.width, canvas.height).data, width: canvas.width };
+      };
+      el.src = 'samples/chelsea.png';
+      el.backend = 'gpu';
+      const gpu = await el.extract();
+      const onGpu = recolored();
+      el.backend = 'cpu';
+      const cpu = await el.extract();
+      const onCpu = recolored();
+      const palette = new Set(gpu.colors.map((c) => c.hex));
+      let differ = 0;
+      let outside = 0;
+      for (let i = 0; i < onGpu.pixels.length; i += 4) {
+        if (onGpu.pixels.slice(i, i + 4).join() !== onCpu.pixels.slice(i, i + 4).join()) differ++;
+        const hex = '#' + [...onGpu.pixels.slice(i, i + 3)].map((v) => v.toString(16).padStart(2, '0')).join('');
+        if (!palette.has(hex)) outside++;
+      }
+      return { backends: [gpu.backend, cpu.backend], width: onGpu.width, pixels: onGpu.pixels.length / 4, differ, outside };
+    });
+    expect(result.backends).toEqual(['gpu', 'cpu']);
+    expect(result).toMatchObject({ width: 451, pixels: 451 * 300, differ: 0, outside: 0 });
+  });
+
   it('runs on the CPU when asked to', async () => {
     const palette = await nextPalette(page, () =>
       page.evaluate(() => document.querySelector('#main')!.setAttribute('backend', 'cpu')),
