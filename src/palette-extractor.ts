@@ -74,8 +74,8 @@ const ms = (v: number) => (v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`
 export class PaletteExtractor extends LitElement {
   static override styles = styles;
 
-  /** URL of the image. Setting `image` afterwards takes over; setting `src` again takes back. */
-  @property({ reflect: true }) src?: string;
+  /** URL of the image. Setting `image` afterwards takes over; setting `src` again (even to the same URL) takes back. */
+  @property({ reflect: true, hasChanged: () => true }) src?: string;
   /** Number of colours, k (1–256). */
   @property({ type: Number, reflect: true }) colors = OPTION_DEFAULTS.colors;
   /** Seed of the k-means++ initialisation (scikit-learn's `random_state`), an integer 0–2³²−1. */
