@@ -5,15 +5,20 @@
  * `arithmetic: 'float64'`), `'auto'` (the GPU, falling back to the CPU's exact engine when WebGPU or an adapter is
  * missing: the two give the same bits, so the fallback changes the speed, not the palette).
  * `arithmetic: 'float64'` exists only on the CPU: with `'auto'` it runs there, with `'gpu'` it is an error.
+ * With `'auto'`, a GPU device lost (or failing) mid-run is retried once on a freshly acquired device, then on the
+ * CPU; the result's `notice` says what happened.
  */
 import { FIXED_ONE, MAX_COORD } from './constants.js';
 import { oklabToSrgb8, rgbToHex, srgb8ToOklab, unitToByte, type Rgb8 } from './color.js';
 import {
+  DeviceLostError,
+  GpuError,
   InvalidOptionError,
   NoAdapterError,
   NoOpaquePixelsError,
   WebGPUUnavailableError,
   throwIfAborted,
+  type PaletteError,
 } from './errors.js';
 import { cpuPixelKMeans } from './exact/cpu.js';
 import { checkPixelKMeansOptions, resolvePixelOptions, validateImage } from './exact/prepare.js';
@@ -183,11 +188,39 @@ export async function extractPalette(image: PixelImage, options: ExtractPaletteO
   }
   if (backend === 'cpu') return toPaletteResult(await cpuPixelKMeans(image, options), 'cpu', CPU_EXACT);
   if (backend === 'gpu') return gpuPalette(image, options);
+  return autoPalette(image, options);
+}
+
+const gpuMissing = (error: unknown): boolean => error instanceof WebGPUUnavailableError || error instanceof NoAdapterError;
+/** A GPU that was there and failed: worth one more try on a new device (a lost device never comes back). */
+const gpuFailed = (error: unknown): boolean => error instanceof DeviceLostError || error instanceof GpuError;
+
+/**
+ * `'auto'`: the GPU; where WebGPU or an adapter is missing, the CPU; where the device is lost or fails mid-run, once
+ * more on a freshly acquired device, then the CPU. Both engines give the same bits, so a fallback changes the speed
+ * and the `notice`, never the palette. Bad input or options are refused as they are, not retried.
+ */
+async function autoPalette(image: PixelImage, options: ExtractPaletteOptions): Promise<PaletteResult> {
+  const onCpu = async (notice: string): Promise<PaletteResult> => ({
+    ...toPaletteResult(await cpuPixelKMeans(image, options), 'cpu', CPU_EXACT),
+    notice,
+  });
+  let lost: PaletteError;
   try {
     return await gpuPalette(image, options);
   } catch (error) {
-    // Only a missing GPU falls back; a GPU that fails mid-run is an error worth seeing.
-    if (!(error instanceof WebGPUUnavailableError || error instanceof NoAdapterError)) throw error;
-    return toPaletteResult(await cpuPixelKMeans(image, options), 'cpu', CPU_EXACT);
+    if (gpuMissing(error)) return onCpu(`${(error as PaletteError).message} The palette was computed on the CPU.`);
+    if (!gpuFailed(error)) throw error;
+    lost = error as PaletteError;
+  }
+  throwIfAborted(options.signal);
+  const { device: _failed, ...fresh } = options;
+  try {
+    const result = await gpuPalette(image, fresh);
+    return { ...result, notice: `${lost.message} The palette was computed again on a new GPU device.` };
+  } catch (error) {
+    if (!gpuMissing(error) && !gpuFailed(error)) throw error;
+    throwIfAborted(options.signal);
+    return onCpu(`${lost.message} No new GPU device could finish the run, so the palette was computed on the CPU.`);
   }
 }

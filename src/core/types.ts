@@ -123,4 +123,9 @@ export interface PaletteResult {
   pixelsUsed: number;
   colorSpace: ColorSpace;
   arithmetic: Arithmetic;
+  /**
+   * Why the result comes from another device or backend than the one asked for, for people (`backend: 'auto'`
+   * only): WebGPU or an adapter missing, or the GPU device lost mid-run. Absent when the run went as asked.
+   */
+  notice?: string;
 }

@@ -10,7 +10,7 @@ import { GpuKMeans } from '../../src/core/gpu/gpu-kmeans.js';
 import { planSegments, tilesPerBinding } from '../../src/core/gpu/segments.js';
 import { TILE_PIXELS } from '../../src/core/gpu/shader-source.js';
 import { extractPalette } from '../../src/core/palette.js';
-import type { ProgressInfo } from '../../src/core/types.js';
+import type { PaletteResult, ProgressInfo } from '../../src/core/types.js';
 import { describeFailure, firstDifference } from '../helpers/fuzz.js';
 import { randomImage } from '../helpers/images.js';
 import { expectNoValidationErrors, nodeGpu, testAdapter } from '../helpers/webgpu.js';
@@ -73,8 +73,21 @@ describe('a GPU device that fails', () => {
     engine.destroy();
   });
 
-  it("rejects extractPalette('auto') on the caller's device destroyed mid-run with DeviceLostError (no silent fallback)", async () => {
-    // palette.ts falls back to the CPU only where WebGPU or an adapter is missing; a loss mid-run is reported.
+  /** Runs `body` with `navigator.gpu` set to `gpu` (undefined: no WebGPU at all), then restores `navigator`. */
+  async function withNavigatorGpu<T>(gpu: GPU | undefined, body: () => Promise<T>): Promise<T> {
+    const global = globalThis as { navigator?: unknown };
+    const saved = Object.getOwnPropertyDescriptor(global, 'navigator');
+    try {
+      Object.defineProperty(global, 'navigator', { value: gpu ? { gpu } : {}, configurable: true, writable: true });
+      return await body();
+    } finally {
+      if (saved) Object.defineProperty(global, 'navigator', saved);
+      else delete global.navigator;
+    }
+  }
+
+  /** extractPalette('auto') on a device of its own that is destroyed at the first Lloyd iteration. */
+  async function autoLosingDevice(): Promise<{ result: PaletteResult; destroyed: boolean }> {
     const device = await freshDevice('auto, lost mid-run');
     let destroyed = false;
     const onProgress = (info: ProgressInfo): void => {
@@ -83,7 +96,41 @@ describe('a GPU device that fails', () => {
         device.destroy();
       }
     };
-    const error = await extractPalette(image, { ...longRun, device, backend: 'auto', onProgress }).then(
+    const result = await extractPalette(image, { ...longRun, device, backend: 'auto', onProgress });
+    return { result, destroyed };
+  }
+
+  it("finishes extractPalette('auto') on a new device when the caller's device is lost mid-run, and says so", async () => {
+    const cpu = await extractPalette(image, { ...longRun, backend: 'cpu' });
+    const { result, destroyed } = await withNavigatorGpu(nodeGpu(), autoLosingDevice);
+    expect(destroyed).toBe(true);
+    expect(result.backend).toBe('gpu');
+    expect(result.notice).toMatch(/lost.*new GPU device/s);
+    expect(result.colors).toEqual(cpu.colors);
+    expect(result.labels).toEqual(cpu.labels);
+    expect(cpu.notice).toBeUndefined();
+  });
+
+  it("finishes extractPalette('auto') on the CPU when the device is lost and no new one can be had, and says so", async () => {
+    const cpu = await extractPalette(image, { ...longRun, backend: 'cpu' });
+    const { result, destroyed } = await withNavigatorGpu(undefined, autoLosingDevice);
+    expect(destroyed).toBe(true);
+    expect(result.backend).toBe('cpu');
+    expect(result.notice).toMatch(/lost.*CPU/s);
+    expect(result.colors).toEqual(cpu.colors);
+    expect(result.labels).toEqual(cpu.labels);
+  });
+
+  it("still rejects extractPalette('gpu') on a device lost mid-run with DeviceLostError (no silent fallback)", async () => {
+    const device = await freshDevice('gpu, lost mid-run');
+    let destroyed = false;
+    const onProgress = (info: ProgressInfo): void => {
+      if (info.phase === 'iterate' && !destroyed) {
+        destroyed = true;
+        device.destroy();
+      }
+    };
+    const error = await extractPalette(image, { ...longRun, device, backend: 'gpu', onProgress }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -94,25 +141,22 @@ describe('a GPU device that fails', () => {
   it("runs the next extractPalette('auto') on a new device after a loss, and on the CPU where WebGPU is missing", async () => {
     const options = { k: 4, seed: 8, nInit: 1 };
     const cpu = await extractPalette(image, { ...options, backend: 'cpu' });
-    const global = globalThis as { navigator?: unknown };
-    const saved = Object.getOwnPropertyDescriptor(global, 'navigator');
-    try {
-      // No navigator.gpu (Node without WebGPU): the CPU's exact engine, the same palette.
-      Object.defineProperty(global, 'navigator', { value: {}, configurable: true, writable: true });
+    // No navigator.gpu (Node without WebGPU): the CPU's exact engine, the same palette, and a notice saying why.
+    await withNavigatorGpu(undefined, async () => {
       const withoutGpu = await extractPalette(image, { ...options, backend: 'auto' });
       expect(withoutGpu.backend).toBe('cpu');
+      expect(withoutGpu.notice).toMatch(/WebGPU/);
       expect(withoutGpu.colors).toEqual(cpu.colors);
       await expect(extractPalette(image, { ...options, backend: 'gpu' })).rejects.toMatchObject({ code: 'no-webgpu' });
-      // Dawn as navigator.gpu: extractPalette acquires a device of its own (a new one, the old is gone) and releases it.
-      Object.defineProperty(global, 'navigator', { value: { gpu: nodeGpu() }, configurable: true, writable: true });
+    });
+    // Dawn as navigator.gpu: extractPalette acquires a device of its own (a new one, the old is gone) and releases it.
+    await withNavigatorGpu(nodeGpu(), async () => {
       const onGpu = await extractPalette(image, { ...options, backend: 'auto' });
       expect(onGpu.backend).toBe('gpu');
+      expect(onGpu.notice).toBeUndefined();
       expect(onGpu.colors).toEqual(cpu.colors);
       expect(onGpu.labels).toEqual(cpu.labels);
-    } finally {
-      if (saved) Object.defineProperty(global, 'navigator', saved);
-      else delete global.navigator;
-    }
+    });
   });
 
   it("runs a normal image on a device with WebGPU's default limits, as the CPU does", async () => {
