@@ -105,7 +105,11 @@ export class GpuSession {
       }
       await engine.applyResult(last.result, DEFAULTS.alphaThreshold);
     }
-    if (this.#acquired.info.fallback) await this.#drawByReadback(engine, original, canvas);
+    // A WebGPU canvas is one texture: past the device's largest texture side it cannot show the full-size image, so
+    // such an image is read back once into a 2D canvas (which takes up to 32767 a side), like a software adapter's.
+    const maxSide = this.#acquired.device.limits.maxTextureDimension2D;
+    const fitsTexture = original.width <= maxSide && original.height <= maxSide;
+    if (this.#acquired.info.fallback || !fitsTexture) await this.#drawByReadback(engine, original, canvas);
     else await this.#drawToWebGpuCanvas(engine, original, canvas);
   }
 
