@@ -64,7 +64,9 @@ function sampleKey(size: SampleSize): string {
 export class ExtractionPipeline {
   readonly #cpu = new CpuWorkerClient();
   #decoded: DecodedEntry | undefined;
-  #sample: { input: ImageInput; key: string; pixels: ImageData } | undefined;
+  #sample: { input: ImageInput; key: string; pixels: ImageData; id: number } | undefined;
+  /** Numbers each (input, sample size): the CPU worker keeps the image it was last sent under that number. */
+  #sampleIds = 0;
   #gpu: Promise<GpuSession | null> | undefined;
 
   /** This element's GPU session; a lost one is replaced. */
@@ -114,9 +116,10 @@ export class ExtractionPipeline {
     const key = sampleKey(options.sampleSize);
     if (this.#sample?.input !== input || this.#sample.key !== key) {
       const { width, height } = sampleDimensions(options.sampleSize, image.width, image.height);
-      this.#sample = { input, key, pixels: readPixels(image, width, height) };
+      this.#sample = { input, key, pixels: readPixels(image, width, height), id: ++this.#sampleIds };
     }
     const sample = this.#sample.pixels;
+    const sampleId = this.#sample.id;
     timings.downscaleMs = performance.now() - t1;
 
     let notice: string | undefined;
@@ -139,6 +142,7 @@ export class ExtractionPipeline {
         const t3 = performance.now();
         entry.pixels ??= readPixels(image, image.width, image.height);
         await gpu!.recolor(sample.width === image.width && sample.height === image.height ? sample : entry.pixels, recolored);
+        throwIfAborted(signal);
         timings.recolorMs = performance.now() - t3;
       } catch (error) {
         if (!(error instanceof PaletteError) || (error.code !== 'gpu-lost' && error.code !== 'gpu-error')) throw error;
@@ -149,12 +153,14 @@ export class ExtractionPipeline {
       }
     }
     if (!useGpu) {
-      const run = await this.#cpuRun(sample, entry, image, options, true, signal, onProgress);
+      const run = await this.#cpuRun(sample, sampleId, entry, image, options, true, signal, onProgress);
       result = run.result;
       timings.clusterMs = run.clusterMs;
       const t3 = performance.now();
-      const ctx = recolored.getContext('2d')!;
-      ctx.putImageData(new ImageData(run.recolored!, image.width, image.height), 0, 0);
+      // The worker drew the picture; handing its bitmap to the canvas copies nothing on this thread.
+      const bitmap = run.recolored!;
+      if (signal.aborted) bitmap.close();
+      else recolored.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
       timings.recolorMs = run.recolorMs + (performance.now() - t3);
     }
     throwIfAborted(signal);
@@ -168,7 +174,7 @@ export class ExtractionPipeline {
       if (!gpu) {
         outcome.notice = 'Comparing GPU and CPU needs WebGPU, which this browser does not offer.';
       } else {
-        outcome.compare = await this.#compare(gpu, result!, detail, sample, entry, image, options, signal);
+        outcome.compare = await this.#compare(gpu, result!, detail, sample, sampleId, entry, image, options, signal);
       }
     }
     return outcome;
@@ -179,6 +185,7 @@ export class ExtractionPipeline {
     first: PaletteResult,
     firstDetail: PaletteDetail,
     sample: ImageData,
+    sampleId: number,
     entry: DecodedEntry,
     image: DecodedImage,
     options: ResolvedOptions,
@@ -187,7 +194,7 @@ export class ExtractionPipeline {
     const start = performance.now();
     let other: PaletteResult;
     if (first.backend === 'gpu') {
-      other = (await this.#cpuRun(sample, entry, image, options, false, signal)).result;
+      other = (await this.#cpuRun(sample, sampleId, entry, image, options, false, signal)).result;
     } else {
       other = await gpu.cluster(sample, this.#engineOptions(options, signal));
     }
@@ -202,6 +209,7 @@ export class ExtractionPipeline {
 
   #cpuRun(
     sample: ImageData,
+    sampleId: number,
     entry: DecodedEntry,
     image: DecodedImage,
     options: ResolvedOptions,
@@ -210,10 +218,13 @@ export class ExtractionPipeline {
     onProgress?: (p: ProgressInfo) => void,
   ) {
     const sameSize = sample.width === image.width && sample.height === image.height;
-    // Copies: the worker takes ownership of what it is sent, and the sample stays cached here.
-    const copy = (p: ImageData) => ({ data: new Uint8ClampedArray(p.data), width: p.width, height: p.height });
     const request = {
-      sample: copy(sample),
+      imageId: sampleId,
+      // Read only when the worker does not hold this image yet; the original goes with it unless it is the sample.
+      pixels: () => ({
+        sample,
+        ...(sameSize ? {} : { original: (entry.pixels ??= readPixels(image, image.width, image.height)) }),
+      }),
       recolor,
       options: {
         k: options.k,
@@ -223,7 +234,6 @@ export class ExtractionPipeline {
         colorSpace: options.colorSpace,
         arithmetic: options.arithmetic,
       },
-      ...(recolor && !sameSize ? { original: copy((entry.pixels ??= readPixels(image, image.width, image.height))) } : {}),
     };
     return this.#cpu.run(request, signal, onProgress);
   }

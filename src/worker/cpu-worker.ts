@@ -1,58 +1,245 @@
 /**
- * The CPU path, in a module Worker so the page never freezes: k-means on the sample (exact or float64 arithmetic),
- * then the recoloured image at the original size. Buffers come in and go out transferred.
+ * The CPU path, in module Workers so the page never freezes. One script, two roles:
+ * - the main worker keeps the loaded image (`ExactImageSession`: pixels, points, distinct colours) between requests,
+ *   runs its share of the seedings, picks the best run of all (`pickBestRun`: the bits one loop would give), and draws
+ *   the full-size recoloured image as an ImageBitmap (transferred to the page, never copied through it);
+ * - the helper (started with a `helper` message carrying its end of a MessageChannel) runs the other seedings on its
+ *   copy of the distinct-colour table, which it keeps while the table stays the same.
+ * A request can be cancelled: each worker checks between seedings (the event loop turns there to read `cancel`).
  */
-import { extractPalette } from '../core/palette.js';
+import { paletteColors, extractPalette } from '../core/palette.js';
 import { PaletteError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
-import type { ProgressInfo } from '../core/types.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import { pickBestRun, runExactSeeds, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
+import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/types.js';
+import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
+import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
 import { centersToFixed, fixedToRgb8, recolorFromLabels, recolorNearest } from './recolor.js';
 
 /** The slice of DedicatedWorkerGlobalScope used here (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
   postMessage(message: unknown, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<WorkerRequest>) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<WorkerRequest | HelperStart>) => void): void;
 }
 const scope = self as unknown as WorkerScope;
+
+class Cancelled extends Error {}
+
+const cancelled = new Set<number>();
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/** Lets a `cancel` message in, then stops the request if it was cancelled. */
+async function checkpoint(id: number): Promise<void> {
+  await tick();
+  if (cancelled.has(id)) throw new Cancelled();
+}
+
+/** Requests run one at a time, in order. */
+let queue: Promise<void> = Promise.resolve();
+function enqueue(work: () => Promise<void>): void {
+  queue = queue.then(work, work);
+}
+
+function keepBest(best: ExactRunResult | undefined, outcome: ExactRunResult): ExactRunResult {
+  return best === undefined ? outcome : pickBestRun([best, outcome]);
+}
+
+/** Runs `runs` of `work` one at a time, calling `ran` after each; returns the best. */
+async function runSeeds(id: number, work: ExactWork, runs: readonly number[], ran: () => void): Promise<ExactRunResult> {
+  let best: ExactRunResult | undefined;
+  for (const r of runs) {
+    await checkpoint(id);
+    // Only the best so far is kept: each outcome holds a label for every distinct colour.
+    best = keepBest(best, runExactSeeds(work, [r])[0]!);
+    ran();
+  }
+  return best!;
+}
+
+// ---- helper role -------------------------------------------------------------------------------------------------
+
+function startHelper(port: MessagePort): void {
+  let table: { key: string; colors: Uint8Array; weights: Float64Array } | undefined;
+  const reply = (message: HelperResponse, transfer: Transferable[] = []) => port.postMessage(message, transfer);
+  port.onmessage = ({ data }: MessageEvent<HelperRequest>) => {
+    if (data.type === 'cancel') {
+      cancelled.add(data.id);
+      return;
+    }
+    enqueue(async () => {
+      try {
+        if (data.colors && data.weights) table = { key: data.tableKey, colors: data.colors, weights: data.weights };
+        if (table?.key !== data.tableKey) throw new Error(`the helper does not hold table ${data.tableKey}`);
+        const { k, maxIter, tolFixed, initCenters } = data;
+        const work: ExactWork = { colors: table.colors, weights: table.weights, k, maxIter, tolFixed, initCenters };
+        const best = await runSeeds(data.id, work, data.runs, () => reply({ type: 'ran', id: data.id }));
+        reply({ type: 'best', id: data.id, best }, [best.labels.buffer as ArrayBuffer]);
+      } catch (error) {
+        reply({ type: 'error', id: data.id, message: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  };
+}
+
+// ---- main role ---------------------------------------------------------------------------------------------------
+
+interface Loaded {
+  imageId: number;
+  sample: WorkerPixels;
+  original: WorkerPixels | undefined;
+  session: ExactImageSession;
+}
+
+let loaded: Loaded | undefined;
+let helper: MessagePort | undefined;
+/** Key of the table the helper holds (image and colour space), so it is sent once. */
+let helperTable: string | undefined;
+const helperJobs = new Map<number, { ran: () => void; resolve: (r: ExactRunResult) => void; reject: (e: Error) => void }>();
+
+function connectHelper(port: MessagePort): void {
+  helper = port;
+  port.onmessage = ({ data }: MessageEvent<HelperResponse>) => {
+    const job = helperJobs.get(data.id);
+    if (!job) return;
+    if (data.type === 'ran') job.ran();
+    else if (data.type === 'best') job.resolve(data.best);
+    else job.reject(new Error(`The helper worker failed: ${data.message}`));
+  };
+}
+
+function askHelper(id: number, request: PreparedRequest, imageId: number, runs: number[], ran: () => void): Promise<ExactRunResult> {
+  const port = helper!;
+  const tableKey = `${imageId}/${request.distinctKey}`;
+  const { colors, weights, k, maxIter, tolFixed, initCenters } = request.work;
+  // Copied, not transferred: this worker keeps its table too.
+  const table = helperTable === tableKey ? {} : { colors, weights };
+  helperTable = tableKey;
+  return new Promise<ExactRunResult>((resolve, reject) => {
+    helperJobs.set(id, { ran, resolve, reject });
+    port.postMessage({ type: 'runs', id, tableKey, ...table, k, maxIter, tolFixed, initCenters, runs } satisfies HelperRequest);
+  }).finally(() => helperJobs.delete(id));
+}
 
 function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-async function handle(request: WorkerRequest): Promise<void> {
-  const { id, sample, original, options } = request;
-  const t0 = performance.now();
-  const result = await extractPalette(sample, {
-    ...options,
+function toPaletteResult(result: PixelKMeansResult, adapter: string): PaletteResult {
+  return {
+    colors: paletteColors(result.rgb, result.counts, result.pixelsUsed),
+    centers: result.centers,
+    labels: result.labels,
+    inertia: result.inertia,
+    iterations: result.iterations,
+    converged: result.converged,
     backend: 'cpu',
-    onProgress: (progress: ProgressInfo) => post({ id, type: 'progress', progress }),
+    adapter,
+    pixelsUsed: result.pixelsUsed,
+    colorSpace: result.colorSpace,
+    arithmetic: result.arithmetic,
+  };
+}
+
+/** Exact k-means on the loaded sample, its seedings split between this worker and the helper. */
+async function exactRun(id: number, image: Loaded, options: Extract<WorkerRequest, { type: 'run' }>['options']) {
+  const progress = (p: ProgressInfo) => post({ id, type: 'progress', progress: p });
+  progress({ phase: 'init', fraction: 0 });
+  const request = image.session.prepare({ ...options, alphaThreshold: DEFAULTS.alphaThreshold });
+  const parts = splitRuns(request.run.nInit, helper ? 2 : 1);
+  let done = 0;
+  const ran = () => progress({ phase: 'iterate', fraction: ++done / request.run.nInit });
+  progress({ phase: 'iterate', fraction: 0 });
+  const helped = parts[1] ? askHelper(id, request, image.imageId, parts[1], ran) : undefined;
+  // Keep a rejection from being unhandled while this worker runs its own share.
+  helped?.catch(() => undefined);
+  const own = await runSeeds(id, request.work, parts[0]!, ran);
+  const results = helped ? [own, await helped] : [own];
+  await checkpoint(id);
+  const result = image.session.finish(request, results);
+  const adapter = `CPU (exact integer arithmetic, ${parts.length} worker${parts.length > 1 ? 's' : ''})`;
+  return { result, palette: toPaletteResult(result, adapter) };
+}
+
+async function recolorBitmap(image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined) {
+  const fixed = exact ? Int32Array.from(exact.centersFixed) : centersToFixed(palette.centers, palette.colorSpace);
+  const rgb = exact ? exact.rgb : fixedToRgb8(fixed, palette.colorSpace);
+  const { original, sample } = image;
+  const target = original ?? sample;
+  const pixels = original
+    ? recolorNearest(original.data, fixed, rgb, palette.colorSpace, DEFAULTS.alphaThreshold)
+    : recolorFromLabels(sample.data, palette.labels, rgb);
+  // Straight alpha kept as it is: pixels left out by alpha keep their colour, as on the GPU.
+  return createImageBitmap(new ImageData(pixels, target.width, target.height), {
+    premultiplyAlpha: 'none',
+    colorSpaceConversion: 'none',
   });
-  const t1 = performance.now();
+}
 
-  let recolored: Uint8ClampedArray<ArrayBuffer> | undefined;
-  if (request.recolor) {
-    const fixed = centersToFixed(result.centers, result.colorSpace);
-    const rgb = fixedToRgb8(fixed, result.colorSpace);
-    recolored = original
-      ? recolorNearest(original.data, fixed, rgb, result.colorSpace, DEFAULTS.alphaThreshold)
-      : recolorFromLabels(sample.data, result.labels, rgb);
+async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
+  const { id, imageId, options } = request;
+  await checkpoint(id);
+  const image = loaded;
+  if (image?.imageId !== imageId) throw new PaletteError('worker-failed', `The CPU worker does not hold image ${imageId}.`);
+  const t0 = performance.now();
+  let palette: PaletteResult;
+  let exact: PixelKMeansResult | undefined;
+  if (options.arithmetic === 'float64') {
+    palette = await extractPalette(image.sample, {
+      ...options,
+      backend: 'cpu',
+      onProgress: (progress: ProgressInfo) => post({ id, type: 'progress', progress }),
+    });
+  } else {
+    ({ result: exact, palette } = await exactRun(id, image, options));
   }
+  const t1 = performance.now();
+  let recolored: ImageBitmap | undefined;
+  if (request.recolor) {
+    post({ id, type: 'progress', progress: { phase: 'recolor', fraction: 0 } });
+    recolored = await recolorBitmap(image, palette, exact);
+  }
+  await checkpoint(id);
   const t2 = performance.now();
-
-  const transfer: Transferable[] = [result.labels.buffer as ArrayBuffer];
-  if (recolored) transfer.push(recolored.buffer as ArrayBuffer);
+  const transfer: Transferable[] = [palette.labels.buffer as ArrayBuffer];
+  if (recolored) transfer.push(recolored);
   post(
-    { id, type: 'result', result, ...(recolored ? { recolored } : {}), clusterMs: t1 - t0, recolorMs: t2 - t1 },
+    { id, type: 'result', result: palette, ...(recolored ? { recolored } : {}), clusterMs: t1 - t0, recolorMs: t2 - t1 },
     transfer,
   );
 }
 
-scope.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
-  const { id } = event.data;
-  handle(event.data).catch((error: unknown) => {
-    const code = error instanceof PaletteError ? error.code : 'worker-failed';
-    const message = error instanceof Error ? error.message : String(error);
-    post({ id, type: 'error', code, message });
-  });
+function errorResponse(id: number, error: unknown): WorkerResponse {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof PaletteError) return { id, type: 'error', code: error.code, message };
+  // V8 reports a failed allocation of a typed array as a RangeError: the image is more than this worker can hold.
+  if (error instanceof RangeError && /alloc|memory|length/i.test(message)) {
+    return { id, type: 'error', code: 'too-large', message: `The image is too large for the CPU worker: ${message}` };
+  }
+  return { id, type: 'error', code: 'worker-failed', message };
+}
+
+scope.addEventListener('message', ({ data }) => {
+  switch (data.type) {
+    case 'helper':
+      startHelper(data.port);
+      return;
+    case 'connect':
+      connectHelper(data.port);
+      return;
+    case 'cancel':
+      cancelled.add(data.id);
+      helper?.postMessage({ type: 'cancel', id: data.id } satisfies HelperRequest);
+      return;
+    case 'load':
+      enqueue(async () => {
+        const { imageId, sample, original } = data;
+        loaded = { imageId, sample, original, session: new ExactImageSession(sample) };
+      });
+      return;
+    case 'run':
+      enqueue(() =>
+        handleRun(data).catch((error: unknown) => {
+          if (!(error instanceof Cancelled)) post(errorResponse(data.id, error));
+        }),
+      );
+  }
 });

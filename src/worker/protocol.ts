@@ -1,6 +1,14 @@
-/** Messages between the page and the CPU worker. Pixel buffers are transferred, never copied. */
+/**
+ * Messages of the CPU path. Pixel buffers are transferred, never copied.
+ *
+ * The page talks to the main worker only: `load` (once per image and sample), `run` (per request), `cancel`.
+ * The main worker keeps the loaded image (`ExactImageSession`) and hands part of the seedings to a helper worker
+ * over a MessageChannel the page set up (`connect` / `helper`); the helper keeps its own copy of the distinct-colour
+ * table between requests.
+ */
 import type { Arithmetic, ColorSpace, PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteErrorCode } from '../core/errors.js';
+import type { ExactRunResult } from '../core/exact/runs.js';
 
 export interface WorkerPixels {
   data: Uint8ClampedArray<ArrayBuffer>;
@@ -8,25 +16,34 @@ export interface WorkerPixels {
   height: number;
 }
 
-export interface WorkerRequest {
-  id: number;
-  /** The pixels to cluster. */
-  sample: WorkerPixels;
-  /**
-   * The original pixels, to recolour at full size; absent when the sample is the original (`sample-size="full"`),
-   * or when no recolouring is wanted (the comparison run).
-   */
-  original?: WorkerPixels;
-  recolor: boolean;
-  options: {
-    k: number;
-    seed: number;
-    nInit: number;
-    maxIter: number;
-    colorSpace: ColorSpace;
-    arithmetic: Arithmetic;
-  };
+export interface RunOptions {
+  k: number;
+  seed: number;
+  nInit: number;
+  maxIter: number;
+  colorSpace: ColorSpace;
+  arithmetic: Arithmetic;
 }
+
+/** Page → helper worker, once: its end of the channel to the main worker. */
+export interface HelperStart {
+  type: 'helper';
+  port: MessagePort;
+}
+
+/** Page → main worker. */
+export type WorkerRequest =
+  /** The helper's end of the channel (sent once, right after the workers start). */
+  | { type: 'connect'; port: MessagePort }
+  /**
+   * A new image: `sample` is clustered; `original` is recoloured at full size (absent when the sample is the
+   * original, `sample-size="full"`). Replaces the loaded image and everything kept for it.
+   */
+  | { type: 'load'; imageId: number; sample: WorkerPixels; original?: WorkerPixels }
+  /** Cluster the loaded image `imageId`; with `recolor`, also draw the full-size recoloured image. */
+  | { type: 'run'; id: number; imageId: number; recolor: boolean; options: RunOptions }
+  /** The page no longer wants request `id`: stop at the next run boundary, send nothing. */
+  | { type: 'cancel'; id: number };
 
 export type WorkerResponse =
   | { id: number; type: 'progress'; progress: ProgressInfo }
@@ -34,9 +51,33 @@ export type WorkerResponse =
       id: number;
       type: 'result';
       result: PaletteResult;
-      /** RGBA at the original size, or absent when `recolor` was false. */
-      recolored?: Uint8ClampedArray<ArrayBuffer>;
+      /** The recoloured image at the original size, or absent when `recolor` was false. */
+      recolored?: ImageBitmap;
       clusterMs: number;
       recolorMs: number;
     }
   | { id: number; type: 'error'; code: PaletteErrorCode; message: string };
+
+/** Main worker → helper (over the channel). */
+export type HelperRequest =
+  | {
+      type: 'runs';
+      id: number;
+      /** Identifies the distinct-colour table; `colors` and `weights` come only when the helper does not hold it. */
+      tableKey: string;
+      colors?: Uint8Array;
+      weights?: Float64Array;
+      k: number;
+      maxIter: number;
+      tolFixed: number;
+      /** Every seeding of the request (small: nInit × k × 3 words); the helper runs `runs` of them. */
+      initCenters: Uint32Array[];
+      runs: number[];
+    }
+  | { type: 'cancel'; id: number };
+
+/** Helper → main worker: one message per finished seeding, then its best. */
+export type HelperResponse =
+  | { type: 'ran'; id: number }
+  | { type: 'best'; id: number; best: ExactRunResult }
+  | { type: 'error'; id: number; message: string };

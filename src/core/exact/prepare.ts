@@ -9,7 +9,7 @@ import { greedyKMeansPlusPlus } from '../sklearn/kmeans-plusplus.js';
 import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
-import { extractPoints, toleranceFixed } from './points.js';
+import { extractPoints, toleranceFixed, type ExtractedPoints } from './points.js';
 
 /** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine. */
 export interface PreparedExactRun {
@@ -134,13 +134,20 @@ export function seedExactRuns(
  * Validates the image and options, extracts the points, and draws the seedings. Throws InvalidInputError for a
  * malformed image, InvalidOptionError for a bad option (k outside 1..min(256, points), ...), NoOpaquePixelsError when
  * no pixel reaches the alpha threshold.
+ *
+ * `extracted`, when given, must be `extractPoints(image, colorSpace, alphaThreshold)` of this image and these options
+ * (a Worker keeps it between runs on a loaded image, so that a new k or seed skips the pass over every pixel).
  */
-export function prepareExactRun(image: PixelImage, options: PixelKMeansOptions): PreparedExactRun {
+export function prepareExactRun(
+  image: PixelImage,
+  options: PixelKMeansOptions,
+  extracted?: ExtractedPoints,
+): PreparedExactRun {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
   // Every option is checked before the pixels are looked at; only `k ≤ points` has to wait for the count.
   checkPixelKMeansOptions(options);
-  const { points, pixelIndex, n } = extractPoints(image, colorSpace, alphaThreshold);
+  const { points, pixelIndex, n } = extracted ?? extractPoints(image, colorSpace, alphaThreshold);
   if (n === 0) throw new NoOpaquePixelsError();
   const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
   const tolFixed = toleranceFixed(points, n, tol, FIXED_ONE);

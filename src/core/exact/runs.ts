@@ -30,15 +30,19 @@ export function exactWork(run: PreparedExactRun, distinct: DistinctColors): Exac
   return { colors: distinct.colors, weights: distinct.weights, k, maxIter, tolFixed, initCenters };
 }
 
-/** Each work's points sorted into boxes, built on first use and shared by its runs. */
-const grids = new WeakMap<ExactWork, PointGrid>();
+/**
+ * Each distinct-colour table's points sorted into boxes, built on first use and shared by every work on that table
+ * (its runs, and later works with another k or seed on the same loaded image). Keyed by the colour array: a grid is a
+ * function of the colours and their weights, which always travel together.
+ */
+const grids = new WeakMap<Uint8Array, PointGrid>();
 
 /** Runs the seedings `runIndices` (any subset of 0 .. nInit−1, in any order) and returns their outcomes. */
 export function runExactSeeds(work: ExactWork, runIndices: readonly number[]): ExactRunResult[] {
-  let grid = grids.get(work);
+  let grid = grids.get(work.colors);
   if (grid === undefined) {
     grid = buildPointGrid(work.colors, work.weights);
-    grids.set(work, grid);
+    grids.set(work.colors, grid);
   }
   return runIndices.map((r) => {
     const init = work.initCenters[r];

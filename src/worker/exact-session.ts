@@ -1,0 +1,75 @@
+/**
+ * One loaded image in the CPU worker, kept between requests: its pixels, and per colour space its points and
+ * distinct-colour table (`DistinctColors`). A new k, seed or nInit on the same image then skips extracting the points
+ * and counting the colours, and its runs reuse the sorted grid of the table (`runExactSeeds`). DOM-free, so the same
+ * code is tested in Node against `cpuPixelKMeans`.
+ */
+import { DEFAULTS } from '../core/constants.js';
+import { extractPoints, type ExtractedPoints } from '../core/exact/points.js';
+import { distinctColors, spreadDistinctLabels, type DistinctColors } from '../core/exact/distinct.js';
+import { prepareExactRun, resolvePixelOptions, type PreparedExactRun } from '../core/exact/prepare.js';
+import { finishExactResult } from '../core/exact/result.js';
+import { exactWork, pickBestRun, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
+import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../core/types.js';
+
+interface PointsEntry {
+  extracted: ExtractedPoints;
+  distinct: DistinctColors;
+}
+
+/** A prepared request: what the runs need, split however the caller likes, and how to finish. */
+export interface PreparedRequest {
+  run: PreparedExactRun;
+  distinct: DistinctColors;
+  work: ExactWork;
+  /** Identifies `distinct` within this session ("rgb/128"), so a helper can keep its copy. */
+  distinctKey: string;
+}
+
+/** Seeding r goes to part `r mod parts`: runs take about as long as each other, so this balances them. */
+export function splitRuns(nInit: number, parts: number): number[][] {
+  const out: number[][] = Array.from({ length: parts }, () => []);
+  for (let r = 0; r < nInit; r++) out[r % parts]!.push(r);
+  return out.filter((part) => part.length > 0);
+}
+
+export class ExactImageSession {
+  readonly image: PixelImage;
+  readonly #points = new Map<string, PointsEntry>();
+
+  constructor(image: PixelImage) {
+    this.image = image;
+  }
+
+  /** Points and distinct colours for a colour space and threshold, computed on first use. */
+  #entry(options: PixelKMeansOptions): { key: string; entry: PointsEntry } {
+    const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
+    const key = `${colorSpace}/${alphaThreshold}`;
+    let entry = this.#points.get(key);
+    if (!entry) {
+      const extracted = extractPoints(this.image, colorSpace, alphaThreshold);
+      // An image without opaque points gets no table: prepareExactRun reports it.
+      const distinct = distinctColors(extracted.points, extracted.n);
+      entry = { extracted, distinct };
+      this.#points.set(key, entry);
+    }
+    return { key, entry };
+  }
+
+  /** Validates, seeds (`prepareExactRun`, on the kept points) and builds the work of every seeding. */
+  prepare(options: PixelKMeansOptions): PreparedRequest {
+    const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
+    const { key, entry } = this.#entry(withThreshold);
+    const run = prepareExactRun(this.image, withThreshold, entry.extracted);
+    return { run, distinct: entry.distinct, work: exactWork(run, entry.distinct), distinctKey: key };
+  }
+
+  /** The result of the best of `results` (the runs of every part), as `cpuPixelKMeans` returns it. */
+  finish(request: PreparedRequest, results: readonly ExactRunResult[]): PixelKMeansResult {
+    const { run, distinct } = request;
+    const best = pickBestRun(results);
+    const labels = new Int32Array(run.width * run.height);
+    spreadDistinctLabels(distinct, run.points, run.n, best.labels, run.pixelIndex, labels);
+    return finishExactResult(run, { ...best, labels });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The CPU worker's session (src/worker/exact-session.ts): a loaded image kept between requests, its seedings split
+ * over workers, must give the bits `cpuPixelKMeans` gives, whatever the k, seed, colour space or split.
+ */
+import { describe, expect, it } from 'vitest';
+import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
+import { runExactSeeds, type ExactRunResult } from '../../src/core/exact/runs.js';
+import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../../src/core/types.js';
+import { ExactImageSession, splitRuns } from '../../src/worker/exact-session.js';
+import { loadSample } from '../helpers/images.js';
+import { photoLikeImage } from '../helpers/large-image.js';
+
+function expectSameResult(actual: PixelKMeansResult, expected: PixelKMeansResult): void {
+  expect(actual.centersFixed).toEqual(expected.centersFixed);
+  expect(actual.inertiaFixed).toBe(expected.inertiaFixed);
+  expect(actual.iterations).toBe(expected.iterations);
+  expect(actual.converged).toBe(expected.converged);
+  expect(actual.counts).toEqual(expected.counts);
+  let differ = 0;
+  for (let i = 0; i < expected.labels.length; i++) if (actual.labels[i] !== expected.labels[i]) differ++;
+  expect(differ).toBe(0);
+  expect(actual.labels.length).toBe(expected.labels.length);
+}
+
+/** What the main worker and its helper do: each part's runs, best of each, then the best of all. */
+function sessionRun(session: ExactImageSession, options: PixelKMeansOptions, parts: number): PixelKMeansResult {
+  const request = session.prepare(options);
+  const bests: ExactRunResult[] = splitRuns(request.run.nInit, parts).map((runs) => {
+    const outcomes = runExactSeeds(request.work, runs);
+    return outcomes.reduce((a, b) => (b.inertiaFixed < a.inertiaFixed || (b.inertiaFixed === a.inertiaFixed && b.run < a.run) ? b : a));
+  });
+  // The helper's best arrives first as often as not.
+  return session.finish(request, bests.reverse());
+}
+
+/** Pixels with a transparent stripe, so that some pixels are not points. */
+function withTransparency(image: PixelImage): PixelImage {
+  const data = new Uint8ClampedArray(image.data);
+  for (let p = 0; p < image.width * image.height; p += 7) data[4 * p + 3] = 40;
+  return { data, width: image.width, height: image.height };
+}
+
+describe('the CPU worker session', () => {
+  it('splits seedings round-robin into at most the asked number of parts', () => {
+    expect(splitRuns(5, 2)).toEqual([[0, 2, 4], [1, 3]]);
+    expect(splitRuns(1, 2)).toEqual([[0]]);
+    expect(splitRuns(3, 1)).toEqual([[0, 1, 2]]);
+  });
+
+  it.each([1, 2, 3])('gives the bits cpuPixelKMeans gives with the seedings split over %i workers', async (parts) => {
+    const image = photoLikeImage(320, 200, 3);
+    const session = new ExactImageSession(image);
+    const options = { k: 6, seed: 4, nInit: 5 };
+    expectSameResult(sessionRun(session, options, parts), await cpuPixelKMeans(image, options));
+  });
+
+  it('keeps the image between requests: a new k, seed, nInit or colour space gives fresh bits each time', async () => {
+    const image = withTransparency(await loadSample('chelsea.png'));
+    const session = new ExactImageSession(image);
+    for (const options of [
+      { k: 5, seed: 0, nInit: 3 },
+      { k: 9, seed: 0, nInit: 3 },
+      { k: 9, seed: 7, nInit: 4 },
+      { k: 4, seed: 1, nInit: 2, colorSpace: 'oklab' as const },
+      { k: 5, seed: 0, nInit: 3 },
+    ]) {
+      expectSameResult(sessionRun(session, options, 2), await cpuPixelKMeans(image, options));
+    }
+  });
+
+  it('reuses the points and distinct colours of a loaded image for a new k', () => {
+    const session = new ExactImageSession(photoLikeImage(200, 100, 5));
+    const first = session.prepare({ k: 3, seed: 0, nInit: 1 });
+    const second = session.prepare({ k: 8, seed: 2, nInit: 2 });
+    expect(second.distinct).toBe(first.distinct);
+    expect(second.run.points).toBe(first.run.points);
+    expect(session.prepare({ k: 3, colorSpace: 'oklab' }).distinct).not.toBe(first.distinct);
+  });
+});
