@@ -37,6 +37,19 @@ interface DecodedEntry {
 
 const CPU_ADAPTER = 'CPU (Web Worker)';
 
+/**
+ * k-means needs at least k points: an image with fewer opaque pixels than the colours asked for (a 1×1 image) runs
+ * with one cluster per pixel, so it shows the colours it has instead of an error. None opaque is left to the engine,
+ * which reports `no-opaque-pixels`.
+ */
+function fitK(options: ResolvedOptions, sample: ImageData): ResolvedOptions {
+  let opaque = 0;
+  const data = sample.data;
+  // Stops at k: a usual image answers within its first k pixels.
+  for (let i = 3; i < data.length && opaque < options.k; i += 4) if (data[i]! >= DEFAULTS.alphaThreshold) opaque++;
+  return opaque > 0 && opaque < options.k ? { ...options, k: opaque } : options;
+}
+
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortError();
 }
@@ -120,6 +133,7 @@ export class ExtractionPipeline {
     }
     const sample = this.#sample.pixels;
     const sampleId = this.#sample.id;
+    options = fitK(options, sample);
     timings.downscaleMs = performance.now() - t1;
 
     let notice: string | undefined;
