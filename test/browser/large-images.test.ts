@@ -4,43 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { openLargePage, settle, type LargePageWindow as Win } from '../helpers/large-page.js';
 import type { PaletteExtractor } from '../../src/palette-extractor.js';
 import type { PaletteDetail } from '../../src/events/details.js';
-
-type Win = Window & {
-  makeImage(width: number, height: number, seed?: number): ImageData;
-  canvasPixels(canvas: HTMLCanvasElement): Uint8ClampedArray;
-  gpuBytesWritten: number;
-  pageReady: Promise<unknown>;
-  big: ImageData | null;
-  gpuPixels: Uint8ClampedArray | null;
-};
-
-/** Sets properties on the element and resolves with the next palette-change, or rejects with the palette-error. */
-export async function settle(page: Page, props: Record<string, unknown>): Promise<PaletteDetail> {
-  return page.evaluate(async (props) => {
-    const el = document.querySelector<PaletteExtractor>('#large')!;
-    const next = new Promise<PaletteDetail>((ok, fail) => {
-      const done = () => (el.removeEventListener('palette-change', onChange), el.removeEventListener('palette-error', onError));
-      const onChange = (e: Event) => (done(), ok((e as CustomEvent<PaletteDetail>).detail));
-      const onError = (e: Event) => (done(), fail(new Error(JSON.stringify((e as CustomEvent).detail))));
-      el.addEventListener('palette-change', onChange);
-      el.addEventListener('palette-error', onError);
-    });
-    const w = window as unknown as Win;
-    Object.assign(el, props, 'image' in props && props.image === 'big' ? { image: w.big } : {});
-    return next;
-  }, props);
-}
-
-export async function openLargePage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
-  const errors = watchPageErrors(page);
-  await page.goto(`${inject('baseUrl')}/test/pages/large.html`);
-  await page.evaluate(() => (window as unknown as Win).pageReady);
-  return { page, errors };
-}
 
 describe('<palette-extractor> on large images generated in the page', () => {
   let browser: Browser;
@@ -48,7 +15,7 @@ describe('<palette-extractor> on large images generated in the page', () => {
   let errors: string[];
   beforeAll(async () => {
     browser = await launchBrowser();
-    ({ page, errors } = await openLargePage(browser));
+    ({ page, errors } = await openLargePage(browser, inject('baseUrl')));
     await page.evaluate(() => {
       const w = window as unknown as Win;
       w.big = w.makeImage(6000, 4000);
