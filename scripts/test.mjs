@@ -1,7 +1,8 @@
 // `npm test`: build the package and the demo, then run every Vitest project (unit, gpu, browser).
 // Extra arguments go to Vitest, e.g. `npm test -- --project unit` or `npm test -- test/unit/random.test.ts`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CHROMIUM_HELP, dawnEnv, findChromium } from './env.mjs';
 
 const args = process.argv.slice(2);
@@ -31,4 +32,18 @@ function run(cmd, cmdArgs) {
 }
 
 if (!process.env.SKIP_BUILD) run('npm', ['run', '--silent', 'build']);
-run('npx', ['vitest', 'run', ...args]);
+
+// Vitest's own summary plus a JSON report, from which one plain closing line is printed for CI logs.
+const report = resolve('test-output', 'vitest-report.json');
+mkdirSync(dirname(report), { recursive: true });
+rmSync(report, { force: true });
+const vitest = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+  { stdio: 'inherit', env },
+);
+if (existsSync(report)) {
+  const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`Tests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped`);
+}
+process.exit(vitest.status ?? 1);
