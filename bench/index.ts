@@ -7,6 +7,7 @@ import { cpuSection } from './cpu.js';
 import { largeSection } from './large.js';
 import { peersSection } from './peers.js';
 import { gpuSection } from './gpu.js';
+import { browserSection } from './browser.js';
 import { BenchReport, parseFlags } from './report.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -17,6 +18,7 @@ const sections: [string, (report: BenchReport, root: string) => Promise<void>][]
   ['gpu', gpuSection],
   ['large', largeSection],
   ['peers', peersSection],
+  ['browser', browserSection],
 ];
 
 for (const [name, run] of sections) {
