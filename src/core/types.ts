@@ -9,7 +9,8 @@ export type Backend = 'auto' | 'gpu' | 'cpu';
  */
 export type Arithmetic = 'exact' | 'float64';
 
-export type Points = ArrayLike<number>;
+/** N × d numbers: flat (row-major, `dimensions` per point) or one row per point (`[[r, g, b], ...]`). */
+export type Points = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /** Options of `kmeans()`, each named for people and documented with its scikit-learn twin. */
 export interface KMeansOptions {

@@ -50,6 +50,41 @@ export function validateDimensions(dimensions: unknown = 3): number {
 }
 
 /**
+ * Accepts points flat (row-major) or as rows (`[[r, g, b], ...]`); rows set the dimensions themselves and must all
+ * have the same length (and agree with `dimensions` when it is given). Returns the flat values and the dimensions.
+ */
+export function flattenPoints(
+  points: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
+  dimensions: unknown,
+): { flat: ArrayLike<number>; d: number } {
+  const first = points !== null && typeof points === 'object' && points.length > 0 ? points[0] : undefined;
+  if (first === null || typeof first !== 'object') {
+    return { flat: points as ArrayLike<number>, d: validateDimensions(dimensions) };
+  }
+  const rows = points as ArrayLike<ArrayLike<number>>;
+  const d = (first as ArrayLike<number>).length;
+  if (dimensions !== undefined && dimensions !== d) {
+    throw new InvalidOptionError(`dimensions is ${describe(dimensions)} but the rows of points have ${d} values.`);
+  }
+  validateDimensions(d);
+  const flat = new Float64Array(rows.length * d);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (row === null || typeof row !== 'object' || row.length !== d) {
+      throw new InvalidInputError(`points row ${i} must hold ${d} numbers like row 0, got ${describe(row)}.`);
+    }
+    for (let j = 0; j < d; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') {
+        throw new InvalidInputError(`points must be finite numbers: value ${j} of row ${i} is ${describe(v)}.`);
+      }
+      flat[i * d + j] = v;
+    }
+  }
+  return { flat, d };
+}
+
+/**
  * Checks that `points` is an array-like of finite numbers whose length is a whole number of points.
  * Returns the number of points.
  */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansPlusPlus } from '../../src/core/sklearn/kmeans.js';
+import { InvalidInputError, InvalidOptionError } from '../../src/core/errors.js';
 import { loadSklearnCase, sklearnCaseNames } from '../helpers/fixtures.js';
 
 const names = sklearnCaseNames();
@@ -81,5 +82,28 @@ describe('kmeans reproduces scikit-learn KMeans(algorithm="lloyd")', () => {
     expect(() => kmeans(c.points, { k: 5, signal: controller.signal })).toThrow(
       expect.objectContaining({ name: 'AbortError', code: 'aborted' }),
     );
+  });
+});
+
+describe('points given as rows', () => {
+  it('clusters [[r, g, b], ...] rows exactly as the same values given flat', () => {
+    const flat = Array.from(loadSklearnCase('random-1000-k5-seed0').points);
+    const rows: number[][] = [];
+    for (let i = 0; i < flat.length; i += 3) rows.push(flat.slice(i, i + 3));
+    const options = { k: 5, seed: 0 };
+    const fromRows = kmeans(rows, options);
+    const fromFlat = kmeans(flat, options);
+    expect(fromRows.centers).toEqual(fromFlat.centers);
+    expect(Array.from(fromRows.labels)).toEqual(Array.from(fromFlat.labels));
+    expect(kmeansPlusPlus(rows, 5, 0).indices).toEqual(kmeansPlusPlus(flat, 5, 0).indices);
+  });
+
+  it('refuses rows of different lengths with InvalidInputError naming the row', () => {
+    expect(() => kmeans([[0, 0, 0], [1, 1]], { k: 1 })).toThrow(/row 1/);
+    expect(() => kmeans([[0, 0, 0], [1, 1]], { k: 1 })).toThrow(InvalidInputError);
+  });
+
+  it('refuses a dimensions option that disagrees with the rows', () => {
+    expect(() => kmeans([[0, 0], [1, 1]], { k: 1, dimensions: 3 })).toThrow(InvalidOptionError);
   });
 });

@@ -5,7 +5,7 @@
 import { throwIfAborted } from '../errors.js';
 import { RandomState } from '../random.js';
 import type { KMeansOptions, KMeansPlusPlusResult, KMeansResult, Points } from '../types.js';
-import { resolveKMeansOptions, validateDimensions, validatePoints } from '../validate.js';
+import { flattenPoints, resolveKMeansOptions, validatePoints } from '../validate.js';
 import { greedyKMeansPlusPlus } from './kmeans-plusplus.js';
 import { lloydRun, type LloydProblem, type LloydRunResult } from './lloyd.js';
 import { centerPoints, rowSquaredNorms, scaledTolerance } from './prepare.js';
@@ -45,8 +45,8 @@ function gatherRows(X: Float64Array, d: number, indices: Int32Array): Float64Arr
  * random_state=seed, n_init=nInit, max_iter=maxIter, tol=tol, algorithm="lloyd").fit(points, sample_weight=weights)`.
  * Throws InvalidOptionError / InvalidInputError on bad input, AbortError (between iterations) when `signal` fires.
  */
-export function kmeans(points: Points, options: KMeansOptions): KMeansResult {
-  const d = validateDimensions(options?.dimensions);
+export function kmeans(input: Points, options: KMeansOptions): KMeansResult {
+  const { flat: points, d } = flattenPoints(input, options?.dimensions);
   const n = validatePoints(points, d);
   const { k, seed, nInit, maxIter, tol, weights, signal } = resolveKMeansOptions(options, n);
   throwIfAborted(signal);
@@ -81,8 +81,8 @@ export function kmeans(points: Points, options: KMeansOptions): KMeansResult {
  * The greedy k-means++ seeding alone, as scikit-learn's `kmeans_plusplus(points, k, random_state=seed)`: on the
  * points as given (not centred). Returns the chosen points and their indices.
  */
-export function kmeansPlusPlus(points: Points, k: number, seed: number, dimensions = 3): KMeansPlusPlusResult {
-  const d = validateDimensions(dimensions);
+export function kmeansPlusPlus(input: Points, k: number, seed: number, dimensions?: number): KMeansPlusPlusResult {
+  const { flat: points, d } = flattenPoints(input, dimensions);
   const n = validatePoints(points, d);
   resolveKMeansOptions({ k, seed }, n);
   const X = Float64Array.from(points);
