@@ -172,17 +172,21 @@ export const styles = css`
     pointer-events: none;
   }
   .divider::after {
-    content: '';
+    /* Glyphs, not a data: image: a page whose CSP has default-src 'self' forbids data: images. */
+    content: '‹›';
     position: absolute;
     top: 50%;
     left: 50%;
+    display: grid;
+    place-items: center;
     width: 28px;
     height: 28px;
     translate: -50% -50%;
     border-radius: 50%;
-    background: #fff
-      url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24' fill='none' stroke='%2316181d' stroke-width='2.2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m9 6-6 6 6 6M15 6l6 6-6 6'/%3E%3C/svg%3E")
-      center / 18px no-repeat;
+    background: #fff;
+    color: #16181d;
+    font: 700 17px/1 var(--pe-font-family);
+    letter-spacing: 1px;
     box-shadow: 0 1px 4px rgb(0 0 0 / 0.35);
   }
   .split-range {

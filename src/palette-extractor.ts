@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import { AbortError, PaletteError, type PaletteErrorCode } from './core/errors.js';
 import type { Arithmetic, Backend, ColorSpace, PaletteColor, ProgressInfo } from './core/types.js';
@@ -15,6 +14,7 @@ import { copyText, downloadText } from './controllers/clipboard.js';
 import { formatPalette, gimpPalette, type CopyFormat } from './controllers/export-formats.js';
 import type { ImageInput } from './image/load.js';
 import { styles } from './palette-extractor.styles.js';
+import { cssProps } from './directives/css-props.js';
 
 const ARITHMETIC_LABEL: Record<Arithmetic, string> = {
   exact: 'exact integer arithmetic',
@@ -346,7 +346,7 @@ export class PaletteExtractor extends LitElement {
           aria-valuemin="0"
           aria-valuemax="100"
           aria-valuenow=${determinate ? Math.round(progress.fraction * 100) : nothing}
-          style=${styleMap({ '--fraction': determinate ? String(progress.fraction) : null })}
+          style=${cssProps({ '--fraction': determinate ? String(progress.fraction) : null })}
         ></div>`
       : nothing;
     if (!outcome) {
@@ -358,7 +358,7 @@ export class PaletteExtractor extends LitElement {
       <figure part="preview" aria-busy=${busy ? 'true' : 'false'}>
         <div
           class="stage"
-          style=${styleMap({
+          style=${cssProps({
             aspectRatio: `${width} / ${height}`,
             width: `min(100%, calc(var(--pe-preview-max-height) * ${ratio}))`,
             '--split': `${this._split}%`,
@@ -412,7 +412,7 @@ export class PaletteExtractor extends LitElement {
   #renderSwatches(colors: readonly PaletteColor[]): TemplateResult {
     return html`
       <div class="strip palette-strip" aria-hidden="true">
-        ${colors.map((c) => html`<span style=${styleMap({ flex: String(c.fraction), '--swatch': c.hex })}></span>`)}
+        ${colors.map((c) => html`<span style=${cssProps({ flex: String(c.fraction), '--swatch': c.hex })}></span>`)}
       </div>
       <ol part="swatches">
         ${colors.map(
@@ -420,7 +420,7 @@ export class PaletteExtractor extends LitElement {
             <button
               part="swatch"
               type="button"
-              style=${styleMap({ '--swatch': c.hex })}
+              style=${cssProps({ '--swatch': c.hex })}
               aria-label=${`${c.hex}, ${percent(c.fraction)} of the image. Copy.`}
               title="Copy ${c.hex}"
               @click=${() => this.#copy(c.hex, c.hex)}
@@ -454,7 +454,7 @@ export class PaletteExtractor extends LitElement {
       <div class="side">
         <h3>${title} · ${ARITHMETIC_LABEL[d.arithmetic]}</h3>
         <div class="strip" aria-hidden="true">
-          ${d.colors.map((x) => html`<span style=${styleMap({ flex: String(x.fraction), '--swatch': x.hex })}></span>`)}
+          ${d.colors.map((x) => html`<span style=${cssProps({ flex: String(x.fraction), '--swatch': x.hex })}></span>`)}
         </div>
         <p>${d.colors.map((x) => x.hex).join(' ')}</p>
         <p>${d.iterations} iterations · inertia ${d.inertia.toPrecision(6)} · ${ms(d.timings.clusterMs)}</p>

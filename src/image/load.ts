@@ -59,9 +59,15 @@ function isCrossOrigin(url: URL): boolean {
   return typeof location !== 'undefined' && url.protocol.startsWith('http') && url.origin !== location.origin;
 }
 
+const FETCHABLE = new Set(['http:', 'https:', 'blob:', 'data:']);
+
 /** Fetches and decodes a URL. `fetch` (not an <img>) so the request can be aborted and its failures told apart. */
 export async function loadUrl(href: string | URL, signal?: AbortSignal): Promise<DecodedImage> {
   const url = new URL(href, typeof document !== 'undefined' ? document.baseURI : undefined);
+  // Refused here rather than by fetch, which would also log a console error (javascript:, file:, about:, ...).
+  if (!FETCHABLE.has(url.protocol)) {
+    throw new PaletteError('fetch-failed', `Cannot load an image from a ${url.protocol} URL: use http(s), blob: or data:.`);
+  }
   let response: Response;
   try {
     response = await fetch(url, { signal, mode: 'cors', credentials: 'same-origin' });

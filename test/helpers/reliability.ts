@@ -30,8 +30,15 @@ export interface ProbedPage {
   problems: PageProblem[];
 }
 
-export async function openProbedPage(browser: Browser, url: string, options: ProbeOptions = {}): Promise<ProbedPage> {
+/** A new page with the probe installed, at `url`, once the element is defined. `onPage` runs before it loads. */
+export async function openProbedPage(
+  browser: Browser,
+  url: string,
+  options: ProbeOptions = {},
+  onPage?: (page: Page) => void,
+): Promise<ProbedPage> {
   const page = await browser.newPage();
+  onPage?.(page);
   const problems: PageProblem[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push({ text: msg.text(), url: msg.location().url ?? '' });
