@@ -146,7 +146,10 @@ describe('choosing a backend', () => {
     const auto = await extractPalette(image, { k: 3 });
     const cpu = await extractPalette(image, { k: 3, backend: 'cpu' });
     expect(auto.backend).toBe('cpu');
-    expect(auto).toEqual(cpu);
+    // The same result, plus a notice saying why the CPU ran.
+    const { notice, ...result } = auto;
+    expect(notice).toMatch(/WebGPU/);
+    expect(result).toEqual(cpu);
   });
 
   it("rejects 'gpu' without WebGPU with WebGPUUnavailableError", async () => {
