@@ -128,6 +128,8 @@ export async function browserSection(report: BenchReport): Promise<void> {
   try {
     browser = await launchBrowser();
     const { page } = await openLargePage(browser, server.url);
+    // tsx compiles this file keeping function names, through a `__name` helper the page does not have.
+    await page.evaluate('globalThis.__name = (f) => f');
     const prepared = await prepareImage(page);
     const software = /fallback|swiftshader/i.test(prepared.adapter);
     const changes = report.flags.quick ? 2 : 3;
