@@ -3,6 +3,7 @@
  * drawable image, with a typed error for each way that can fail.
  */
 import { AbortError, PaletteError } from '../core/errors.js';
+import { HEADER_BYTES, MAX_IMAGE_PIXELS, readDeclaredSize } from './header.js';
 
 /** Everything the element's `image` property and `src` attribute accept. */
 export type ImageInput =
@@ -40,6 +41,15 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 /** Decodes an encoded image (PNG, JPEG, WebP, ...) off the main thread where the browser can. */
 export async function decodeBlob(blob: Blob, signal?: AbortSignal): Promise<DecodedImage> {
   if (blob.size === 0) throw new PaletteError('decode-failed', 'The file is empty.');
+  const declared = readDeclaredSize(new Uint8Array(await abortable(blob.slice(0, HEADER_BYTES).arrayBuffer(), signal)));
+  if (declared && declared.width * declared.height > MAX_IMAGE_PIXELS) {
+    const mp = (declared.width * declared.height) / 1e6;
+    throw new PaletteError(
+      'too-large',
+      `The ${declared.format.toUpperCase()} declares ${declared.width} × ${declared.height} pixels (${mp.toFixed(0)} MP); ` +
+        `images up to ${(MAX_IMAGE_PIXELS / 1e6).toFixed(0)} MP can be read in a browser.`,
+    );
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = await abortable(createImageBitmap(blob, { colorSpaceConversion: 'default' }), signal);
