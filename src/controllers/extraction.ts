@@ -1,16 +1,18 @@
 /**
  * One extraction, from an input to what the element shows: decode (cached per input), sample (cached per input and
  * sample size), cluster on the GPU or in the CPU worker, recolour at the original size, and with `compare` the
- * other backend on the same sample. DOM-light and element-free, so the element only renders and dispatches.
+ * other backend on the same sample. On the GPU path the CPU worker prepares each run (seedings, tolerance: the CPU
+ * work of an exact run, on the points it keeps) and the GPU iterates it, so this thread only drives the GPU. DOM-light and element-free, so the element only renders and dispatches.
  */
 import { AbortError, PaletteError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
+import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
 import { loadImage, type DecodedImage, type ImageInput } from '../image/load.js';
 import { readPixels } from '../image/pixels.js';
 import { sampleDimensions, type SampleSize } from '../image/sample-size.js';
-import { CpuWorkerClient } from '../worker/cpu-client.js';
+import { CpuWorkerClient, type CpuImage } from '../worker/cpu-client.js';
 import { agreement } from './compare.js';
 import { GpuSession } from './gpu-backend.js';
 import type { ResolvedOptions } from './options.js';
@@ -150,7 +152,9 @@ export class ExtractionPipeline {
     let useGpu = !!gpu && options.backend !== 'cpu';
     if (useGpu) {
       try {
-        result = await gpu!.cluster(sample, this.#engineOptions(options, signal, onProgress));
+        const cpuImage = this.#cpuImage(sample, sampleId, entry, image);
+        const prepared = await this.#gpuPlan(cpuImage, options, signal);
+        result = await gpu!.cluster(sample, { ...this.#engineOptions(options, signal, onProgress), ...prepared });
         throwIfAborted(signal);
         timings.clusterMs = performance.now() - t2;
         const t3 = performance.now();
@@ -210,7 +214,8 @@ export class ExtractionPipeline {
     if (first.backend === 'gpu') {
       other = (await this.#cpuRun(sample, sampleId, entry, image, options, false, signal)).result;
     } else {
-      other = await gpu.cluster(sample, this.#engineOptions(options, signal));
+      const prepared = await this.#gpuPlan(this.#cpuImage(sample, sampleId, entry, image), options, signal);
+      other = await gpu.cluster(sample, { ...this.#engineOptions(options, signal), ...prepared });
     }
     throwIfAborted(signal);
     const ms = performance.now() - start;
@@ -219,6 +224,16 @@ export class ExtractionPipeline {
     const [gpuResult, cpuResult] = first.backend === 'gpu' ? [first, other] : [other, first];
     const [gpuDetail, cpuDetail] = first.backend === 'gpu' ? [firstDetail, otherDetail] : [otherDetail, firstDetail];
     return { gpu: gpuDetail, cpu: cpuDetail, ...agreement(gpuResult, cpuResult) };
+  }
+
+  /** The sample as the CPU worker gets it; the original goes too (read once) when it is not the sample. */
+  #cpuImage(sample: ImageData, sampleId: number, entry: DecodedEntry, image: DecodedImage): CpuImage {
+    const sameSize = sample.width === image.width && sample.height === image.height;
+    return {
+      imageId: sampleId,
+      sample,
+      original: () => (sameSize ? undefined : (entry.pixels ??= readPixels(image, image.width, image.height))),
+    };
   }
 
   #cpuRun(
@@ -231,25 +246,26 @@ export class ExtractionPipeline {
     signal: AbortSignal,
     onProgress?: (p: ProgressInfo) => void,
   ) {
-    const sameSize = sample.width === image.width && sample.height === image.height;
-    const request = {
-      imageId: sampleId,
-      // Read only when the worker does not hold this image yet; the original goes with it unless it is the sample.
-      pixels: () => ({
-        sample,
-        ...(sameSize ? {} : { original: (entry.pixels ??= readPixels(image, image.width, image.height)) }),
-      }),
-      recolor,
-      options: {
-        k: options.k,
-        seed: options.seed,
-        nInit: options.nInit,
-        maxIter: options.maxIter,
-        colorSpace: options.colorSpace,
-        arithmetic: options.arithmetic,
-      },
-    };
+    const request = { ...this.#cpuImage(sample, sampleId, entry, image), recolor, options: this.#workerOptions(options) };
     return this.#cpu.run(request, signal, onProgress);
+  }
+
+  /**
+   * The GPU run's preparation, made in the CPU worker (it keeps the sample's points: a new k does not extract them
+   * again), as `{ prepared }`; `{}` where the worker cannot start, and the engine then prepares on this thread.
+   */
+  async #gpuPlan(image: CpuImage, options: ResolvedOptions, signal: AbortSignal): Promise<{ prepared?: ExactRunPlan }> {
+    try {
+      return { prepared: await this.#cpu.plan(image, this.#workerOptions(options), signal) };
+    } catch (error) {
+      if (error instanceof PaletteError && error.code === 'worker-failed') return {};
+      throw error;
+    }
+  }
+
+  #workerOptions(options: ResolvedOptions) {
+    const { k, seed, nInit, maxIter, colorSpace, arithmetic } = options;
+    return { k, seed, nInit, maxIter, colorSpace, arithmetic };
   }
 
   #engineOptions(options: ResolvedOptions, signal: AbortSignal, onProgress?: (p: ProgressInfo) => void) {

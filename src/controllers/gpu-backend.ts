@@ -8,9 +8,9 @@
 import { GpuError, NoAdapterError, WebGPUUnavailableError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import { acquireDevice, type AcquiredDevice } from '../core/gpu/device.js';
-import { GpuKMeans } from '../core/gpu/gpu-kmeans.js';
+import { GpuKMeans, type GpuRunOptions } from '../core/gpu/gpu-kmeans.js';
 import { paletteColors } from '../core/palette.js';
-import type { PaletteResult, PixelKMeansOptions, PixelKMeansResult } from '../core/types.js';
+import type { PaletteResult, PixelKMeansResult } from '../core/types.js';
 
 let shared: Promise<AcquiredDevice | null> | undefined;
 
@@ -36,7 +36,8 @@ function sharedDevice(): Promise<AcquiredDevice | null> {
   return shared;
 }
 
-export type GpuClusterOptions = PixelKMeansOptions & { k: number };
+/** Engine options; `prepared` carries a run prepared in the CPU worker. */
+export type GpuClusterOptions = GpuRunOptions & { k: number };
 
 export class GpuSession {
   readonly #acquired: AcquiredDevice;

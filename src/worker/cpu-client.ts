@@ -3,11 +3,13 @@
  * two cores or more a helper worker that takes half the seedings (connected to the main one by a MessageChannel).
  *
  * An image is sent once (`imageId` says which; its pixels are copied into transferred buffers, the caller keeps its
- * own); a new k, seed or nInit sends only options. An aborted request is cancelled in the workers (they stop at the
+ * own; the full-size original only once a recolour needs it); a new k, seed or nInit sends only options. On the GPU
+ * path the workers prepare the run (`plan`) and the page's GPU engine iterates it. An aborted request is cancelled in the workers (they stop at the
  * next seeding), and its answer, should one still come, is dropped. A worker that fails to start, or dies, fails the
  * requests in flight with `worker-failed`; the next request starts fresh workers.
  */
 import { AbortError, PaletteError } from '../core/errors.js';
+import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { HelperStart, RunOptions, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
 
@@ -19,16 +21,24 @@ export interface CpuRunResult {
   recolorMs: number;
 }
 
-export interface CpuRunRequest {
-  /** Identifies the image and sample; the pixels are read (and copied) only when the worker does not hold it. */
+/** The image a request is about, sent to the worker once under its id. */
+export interface CpuImage {
+  /** Identifies the image and sample; the pixels are copied only when the worker does not hold them yet. */
   imageId: number;
-  pixels: () => { sample: ImageData; original?: ImageData };
+  sample: ImageData;
+  /** The original at full size, read only when a recolour needs it; undefined when the sample is the original. */
+  original: () => ImageData | undefined;
+}
+
+export interface CpuRunRequest extends CpuImage {
   recolor: boolean;
   options: RunOptions;
 }
 
+type Answer = Extract<WorkerResponse, { type: 'result' | 'plan' }>;
+
 interface Pending {
-  resolve: (r: CpuRunResult) => void;
+  resolve: (answer: Answer) => void;
   reject: (e: Error) => void;
   onProgress: ((p: ProgressInfo) => void) | undefined;
 }
@@ -46,7 +56,8 @@ function spawn(name: string): Worker {
 export class CpuWorkerClient {
   #main: Worker | undefined;
   #helper: Worker | undefined;
-  #loadedImage: number | undefined;
+  /** The image the main worker holds, and whether it holds its original too. */
+  #loaded: { imageId: number; withOriginal: boolean } | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
 
@@ -82,10 +93,7 @@ export class CpuWorkerClient {
     }
     this.#pending.delete(data.id);
     if (data.type === 'error') pending.reject(new PaletteError(data.code, data.message));
-    else {
-      const { result, recolored, clusterMs, recolorMs } = data;
-      pending.resolve({ result, clusterMs, recolorMs, ...(recolored ? { recolored } : {}) });
-    }
+    else pending.resolve(data);
   }
 
   #fail(event: ErrorEvent | undefined, which: string): void {
@@ -97,7 +105,49 @@ export class CpuWorkerClient {
     for (const p of pending) p.reject(error);
   }
 
-  run(request: CpuRunRequest, signal?: AbortSignal, onProgress?: (p: ProgressInfo) => void): Promise<CpuRunResult> {
+  /** Clusters (and with `recolor`, recolours) the image in the workers. */
+  async run(request: CpuRunRequest, signal?: AbortSignal, onProgress?: (p: ProgressInfo) => void): Promise<CpuRunResult> {
+    const { imageId, recolor, options } = request;
+    const answer = await this.#request(request, recolor, signal, onProgress, (id) => ({ type: 'run', id, imageId, recolor, options }));
+    if (answer.type !== 'result') throw new PaletteError('worker-failed', `The CPU worker answered a run with ${answer.type}.`);
+    const { result, recolored, clusterMs, recolorMs } = answer;
+    return { result, clusterMs, recolorMs, ...(recolored ? { recolored } : {}) };
+  }
+
+  /** Prepares a GPU run on the image in the main worker, which keeps its points: seedings and tolerance. */
+  async plan(image: CpuImage, options: RunOptions, signal?: AbortSignal): Promise<ExactRunPlan> {
+    const { imageId } = image;
+    const answer = await this.#request(image, false, signal, undefined, (id) => ({ type: 'plan', id, imageId, options }));
+    if (answer.type !== 'plan') throw new PaletteError('worker-failed', `The CPU worker answered a plan with ${answer.type}.`);
+    return answer.plan;
+  }
+
+  /** Sends the image unless the worker holds it (its original too when `withOriginal`). */
+  #load(main: Worker, image: CpuImage, withOriginal: boolean): void {
+    const { imageId } = image;
+    if (this.#loaded?.imageId === imageId && (this.#loaded.withOriginal || !withOriginal)) return;
+    const original = withOriginal ? image.original() : undefined;
+    if (this.#loaded?.imageId === imageId) {
+      if (original) {
+        const message: WorkerRequest = { type: 'original', imageId, original: copy(original) };
+        main.postMessage(message, [message.original.data.buffer]);
+      }
+    } else {
+      const message: WorkerRequest = { type: 'load', imageId, sample: copy(image.sample), ...(original ? { original: copy(original) } : {}) };
+      const transfer: Transferable[] = [message.sample.data.buffer];
+      if (message.original) transfer.push(message.original.data.buffer);
+      main.postMessage(message, transfer);
+    }
+    this.#loaded = { imageId, withOriginal };
+  }
+
+  #request(
+    image: CpuImage,
+    withOriginal: boolean,
+    signal: AbortSignal | undefined,
+    onProgress: ((p: ProgressInfo) => void) | undefined,
+    message: (id: number) => WorkerRequest,
+  ): Promise<Answer> {
     if (signal?.aborted) return Promise.reject(new AbortError());
     let main: Worker;
     try {
@@ -107,20 +157,8 @@ export class CpuWorkerClient {
       return Promise.reject(new PaletteError('worker-failed', `Could not start the CPU worker: ${String(cause)}`));
     }
     const id = this.#nextId++;
-    if (this.#loadedImage !== request.imageId) {
-      const { sample, original } = request.pixels();
-      const message: WorkerRequest = {
-        type: 'load',
-        imageId: request.imageId,
-        sample: copy(sample),
-        ...(original ? { original: copy(original) } : {}),
-      };
-      const transfer: Transferable[] = [message.sample.data.buffer];
-      if (message.original) transfer.push(message.original.data.buffer);
-      main.postMessage(message, transfer);
-      this.#loadedImage = request.imageId;
-    }
-    return new Promise<CpuRunResult>((resolve, reject) => {
+    this.#load(main, image, withOriginal);
+    return new Promise<Answer>((resolve, reject) => {
       const onAbort = () => {
         if (!this.#pending.delete(id)) return;
         main.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
@@ -132,8 +170,7 @@ export class CpuWorkerClient {
         f(v);
       };
       this.#pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress });
-      const { recolor, options } = request;
-      main.postMessage({ type: 'run', id, imageId: request.imageId, recolor, options } satisfies WorkerRequest);
+      main.postMessage(message(id));
     });
   }
 
@@ -142,7 +179,7 @@ export class CpuWorkerClient {
     this.#helper?.terminate();
     this.#main = undefined;
     this.#helper = undefined;
-    this.#loadedImage = undefined;
+    this.#loaded = undefined;
     this.#pending.clear();
   }
 }

@@ -6,6 +6,8 @@
  * - the helper (started with a `helper` message carrying its end of a MessageChannel) runs the other seedings on its
  *   copy of the distinct-colour table, which it keeps while the table stays the same.
  * A request can be cancelled: each worker checks between seedings (the event loop turns there to read `cancel`).
+ * On the GPU path the main worker only prepares runs (`plan`: validation, tolerance, seedings on the kept points), so
+ * that the page's thread, which drives the GPU, never does that CPU work.
  */
 import { paletteColors, extractPalette } from '../core/palette.js';
 import { PaletteError } from '../core/errors.js';
@@ -174,6 +176,16 @@ async function recolorBitmap(image: Loaded, palette: PaletteResult, exact: Pixel
   });
 }
 
+async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Promise<void> {
+  const { id, imageId, options } = request;
+  await checkpoint(id);
+  const image = loaded;
+  if (image?.imageId !== imageId) throw new PaletteError('worker-failed', `The CPU worker does not hold image ${imageId}.`);
+  const plan = image.session.plan({ ...options, alphaThreshold: DEFAULTS.alphaThreshold });
+  await checkpoint(id);
+  post({ id, type: 'plan', plan }, plan.initCenters.map((c) => c.buffer as ArrayBuffer));
+}
+
 async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
   const { id, imageId, options } = request;
   await checkpoint(id);
@@ -235,11 +247,19 @@ scope.addEventListener('message', ({ data }) => {
         loaded = { imageId, sample, original, session: new ExactImageSession(sample) };
       });
       return;
+    case 'original':
+      enqueue(async () => {
+        if (loaded?.imageId === data.imageId) loaded.original = data.original;
+      });
+      return;
     case 'run':
+    case 'plan': {
+      const handle = data.type === 'run' ? () => handleRun(data) : () => handlePlan(data);
       enqueue(() =>
-        handleRun(data).catch((error: unknown) => {
+        handle().catch((error: unknown) => {
           if (!(error instanceof Cancelled)) post(errorResponse(data.id, error));
         }),
       );
+    }
   }
 });

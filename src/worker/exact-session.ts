@@ -1,12 +1,14 @@
 /**
  * One loaded image in the CPU worker, kept between requests: its pixels, and per colour space its points and
  * distinct-colour table (`DistinctColors`). A new k, seed or nInit on the same image then skips extracting the points
- * and counting the colours, and its runs reuse the sorted grid of the table (`runExactSeeds`). DOM-free, so the same
- * code is tested in Node against `cpuPixelKMeans`.
+ * and counting the colours, and its runs reuse the sorted grid of the table (`runExactSeeds`). For the GPU path it
+ * prepares runs (`plan`: seedings and tolerance on the kept points) that the page's GPU engine then iterates.
+ * DOM-free, so the same code is tested in Node against `cpuPixelKMeans`.
  */
 import { DEFAULTS } from '../core/constants.js';
 import { extractPoints, type ExtractedPoints } from '../core/exact/points.js';
 import { distinctColors, spreadDistinctLabels, type DistinctColors } from '../core/exact/distinct.js';
+import { exactRunPlan, type ExactRunPlan } from '../core/exact/plan.js';
 import { prepareExactRun, resolvePixelOptions, type PreparedExactRun } from '../core/exact/prepare.js';
 import { finishExactResult } from '../core/exact/result.js';
 import { exactWork, pickBestRun, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
@@ -14,7 +16,8 @@ import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../core/
 
 interface PointsEntry {
   extracted: ExtractedPoints;
-  distinct: DistinctColors;
+  /** Counted on the first CPU run: the GPU path needs the points only. */
+  distinct?: DistinctColors;
 }
 
 /** A prepared request: what the runs need, split however the caller likes, and how to finish. */
@@ -41,16 +44,13 @@ export class ExactImageSession {
     this.image = image;
   }
 
-  /** Points and distinct colours for a colour space and threshold, computed on first use. */
+  /** Points for a colour space and threshold, extracted on first use. */
   #entry(options: PixelKMeansOptions): { key: string; entry: PointsEntry } {
     const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
     const key = `${colorSpace}/${alphaThreshold}`;
     let entry = this.#points.get(key);
     if (!entry) {
-      const extracted = extractPoints(this.image, colorSpace, alphaThreshold);
-      // An image without opaque points gets no table: prepareExactRun reports it.
-      const distinct = distinctColors(extracted.points, extracted.n);
-      entry = { extracted, distinct };
+      entry = { extracted: extractPoints(this.image, colorSpace, alphaThreshold) };
       this.#points.set(key, entry);
     }
     return { key, entry };
@@ -61,7 +61,18 @@ export class ExactImageSession {
     const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
     const { key, entry } = this.#entry(withThreshold);
     const run = prepareExactRun(this.image, withThreshold, entry.extracted);
+    // After prepareExactRun: an image without opaque points gets no table, it is reported there.
+    entry.distinct ??= distinctColors(entry.extracted.points, entry.extracted.n);
     return { run, distinct: entry.distinct, work: exactWork(run, entry.distinct), distinctKey: key };
+  }
+
+  /**
+   * The preparation the GPU engine needs for a run on this image (`GpuKMeans.run({ ...options, prepared })`):
+   * validated options, `tolFixed` and the seedings, computed on the kept points. No per-pixel array: small to post.
+   */
+  plan(options: PixelKMeansOptions): ExactRunPlan {
+    const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
+    return exactRunPlan(prepareExactRun(this.image, withThreshold, this.#entry(withThreshold).entry.extracted));
   }
 
   /** The result of the best of `results` (the runs of every part), as `cpuPixelKMeans` returns it. */

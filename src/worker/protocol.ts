@@ -1,13 +1,15 @@
 /**
  * Messages of the CPU path. Pixel buffers are transferred, never copied.
  *
- * The page talks to the main worker only: `load` (once per image and sample), `run` (per request), `cancel`.
+ * The page talks to the main worker only: `load` (once per image and sample), `run` (per request), `cancel`; and on
+ * the GPU path `plan` (per request: the worker prepares the run, the page's GPU engine iterates it).
  * The main worker keeps the loaded image (`ExactImageSession`) and hands part of the seedings to a helper worker
  * over a MessageChannel the page set up (`connect` / `helper`); the helper keeps its own copy of the distinct-colour
  * table between requests.
  */
 import type { Arithmetic, ColorSpace, PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteErrorCode } from '../core/errors.js';
+import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { ExactRunResult } from '../core/exact/runs.js';
 
 export interface WorkerPixels {
@@ -40,8 +42,15 @@ export type WorkerRequest =
    * original, `sample-size="full"`). Replaces the loaded image and everything kept for it.
    */
   | { type: 'load'; imageId: number; sample: WorkerPixels; original?: WorkerPixels }
+  /**
+   * The original of a loaded image that was loaded without it (a `plan` needs the sample only), sent before the
+   * first `run` that recolours it.
+   */
+  | { type: 'original'; imageId: number; original: WorkerPixels }
   /** Cluster the loaded image `imageId`; with `recolor`, also draw the full-size recoloured image. */
   | { type: 'run'; id: number; imageId: number; recolor: boolean; options: RunOptions }
+  /** Prepare a GPU run on the loaded image `imageId` (points kept between requests): answered with `plan`. */
+  | { type: 'plan'; id: number; imageId: number; options: RunOptions }
   /** The page no longer wants request `id`: stop at the next run boundary, send nothing. */
   | { type: 'cancel'; id: number };
 
@@ -56,6 +65,8 @@ export type WorkerResponse =
       clusterMs: number;
       recolorMs: number;
     }
+  /** The preparation of a GPU run (its seedings' buffers transferred). */
+  | { id: number; type: 'plan'; plan: ExactRunPlan }
   | { id: number; type: 'error'; code: PaletteErrorCode; message: string };
 
 /** Main worker → helper (over the channel). */

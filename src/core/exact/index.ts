@@ -24,6 +24,7 @@ export {
   type DistinctColors,
 } from './distinct.js';
 export { exactLloyd, type ExactRunOutcome } from './lloyd.js';
+export { checkExactRunPlan, exactRunPlan, type ExactRunPlan } from './plan.js';
 export { extractPoints, toleranceFixed, type ExtractedPoints } from './points.js';
 export {
   checkPixelKMeansOptions,

@@ -9,29 +9,17 @@ import { greedyKMeansPlusPlus } from '../sklearn/kmeans-plusplus.js';
 import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
+import type { ExactRunPlan } from './plan.js';
 import { extractPoints, toleranceFixed, type ExtractedPoints } from './points.js';
 
-/** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine. */
-export interface PreparedExactRun {
+/** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine: its plan, and the points behind it. */
+export interface PreparedExactRun extends ExactRunPlan {
   width: number;
   height: number;
-  colorSpace: ColorSpace;
-  alphaThreshold: number;
-  k: number;
-  seed: number;
-  nInit: number;
-  maxIter: number;
-  tol: number;
   /** n × 3 bytes in the clustering space (RGB or 8-bit OKLab): the pixels with alpha ≥ alphaThreshold, in order. */
   points: Uint8Array;
   /** Pixel index of each point; null when every pixel is a point. */
   pixelIndex: Uint32Array | null;
-  /** Number of points (`pixelsUsed`). */
-  n: number;
-  /** The tolerance in squared fixed-point units (docs/ARITHMETIC.md). */
-  tolFixed: number;
-  /** `nInit` seedings, in run order, each k × 3 fixed-point centres (`128 · p[index]`). */
-  initCenters: Uint32Array[];
   /** The point indices (0 .. n−1) k-means++ chose for each seeding. */
   initIndices: Int32Array[];
 }

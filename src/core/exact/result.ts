@@ -2,6 +2,7 @@
 import { FIXED_ONE, FIXED_SHIFT, MAX_COORD } from '../constants.js';
 import { fixedOklabToSrgb8, fixedToOklab } from '../oklab-int.js';
 import type { PixelKMeansResult } from '../types.js';
+import type { ExactRunPlan } from './plan.js';
 import type { PreparedExactRun } from './prepare.js';
 
 /** What an engine hands back from its chosen run. */
@@ -32,9 +33,14 @@ function fixedToByte(c: number): number {
   return (Math.min(c, MAX_COORD) + (FIXED_ONE >> 1)) >> FIXED_SHIFT;
 }
 
-export function finishExactResult(run: PreparedExactRun, state: ExactFinalState): PixelKMeansResult {
+/**
+ * The public result of an exact run. With a prepared run, `state.labels` may be per point or per pixel; with a plan
+ * alone (no points: the GPU engine given a preparation made elsewhere) they must be per pixel.
+ */
+export function finishExactResult(run: PreparedExactRun | ExactRunPlan, state: ExactFinalState): PixelKMeansResult {
   const { k, colorSpace } = run;
-  const labels = state.labels.length === run.n ? pointLabelsToPixelLabels(run, state.labels) : state.labels;
+  const perPoint = 'pixelIndex' in run && state.labels.length === run.n;
+  const labels = perPoint ? pointLabelsToPixelLabels(run, state.labels) : state.labels;
   const counts = new Array<number>(k).fill(0);
   for (let i = 0; i < labels.length; i++) {
     const j = labels[i]!;

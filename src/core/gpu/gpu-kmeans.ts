@@ -1,7 +1,9 @@
 /**
  * Exact k-means on the GPU (docs/ARITHMETIC.md): the same labels, centres, iteration count and inertia as the CPU
  * engine (`cpuPixelKMeans`), bit for bit. The CPU prepares each run (validation, `tolFixed`, the k-means++ seedings:
- * `prepareExactRun`) and assembles the result (`finishExactResult`); the Lloyd iterations run on the device.
+ * `prepareExactRun`) and assembles the result (`finishExactResult`); the Lloyd iterations run on the device. The
+ * preparation may be made elsewhere and passed in (`prepared`, an `ExactRunPlan`): the element has its CPU worker,
+ * which keeps the image's points, prepare it, so the page's main thread does not.
  *
  * The image is uploaded once (`setImage`) and stays on the device with its points and labels; a run with another k,
  * seed, nInit or colour space reuses it. Iterations are batched into one submission each, the update kernel setting
@@ -10,7 +12,7 @@
  */
 import { MAX_K } from '../constants.js';
 import { DeviceLostError, GpuError, InvalidInputError, TooLargeError, throwIfAborted } from '../errors.js';
-import { finishExactResult, prepareExactRun, type PreparedExactRun } from '../exact/index.js';
+import { checkExactRunPlan, finishExactResult, prepareExactRun, type ExactRunPlan } from '../exact/index.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types.js';
 import { BufferAllocator } from './allocator.js';
 import { closeScopes, openScopes, withScopes } from './error-scopes.js';
@@ -28,6 +30,14 @@ export interface GpuKMeansTuning {
   workgroupsPerDimension?: number;
   /** Most Lloyd iterations encoded in one submission. Default 16. */
   maxIterationsPerSubmit?: number;
+}
+
+export interface GpuRunOptions extends PixelKMeansOptions {
+  /**
+   * The run's preparation, made elsewhere (`exactRunPlan(prepareExactRun(image, options))`, e.g. in a Worker) for
+   * this image and these options; checked against them. Without it the run prepares itself on this thread.
+   */
+  prepared?: ExactRunPlan;
 }
 
 /** What one seeding's run leaves behind, read back from the device. */
@@ -133,10 +143,10 @@ export class GpuKMeans {
   }
 
   /** Runs exact k-means on the image set last (or on `image`, uploaded first unless it is that image). */
-  run(options: PixelKMeansOptions): Promise<PixelKMeansResult>;
-  run(image: PixelImage, options: PixelKMeansOptions): Promise<PixelKMeansResult>;
-  run(first: PixelImage | PixelKMeansOptions, second?: PixelKMeansOptions): Promise<PixelKMeansResult> {
-    const [image, options] = isImage(first) ? [first, second ?? ({} as PixelKMeansOptions)] : [null, first];
+  run(options: GpuRunOptions): Promise<PixelKMeansResult>;
+  run(image: PixelImage, options: GpuRunOptions): Promise<PixelKMeansResult>;
+  run(first: PixelImage | GpuRunOptions, second?: GpuRunOptions): Promise<PixelKMeansResult> {
+    const [image, options] = isImage(first) ? [first, second ?? ({} as GpuRunOptions)] : [null, first];
     return this.#serialize(() => this.#run(image, options));
   }
 
@@ -169,7 +179,7 @@ export class GpuKMeans {
         const { colorSpace } = result;
         const k = result.centersFixed.length / 3;
         // Only these fields of a prepared run reach the device; there is nothing to seed or iterate.
-        const run = { k, maxIter: 1, tolFixed: 0, alphaThreshold, colorSpace } as PreparedExactRun;
+        const run = { k, maxIter: 1, tolFixed: 0, alphaThreshold, colorSpace } as ExactRunPlan;
         this.#writeParams(run);
         this.#computePoints(image, pipelines, run);
         this.#relabel(image, pipelines, result.centersFixed);
@@ -199,7 +209,7 @@ export class GpuKMeans {
     if (this.#destroyed) throw new GpuError('This GpuKMeans was destroyed; create a new one.');
   }
 
-  async #run(image: PixelImage | null, options: PixelKMeansOptions): Promise<PixelKMeansResult> {
+  async #run(image: PixelImage | null, options: GpuRunOptions): Promise<PixelKMeansResult> {
     const { signal, onProgress } = options;
     this.#assertUsable();
     throwIfAborted(signal);
@@ -210,7 +220,10 @@ export class GpuKMeans {
     const source = this.#source;
     if (!source || !this.#image) throw new InvalidInputError('No image: call setImage(image) or run(image, options).');
     onProgress?.({ phase: 'init', fraction: 0 });
-    const prepared = prepareExactRun(source, options);
+    const prepared =
+      options.prepared === undefined
+        ? prepareExactRun(source, options)
+        : checkExactRunPlan(options.prepared, options, source.width * source.height);
     const imageError = await this.#imageReady;
     if (imageError) throw imageError;
     const pipelines = await this.#loadPipelines(ITERATION_PIPELINES);
@@ -230,7 +243,7 @@ export class GpuKMeans {
       // (the final E-step is a function of the centres alone, so this reproduces that run's labels exactly).
       if (best!.index !== prepared.nInit - 1) this.#relabel(gpuImage, pipelines, best!.centersFixed);
       onProgress?.({ phase: 'readback', fraction: 0 });
-      const labels = await this.#readLabels(gpuImage, source, prepared.alphaThreshold);
+      const labels = await this.#readLabels(gpuImage, source, prepared);
       onProgress?.({ phase: 'readback', fraction: 1 });
       return finishExactResult(prepared, { ...best!, labels });
     });
@@ -243,7 +256,7 @@ export class GpuKMeans {
     return Object.fromEntries(names.map((name, i) => [name, loaded[i]])) as Pipelines;
   }
 
-  #writeParams(run: PreparedExactRun): void {
+  #writeParams(run: ExactRunPlan): void {
     // tolFixed is an integer-valued double; the update kernel compares the shift with it as a u64.
     const tol = Math.max(0, run.tolFixed);
     const saturated = tol >= 2 ** 64;
@@ -259,7 +272,7 @@ export class GpuKMeans {
   }
 
   /** Converts the pixels to points unless they already are, for this colour space and threshold. */
-  #computePoints(image: GpuImage, pipelines: Pipelines, run: PreparedExactRun): void {
+  #computePoints(image: GpuImage, pipelines: Pipelines, run: ExactRunPlan): void {
     const key = `${run.colorSpace}/${run.alphaThreshold}`;
     if (image.pointsKey === key) return;
     const encoder = this.device.createCommandEncoder({ label: 'palette-extractor points' });
@@ -304,7 +317,7 @@ export class GpuKMeans {
   async #lloyd(
     image: GpuImage,
     pipelines: Pipelines,
-    run: PreparedExactRun,
+    run: ExactRunPlan,
     r: number,
     { signal, onProgress }: PixelKMeansOptions,
   ): Promise<RunOutcome> {
@@ -385,8 +398,12 @@ export class GpuKMeans {
     }
   }
 
-  /** The packed labels of every segment, as one label per pixel (-1 where alpha is below the threshold). */
-  async #readLabels(image: GpuImage, source: PixelImage, alphaThreshold: number): Promise<Int32Array> {
+  /**
+   * The packed labels of every segment, as one label per pixel (-1 where alpha is below the threshold). Checks that
+   * the run's count of used pixels is this image's: a preparation made for another image fails here.
+   */
+  async #readLabels(image: GpuImage, source: PixelImage, { alphaThreshold, n }: ExactRunPlan): Promise<Int32Array> {
+    let used = 0;
     const labels = new Int32Array(image.pixelCount);
     const largest = Math.max(...image.segments.map((s) => s.labels.size));
     const staging = this.#allocator.create('labels readback', largest, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
@@ -400,12 +417,18 @@ export class GpuKMeans {
         const packed = new Uint8Array(staging.getMappedRange(0, bytes));
         const { data } = source;
         for (let i = 0, p = segment.firstPixel; i < segment.pixelCount; i++, p++) {
-          labels[p] = data[4 * p + 3]! >= alphaThreshold ? packed[i]! : -1;
+          if (data[4 * p + 3]! >= alphaThreshold) {
+            labels[p] = packed[i]!;
+            used++;
+          } else labels[p] = -1;
         }
         staging.unmap();
       }
     } finally {
       this.#allocator.free(staging);
+    }
+    if (used !== n) {
+      throw new InvalidInputError(`The run was prepared for ${n} used pixels; this image has ${used}: prepared for another image.`);
     }
     return labels;
   }
