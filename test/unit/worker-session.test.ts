@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
+import { exactRunPlan } from '../../src/core/exact/plan.js';
+import { prepareExactRun } from '../../src/core/exact/prepare.js';
 import { runExactSeeds, type ExactRunResult } from '../../src/core/exact/runs.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../../src/core/types.js';
 import { ExactImageSession, splitRuns } from '../../src/worker/exact-session.js';
@@ -75,5 +77,27 @@ describe('the CPU worker session', () => {
     expect(second.distinct).toBe(first.distinct);
     expect(second.run.points).toBe(first.run.points);
     expect(session.prepare({ k: 3, colorSpace: 'oklab' }).distinct).not.toBe(first.distinct);
+  });
+
+  it.each([
+    ['RGB', { k: 5, seed: 3, nInit: 4 }],
+    ['OKLab', { k: 7, seed: 1, nInit: 2, colorSpace: 'oklab' as const }],
+  ])('prepares a GPU run (%s) as prepareExactRun does, without per-pixel arrays', async (_, options) => {
+    const image = withTransparency(photoLikeImage(400, 300, 8));
+    const plan = new ExactImageSession(image).plan(options);
+    expect(plan).toEqual(exactRunPlan(prepareExactRun(image, { alphaThreshold: 128, ...options })));
+    expect(Object.values(plan).some((v) => ArrayBuffer.isView(v))).toBe(false);
+    expect(plan.initCenters.reduce((bytes, c) => bytes + c.byteLength, 0)).toBe(12 * options.k * options.nInit);
+    expect(plan.n).toBe((await cpuPixelKMeans(image, options)).pixelsUsed);
+  });
+
+  it('mixes GPU preparations and CPU runs on one loaded image, on the same kept points', () => {
+    const session = new ExactImageSession(photoLikeImage(200, 100, 5));
+    session.plan({ k: 3 });
+    const first = session.prepare({ k: 3, seed: 0, nInit: 1 });
+    expect(session.plan({ k: 9, seed: 4, nInit: 3 }).initCenters).toHaveLength(3);
+    const second = session.prepare({ k: 8, seed: 2, nInit: 2 });
+    expect(second.run.points).toBe(first.run.points);
+    expect(second.distinct).toBe(first.distinct);
   });
 });
