@@ -158,6 +158,7 @@ export class ExtractionPipeline {
         throwIfAborted(signal);
         timings.clusterMs = performance.now() - t2;
         const t3 = performance.now();
+        onProgress({ phase: 'recolor', fraction: 0 });
         entry.pixels ??= readPixels(image, image.width, image.height);
         await gpu!.recolor(sample.width === image.width && sample.height === image.height ? sample : entry.pixels, recolored);
         throwIfAborted(signal);
