@@ -8,10 +8,12 @@ export { extractPalette, paletteColors } from './palette.js';
 export {
   cpuPixelKMeans,
   exactLloyd,
+  exactRunPlan,
   finishExactResult,
   prepareExactRun,
   type ExactFinalState,
   type ExactRunOutcome,
+  type ExactRunPlan,
   type PreparedExactRun,
 } from './exact/index.js';
 export {
@@ -28,7 +30,7 @@ export {
 export { fixedToOklab, srgb8ToOklab8 } from './oklab-int.js';
 export { kmeans, kmeansPlusPlus } from './sklearn/kmeans.js';
 export { RandomState } from './random.js';
-export { GpuKMeans, type GpuKMeansTuning } from './gpu/gpu-kmeans.js';
+export { GpuKMeans, type GpuKMeansTuning, type GpuRunOptions } from './gpu/gpu-kmeans.js';
 export {
   acquireDevice,
   describeAdapter,

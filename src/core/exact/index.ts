@@ -5,7 +5,9 @@
  * How the GPU engine reuses it:
  * 1. `prepareExactRun(image, options)` validates, extracts the points (RGB or integer OKLab, alpha ≥ threshold),
  *    computes `tolFixed`, and draws the `nInit` seedings (`initCenters`, fixed point). Call it, never re-derive any of
- *    it: the seeding and the tolerance are CPU float64 computations that must be identical for both engines.
+ *    it: the seeding and the tolerance are CPU float64 computations that must be identical for both engines. Its
+ *    small part, `exactRunPlan(run)` (options, `tolFixed`, seedings: no per-pixel array), can be made in a Worker and
+ *    handed to the GPU engine (`run({ ...options, prepared })`), which checks it with `checkExactRunPlan`.
  * 2. Run each seeding on the device with the loop of ARITHMETIC.md; keep the run with the strictly lowest
  *    `inertiaFixed` (earlier runs win ties). `exactLloyd(run.points, undefined, run.initCenters[r], ...)` is the
  *    oracle for one run.
