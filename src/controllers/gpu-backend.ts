@@ -14,6 +14,10 @@ import type { PaletteResult, PixelKMeansResult } from '../core/types.js';
 
 let shared: Promise<AcquiredDevice | null> | undefined;
 
+/** Pixels per stripe when a read-back recolour is put in a 2D canvas, between yields to the event loop. */
+const STRIPE_PIXELS = 1 << 21;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** The page's device, or null where WebGPU or an adapter is missing (remembered: no retry on every run). */
 function sharedDevice(): Promise<AcquiredDevice | null> {
   if (!shared) {
@@ -170,11 +174,20 @@ export class GpuSession {
       encoder.copyBufferToBuffer(output, 0, staging, 0, bytes);
       device.queue.submit([encoder.finish()]);
       await staging.mapAsync(GPUMapMode.READ);
-      const pixels = new Uint8ClampedArray(staging.getMappedRange().slice(0));
-      staging.unmap();
       const ctx = canvas.getContext('2d');
       if (!ctx) throw new GpuError('Could not draw the recoloured image: no 2D canvas context.');
-      ctx.putImageData(new ImageData(pixels, original.width, original.height), 0, 0);
+      // In horizontal stripes, yielding between them: one putImageData of 24 MP holds the page's thread ~0.15 s.
+      const { width, height } = original;
+      const mapped = staging.getMappedRange();
+      const rows = Math.max(1, Math.floor(STRIPE_PIXELS / width));
+      for (let y = 0; y < height; y += rows) {
+        if (y > 0) await yieldToEventLoop();
+        const h = Math.min(rows, height - y);
+        // Copied out of the mapping (a destroyed buffer's mapping is detached: this throws rather than draw nothing).
+        const stripe = new Uint8ClampedArray(mapped, 4 * width * y, 4 * width * h).slice();
+        ctx.putImageData(new ImageData(stripe, width, h), 0, y);
+      }
+      staging.unmap();
     } finally {
       output.destroy();
       staging.destroy();

@@ -112,10 +112,11 @@ describe('<palette-extractor> on the GPU stays responsive on a 12-megapixel imag
 
     expect(newK.backend).toBe('gpu');
     expect(newK.k).toBe(4);
-    // Measured here (12 MP, SwiftShader): no long task while the run is prepared and iterated; ~90–140 ms while the
-    // labels are read back (the pass over every pixel's label and alpha, and the counts) and ~70 ms in the
-    // recolour (SwiftShader's readback into a 2D canvas). Prepared on this thread, the bench saw 1.5 s at 24 MP.
-    for (const m of [switched, newK]) expect(Math.max(0, ...m.tasks.map((t) => t.ms))).toBeLessThan(200);
+    // Measured here (12 MP, SwiftShader): no long task while the run is prepared and iterated, nor while the labels
+    // are read back and counted or the recolour is put in a 2D canvas (both in slices of 2 M pixels, yielding in
+    // between; before that they were ~90–140 ms and ~70 ms); one of ~57 ms as the GPU run starts (switched). Prepared
+    // on this thread, the bench saw 1.5 s at 24 MP.
+    for (const m of [switched, newK]) expect(Math.max(0, ...m.tasks.map((t) => t.ms))).toBeLessThan(100);
     const preparing = newK.tasks.filter((t) => t.phase === 'request' || t.phase === 'init');
     expect(preparing.filter((t) => t.ms >= 100)).toEqual([]);
     expect(errors).toEqual([]);

@@ -17,6 +17,11 @@ export interface ExactFinalState {
   inertiaFixed: bigint;
   iterations: number;
   converged: boolean;
+  /**
+   * The k cluster sizes in pixels (what `counts` of the result holds), where the engine already counted them as it
+   * read the labels (the GPU engine). Left out, they are counted from `labels` here.
+   */
+  pixelCounts?: number[];
 }
 
 /** Spreads point labels over the image: a pixel left out by alpha gets -1. */
@@ -41,11 +46,14 @@ export function finishExactResult(run: PreparedExactRun | ExactRunPlan, state: E
   const { k, colorSpace } = run;
   const perPoint = 'pixelIndex' in run && state.labels.length === run.n;
   const labels = perPoint ? pointLabelsToPixelLabels(run, state.labels) : state.labels;
-  const counts = new Array<number>(k).fill(0);
-  for (let i = 0; i < labels.length; i++) {
-    const j = labels[i]!;
-    if (j >= 0) counts[j]!++;
-  }
+  let counts = state.pixelCounts;
+  if (counts === undefined) {
+    counts = new Array<number>(k).fill(0);
+    for (let i = 0; i < labels.length; i++) {
+      const j = labels[i]!;
+      if (j >= 0) counts[j]!++;
+    }
+  } else if (counts.length !== k) throw new RangeError(`pixelCounts has ${counts.length} entries for k = ${k}.`);
   const c = state.centersFixed;
   const centers: number[][] = [];
   const rgb: [number, number, number][] = [];
