@@ -9,7 +9,7 @@ import { GpuError, NoAdapterError, WebGPUUnavailableError } from '../core/errors
 import { DEFAULTS } from '../core/constants.js';
 import { acquireDevice, type AcquiredDevice } from '../core/gpu/device.js';
 import { GpuKMeans, type GpuRunOptions } from '../core/gpu/gpu-kmeans.js';
-import { paletteColors } from '../core/palette.js';
+import { toPaletteResult } from '../core/palette.js';
 import type { PaletteResult, PixelKMeansResult } from '../core/types.js';
 
 let shared: Promise<AcquiredDevice | null> | undefined;
@@ -76,19 +76,7 @@ export class GpuSession {
   async cluster(sample: ImageData, options: GpuClusterOptions): Promise<PaletteResult> {
     const result = await this.#sampleEngine.run(sample, { alphaThreshold: DEFAULTS.alphaThreshold, ...options });
     this.#last = { sample, result };
-    return {
-      colors: paletteColors(result.rgb, result.counts, result.pixelsUsed),
-      centers: result.centers,
-      labels: result.labels,
-      inertia: result.inertia,
-      iterations: result.iterations,
-      converged: result.converged,
-      backend: 'gpu',
-      adapter: this.adapter,
-      pixelsUsed: result.pixelsUsed,
-      colorSpace: result.colorSpace,
-      arithmetic: result.arithmetic,
-    };
+    return toPaletteResult(result, 'gpu', this.adapter);
   }
 
   /**

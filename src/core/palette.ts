@@ -61,7 +61,8 @@ export function paletteColors(rgb: readonly Rgb8[], counts: readonly number[], p
   return colors;
 }
 
-function toPaletteResult(result: PixelKMeansResult, backend: 'gpu' | 'cpu', adapter: string): PaletteResult {
+/** A pixel engine's result as `extractPalette` reports it (the element and its worker use it too). */
+export function toPaletteResult(result: PixelKMeansResult, backend: 'gpu' | 'cpu', adapter: string): PaletteResult {
   return {
     colors: paletteColors(result.rgb, result.counts, result.pixelsUsed),
     centers: result.centers,

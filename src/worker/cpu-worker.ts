@@ -9,7 +9,7 @@
  * On the GPU path the main worker only prepares runs (`plan`: validation, tolerance, seedings on the kept points), so
  * that the page's thread, which drives the GPU, never does that CPU work.
  */
-import { paletteColors, extractPalette } from '../core/palette.js';
+import { extractPalette, toPaletteResult } from '../core/palette.js';
 import { PaletteError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import { pickBestRun, runExactSeeds, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
@@ -125,22 +125,6 @@ function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-function toPaletteResult(result: PixelKMeansResult, adapter: string): PaletteResult {
-  return {
-    colors: paletteColors(result.rgb, result.counts, result.pixelsUsed),
-    centers: result.centers,
-    labels: result.labels,
-    inertia: result.inertia,
-    iterations: result.iterations,
-    converged: result.converged,
-    backend: 'cpu',
-    adapter,
-    pixelsUsed: result.pixelsUsed,
-    colorSpace: result.colorSpace,
-    arithmetic: result.arithmetic,
-  };
-}
-
 /** Exact k-means on the loaded sample, its seedings split between this worker and the helper. */
 async function exactRun(id: number, image: Loaded, options: Extract<WorkerRequest, { type: 'run' }>['options']) {
   const progress = (p: ProgressInfo) => post({ id, type: 'progress', progress: p });
@@ -158,7 +142,7 @@ async function exactRun(id: number, image: Loaded, options: Extract<WorkerReques
   await checkpoint(id);
   const result = image.session.finish(request, results);
   const adapter = `CPU (exact integer arithmetic, ${parts.length} worker${parts.length > 1 ? 's' : ''})`;
-  return { result, palette: toPaletteResult(result, adapter) };
+  return { result, palette: toPaletteResult(result, 'cpu', adapter) };
 }
 
 async function recolorBitmap(image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined) {
