@@ -221,6 +221,18 @@ export const styles = css`
     right: 10px;
   }
 
+  .busy {
+    position: absolute;
+    top: 0;
+    left: 0;
+    right: 0;
+  }
+  .busy .cancel {
+    position: absolute;
+    top: 10px;
+    right: 10px;
+    z-index: 2;
+  }
   [part~='progress'] {
     position: absolute;
     top: 0;

@@ -1,15 +1,15 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { Task, TaskStatus, initialState } from '@lit/task';
-import { AbortError, PaletteError, type PaletteErrorCode } from './core/errors.js';
 import type { Arithmetic, Backend, ColorSpace, PaletteColor, ProgressInfo } from './core/types.js';
 import type { PaletteDetail, PaletteErrorDetail } from './events/details.js';
 import { PaletteChangeEvent } from './events/palette-change.js';
 import { PaletteCompareEvent } from './events/palette-compare.js';
 import { PaletteErrorEvent } from './events/palette-error.js';
 import { PaletteProgressEvent } from './events/palette-progress.js';
-import { ExtractionPipeline, type ExtractionOutcome } from './controllers/extraction.js';
-import { OPTION_DEFAULTS, resolveOptions } from './controllers/options.js';
+import type { ExtractionOutcome } from './controllers/extraction.js';
+import { ExtractionController } from './controllers/extraction-controller.js';
+import { OPTION_DEFAULTS, keywordAttribute, numberAttribute } from './controllers/options.js';
+import { DEFAULT_FETCH_TIMEOUT_MS } from './image/load.js';
 import { copyText, downloadText } from './controllers/clipboard.js';
 import { formatPalette, gimpPalette, type CopyFormat } from './controllers/export-formats.js';
 import type { ImageInput } from './image/load.js';
@@ -75,79 +75,103 @@ export class PaletteExtractor extends LitElement {
   static override styles = styles;
 
   /** URL of the image. Setting `image` afterwards takes over; setting `src` again (even to the same URL) takes back. */
-  @property({ reflect: true, hasChanged: () => true }) src?: string;
-  /** Number of colours, k (1–256). */
-  @property({ type: Number, reflect: true }) colors = OPTION_DEFAULTS.colors;
+  @property({ reflect: true, hasChanged: () => true })
+  get src(): string | undefined {
+    return this.#src;
+  }
+  set src(value: string | undefined) {
+    const old = this.#src;
+    this.#src = value ?? undefined;
+    if (value) this.#lastSet = 'src';
+    this.requestUpdate('src', old);
+  }
+  /** Number of colours, k (1–256). An empty or removed attribute means the default, 5. */
+  @property({ reflect: true, converter: numberAttribute(OPTION_DEFAULTS.colors as number) })
+  colors = OPTION_DEFAULTS.colors as number;
   /** Seed of the k-means++ initialisation (scikit-learn's `random_state`), an integer 0–2³²−1. */
-  @property({ type: Number, reflect: true }) seed = OPTION_DEFAULTS.seed;
-  /** `auto` (GPU where WebGPU is available, else CPU), `gpu` or `cpu`. `gpu` also falls back to the CPU, with a notice. */
-  @property({ reflect: true }) backend: Backend = 'auto';
+  @property({ reflect: true, converter: numberAttribute(OPTION_DEFAULTS.seed as number) })
+  seed = OPTION_DEFAULTS.seed as number;
+  /** `auto` (a hardware GPU where WebGPU has one, else the CPU), `gpu` or `cpu`. `gpu` also falls back to the CPU, with a notice. */
+  @property({ reflect: true, converter: keywordAttribute(OPTION_DEFAULTS.backend) }) backend: Backend = 'auto';
   /** Space to cluster in: `rgb` (the notebook's) or `oklab` (perceptual). */
-  @property({ attribute: 'color-space', reflect: true }) colorSpace: ColorSpace = 'rgb';
+  @property({ attribute: 'color-space', reflect: true, converter: keywordAttribute(OPTION_DEFAULTS.colorSpace) })
+  colorSpace: ColorSpace = 'rgb';
   /** `200` fits the image in 200×200 keeping its aspect; `200x200` stretches to exactly that; `full` keeps every pixel. */
-  @property({ attribute: 'sample-size', reflect: true }) sampleSize = OPTION_DEFAULTS.sampleSize;
+  @property({ attribute: 'sample-size', reflect: true, converter: keywordAttribute(OPTION_DEFAULTS.sampleSize) })
+  sampleSize = OPTION_DEFAULTS.sampleSize;
   /** Lloyd iterations per run at most (scikit-learn's `max_iter`). */
-  @property({ attribute: 'max-iterations', type: Number, reflect: true }) maxIterations = OPTION_DEFAULTS.maxIterations;
+  @property({
+    attribute: 'max-iterations',
+    reflect: true,
+    converter: numberAttribute(OPTION_DEFAULTS.maxIterations as number),
+  })
+  maxIterations = OPTION_DEFAULTS.maxIterations as number;
   /** k-means++ seedings to run, keeping the best (scikit-learn's `n_init`). */
-  @property({ attribute: 'n-init', type: Number, reflect: true }) nInit = OPTION_DEFAULTS.nInit;
+  @property({ attribute: 'n-init', reflect: true, converter: numberAttribute(OPTION_DEFAULTS.nInit as number) })
+  nInit = OPTION_DEFAULTS.nInit as number;
   /** Also run the other backend on the same sample and show both, with their agreement. */
   @property({ type: Boolean, reflect: true }) compare = false;
   /** CPU arithmetic: `exact` (agrees with the GPU bit for bit) or `float64` (reproduces scikit-learn). */
-  @property({ reflect: true }) arithmetic: Arithmetic = 'exact';
+  @property({ reflect: true, converter: keywordAttribute(OPTION_DEFAULTS.arithmetic) }) arithmetic: Arithmetic = 'exact';
+  /**
+   * Milliseconds a download of `src` may go without receiving anything before it fails with `fetch-failed`
+   * (a stalled server). Default 30000.
+   */
+  @property({ attribute: 'fetch-timeout', type: Number, reflect: true }) fetchTimeout = DEFAULT_FETCH_TIMEOUT_MS;
   /** The image as an object: File, Blob, ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas or ImageData. */
-  @property({ attribute: false }) image?: ImageInput;
+  @property({ attribute: false })
+  get image(): ImageInput | undefined {
+    return this.#image;
+  }
+  set image(value: ImageInput | undefined) {
+    const old = this.#image;
+    this.#image = value ?? undefined;
+    if (value) this.#lastSet = 'image';
+    this.requestUpdate('image', old);
+  }
 
   @state() private _outcome?: ExtractionOutcome;
   @state() private _error?: PaletteErrorDetail;
   @state() private _progress?: ProgressInfo;
+  /** The photo, shown as soon as it is decoded (before its first palette). */
+  @state() private _decoded?: { original: HTMLCanvasElement; width: number; height: number };
   @state() private _split = 50;
   @state() private _dragging = false;
   @state() private _announcement = '';
 
   @query('input[type=file]') private _fileInput!: HTMLInputElement;
 
-  #input: ImageInput | undefined;
-  #pipeline = new ExtractionPipeline();
-  #interrupted = false;
+  #src: string | undefined;
+  #image: ImageInput | undefined;
+  /** Which of `src` and `image` was set last: that one is the input. */
+  #lastSet: 'src' | 'image' | undefined;
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  #task = new Task(this, {
-    task: async ([input, colors, seed, backend, colorSpace, sampleSize, maxIterations, nInit, compare, arithmetic], {
-      signal,
-    }) => {
-      if (!input) return initialState;
-      const options = resolveOptions({
-        colors,
-        seed,
-        backend,
-        colorSpace,
-        sampleSize,
-        maxIterations,
-        nInit,
-        arithmetic,
-      });
-      this._progress = { phase: 'upload', fraction: 0 };
-      return this.#pipeline.run(input, options, compare, signal, (progress) => {
-        if (signal.aborted) return;
-        this._progress = progress;
-        this.dispatchEvent(new PaletteProgressEvent(progress));
-      });
+  #extraction = new ExtractionController(this, {
+    args: () => ({
+      input: this.#input(),
+      raw: {
+        colors: this.colors,
+        seed: this.seed,
+        backend: this.backend,
+        colorSpace: this.colorSpace,
+        sampleSize: this.sampleSize,
+        maxIterations: this.maxIterations,
+        nInit: this.nInit,
+        arithmetic: this.arithmetic,
+      },
+      compare: this.compare,
+      load: { fetchTimeoutMs: this.fetchTimeout > 0 ? this.fetchTimeout : DEFAULT_FETCH_TIMEOUT_MS },
+    }),
+    onProgress: (progress) => {
+      this._progress = progress;
+      this.dispatchEvent(new PaletteProgressEvent(progress));
     },
-    args: () =>
-      [
-        this.#input,
-        this.colors,
-        this.seed,
-        this.backend,
-        this.colorSpace,
-        this.sampleSize,
-        this.maxIterations,
-        this.nInit,
-        this.compare,
-        this.arithmetic,
-      ] as const,
-    onComplete: (outcome) => this.#commit(outcome),
-    onError: (error) => this.#fail(error),
+    onDecoded: (original, width, height) => {
+      if (!this._outcome || this._outcome.original !== original) this._decoded = { original, width, height };
+    },
+    onChange: (outcome) => this.#commit(outcome),
+    onError: (detail) => this.#fail(detail),
   });
 
   /** The last palette, or undefined before the first one. */
@@ -156,15 +180,17 @@ export class PaletteExtractor extends LitElement {
   }
 
   /**
-   * Resolves with the palette for the current image and options: joins the run in flight, or starts one.
-   * Rejects with a `PaletteError` (the same code `palette-error` carries).
+   * Resolves with the palette for the current image and options: joins the run in flight, or starts one (also on
+   * an element that is not on the page). Rejects with a `PaletteError` (the same code `palette-error` carries), and
+   * with code `aborted` when the element is removed mid-run or the run is cancelled.
    */
-  async extract(): Promise<PaletteDetail> {
-    await this.updateComplete;
-    if (!this.#input) throw new PaletteError('invalid-input', 'There is no image: set `src` or `image` first.');
-    if (this.#task.status !== TaskStatus.PENDING) void this.#task.run();
-    const outcome = await this.#task.taskComplete;
-    return outcome.detail;
+  extract(): Promise<PaletteDetail> {
+    return this.#extraction.extract();
+  }
+
+  /** Stops the run in flight (its load too); it ends in `palette-error` with code `aborted`, the old palette stays. */
+  cancel(): void {
+    this.#extraction.cancel();
   }
 
   constructor() {
@@ -172,33 +198,14 @@ export class PaletteExtractor extends LitElement {
     this.addEventListener('paste', (e) => this.#onPaste(e));
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.#interrupted) {
-      this.#interrupted = false;
-      void this.#task.run();
-    }
+  /** The input: whichever of `src` and `image` was set last, or the one that is set. */
+  #input(): ImageInput | undefined {
+    if (this.#lastSet === 'image' && this.#image) return this.#image;
+    if (this.#lastSet === 'src' && this.#src) return this.#src;
+    return this.#src || this.#image || undefined;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.#task.status === TaskStatus.PENDING) {
-      this.#interrupted = true;
-      this.#task.abort();
-    }
-    // Free the worker and this element's GPU buffers; they come back lazily if the element is attached again.
-    this.#pipeline.dispose();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    // Whichever of `src` and `image` was set last is the input.
-    if (changed.has('src') && this.src) this.#input = this.src;
-    if (changed.has('image') && this.image) this.#input = this.image;
-    if (!this.src && !this.image) this.#input = undefined;
-  }
-
-  #commit(outcome: ExtractionOutcome | typeof initialState): void {
-    if (outcome === initialState) return;
+  #commit(outcome: ExtractionOutcome): void {
     outcome.original.setAttribute('part', 'original');
     outcome.original.setAttribute('role', 'img');
     outcome.original.setAttribute('aria-label', 'Original image');
@@ -206,25 +213,23 @@ export class PaletteExtractor extends LitElement {
     outcome.recolored.setAttribute('role', 'img');
     outcome.recolored.setAttribute('aria-label', 'The image recoloured with its palette');
     this._outcome = outcome;
+    this._decoded = undefined;
     this._error = undefined;
     this._progress = undefined;
     this.dispatchEvent(new PaletteChangeEvent(outcome.detail));
     if (outcome.compare) this.dispatchEvent(new PaletteCompareEvent(outcome.compare));
   }
 
-  #fail(error: unknown): void {
+  #fail(detail: PaletteErrorDetail): void {
     this._progress = undefined;
-    if (error instanceof AbortError) return;
-    const code: PaletteErrorCode = error instanceof PaletteError ? error.code : 'invalid-input';
-    const message = error instanceof Error ? error.message : String(error);
-    this._error = { code, message };
-    this.dispatchEvent(new PaletteErrorEvent({ code, message }));
+    this._error = detail;
+    this.dispatchEvent(new PaletteErrorEvent(detail));
   }
 
   #takeFile(file: File | undefined | null): void {
     if (!file) return;
     if (file.type && !file.type.startsWith('image/')) {
-      this.#fail(new PaletteError('decode-failed', `"${file.name}" is not an image (${file.type}).`));
+      this.#fail({ code: 'decode-failed', message: `"${file.name}" is not an image (${file.type}).` });
       return;
     }
     this.image = file;
@@ -269,7 +274,7 @@ export class PaletteExtractor extends LitElement {
 
   /** The image's file name without its extension, for the palette's name ("palette" when there is none). */
   #imageName(): string {
-    const input = this.#input;
+    const input = this.#input();
     let path = '';
     if (input instanceof File) path = input.name;
     else if (typeof input === 'string' || input instanceof URL) {
@@ -284,7 +289,7 @@ export class PaletteExtractor extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const busy = this.#task.status === TaskStatus.PENDING;
+    const busy = this.#extraction.busy;
     const outcome = this._outcome;
     return html`
       <div
@@ -296,7 +301,8 @@ export class PaletteExtractor extends LitElement {
         ${this.#renderDropzone(!!outcome)}
         ${outcome?.notice ? html`<p part="notice" role="status">${outcome.notice}</p>` : nothing}
         ${this._error ? html`<p part="error" role="alert">${this._error.message}</p>` : nothing}
-        ${outcome || busy ? this.#renderPreview(outcome, busy) : nothing} ${this.#renderPalette(outcome?.detail)}
+        ${outcome || busy || this._decoded ? this.#renderPreview(outcome, busy) : nothing}
+        ${this.#renderPalette(outcome?.detail)}
         ${outcome?.compare ? this.#renderCompare(outcome) : nothing}
         ${outcome ? this.#renderStats(outcome.detail) : nothing}
       </div>
@@ -338,19 +344,38 @@ export class PaletteExtractor extends LitElement {
     const progress = this._progress;
     const determinate = !!progress && progress.fraction > 0;
     const bar = busy
-      ? html`<div
-          part="progress"
-          class=${determinate ? '' : 'indeterminate'}
-          role="progressbar"
-          aria-label="Finding the palette"
-          aria-valuemin="0"
-          aria-valuemax="100"
-          aria-valuenow=${determinate ? Math.round(progress.fraction * 100) : nothing}
-          style=${cssProps({ '--fraction': determinate ? String(progress.fraction) : null })}
-        ></div>`
+      ? html`<div class="busy">
+          <div
+            part="progress"
+            class=${determinate ? '' : 'indeterminate'}
+            role="progressbar"
+            aria-label="Finding the palette"
+            aria-valuemin="0"
+            aria-valuemax="100"
+            aria-valuenow=${determinate ? Math.round(progress.fraction * 100) : nothing}
+            style=${cssProps({ '--fraction': determinate ? String(progress.fraction) : null })}
+          ></div>
+          <button part="cancel" class="action cancel" type="button" @click=${() => this.cancel()}>Cancel</button>
+        </div>`
       : nothing;
+    const decoded = this._decoded;
     if (!outcome) {
-      return html`<figure part="preview" class="pending" aria-busy="true">${bar}</figure>`;
+      if (!decoded) return html`<figure part="preview" class="pending" aria-busy="true">${bar}</figure>`;
+      decoded.original.setAttribute('part', 'original');
+      decoded.original.setAttribute('role', 'img');
+      decoded.original.setAttribute('aria-label', 'Original image');
+      return html`<figure part="preview" aria-busy=${busy ? 'true' : 'false'}>
+        <div
+          class="stage decoded"
+          style=${cssProps({
+            aspectRatio: `${decoded.width} / ${decoded.height}`,
+            width: `min(100%, calc(var(--pe-preview-max-height) * ${decoded.width / decoded.height}))`,
+          })}
+        >
+          ${decoded.original}
+        </div>
+        ${bar}
+      </figure>`;
     }
     const { width, height } = outcome.detail;
     const ratio = width / height;

@@ -1,18 +1,23 @@
 /**
  * One extraction, from an input to what the element shows: decode (cached per input), sample (cached per input and
- * sample size), cluster on the GPU or in the CPU worker, recolour at the original size, and with `compare` the
+ * sample size), cluster on the GPU or in the CPU workers, recolour at the original size, and with `compare` the
  * other backend on the same sample. On the GPU path the CPU worker prepares each run (seedings, tolerance: the CPU
- * work of an exact run, on the points it keeps) and the GPU iterates it, so this thread only drives the GPU. DOM-light and element-free, so the element only renders and dispatches.
+ * work of an exact run, on the points it keeps) and the GPU iterates it, so this thread only drives the GPU.
+ * DOM-light and element-free, so the element only renders and dispatches.
+ *
+ * Requests own their abort: the decoded image is shared between the requests on one input, so its load has an abort
+ * of its own (fired when the input is replaced or the pipeline is released), and a request only stops waiting for it.
  */
 import { AbortError, PaletteError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
-import { loadImage, type DecodedImage, type ImageInput } from '../image/load.js';
+import { drawForDisplay, readFullPixels } from '../image/canvas-limits.js';
+import { loadImage, type DecodedImage, type ImageInput, type LoadOptions } from '../image/load.js';
 import { readPixels } from '../image/pixels.js';
 import { sampleDimensions, type SampleSize } from '../image/sample-size.js';
-import { CpuWorkerClient, type CpuImage } from '../worker/cpu-client.js';
+import { cpuPool, nextImageId, type CpuImage, type CpuLease } from '../worker/cpu-client.js';
 import { agreement } from './compare.js';
 import { GpuSession } from './gpu-backend.js';
 import type { ResolvedOptions } from './options.js';
@@ -20,17 +25,31 @@ import type { ResolvedOptions } from './options.js';
 export interface ExtractionOutcome {
   detail: PaletteDetail;
   compare?: PaletteCompareDetail;
-  /** The original, drawn once per input at its own size. */
+  /** The original, drawn once per input (at its own size, or scaled to what a canvas can hold). */
   original: HTMLCanvasElement;
-  /** The recoloured image at the original size. */
+  /** The recoloured image at the original size (or the original's display size). */
   recolored: HTMLCanvasElement;
   /** Something the user should know (WebGPU missing, a fallback), or undefined. */
   notice?: string;
 }
 
+/** One request, made once by the element: every layer takes it unchanged. */
+export interface ExtractionRequest {
+  input: ImageInput;
+  options: ResolvedOptions;
+  compare: boolean;
+  load: LoadOptions;
+  signal: AbortSignal;
+  onProgress: (p: ProgressInfo) => void;
+  /** Told once the image is decoded (before the palette): the element shows the photo at once. */
+  onDecoded?: (original: HTMLCanvasElement, width: number, height: number) => void;
+}
+
 interface DecodedEntry {
   input: ImageInput;
   image: Promise<DecodedImage>;
+  /** Aborts the load itself: only when the input is replaced or the pipeline released, never by one request. */
+  abort: AbortController;
   /** The original drawn for display. */
   original?: HTMLCanvasElement;
   /** The original's pixels, read once (recolouring needs them at full size). */
@@ -56,6 +75,19 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortError();
 }
 
+/** Waits for `promise` unless `signal` fires first; the promise itself goes on (others may wait for it). */
+function until<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
 function canvasFor(width: number, height: number): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = width;
@@ -63,26 +95,25 @@ function canvasFor(width: number, height: number): HTMLCanvasElement {
   return canvas;
 }
 
-function drawOriginal(image: DecodedImage): HTMLCanvasElement {
-  const canvas = canvasFor(image.width, image.height);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new PaletteError('too-large', `This browser cannot make a ${image.width}×${image.height} canvas.`);
-  if (image.source instanceof ImageData) ctx.putImageData(image.source, 0, 0);
-  else ctx.drawImage(image.source, 0, 0);
-  return canvas;
-}
-
 function sampleKey(size: SampleSize): string {
   return JSON.stringify(size);
 }
 
+/** Why the GPU failed, in words for people (the driver's own message goes to the console, not the page). */
+function gpuFailure(error: PaletteError): string {
+  return error.code === 'gpu-lost' ? 'the GPU device was lost' : 'the GPU reported an error';
+}
+
 export class ExtractionPipeline {
-  readonly #cpu = new CpuWorkerClient();
+  #lease: CpuLease | undefined;
   #decoded: DecodedEntry | undefined;
   #sample: { input: ImageInput; key: string; pixels: ImageData; id: number } | undefined;
-  /** Numbers each (input, sample size): the CPU worker keeps the image it was last sent under that number. */
-  #sampleIds = 0;
   #gpu: Promise<GpuSession | null> | undefined;
+
+  get #cpu() {
+    this.#lease ??= cpuPool.acquire();
+    return this.#lease.client;
+  }
 
   /** This element's GPU session; a lost one is replaced. */
   async #gpuSession(): Promise<GpuSession | null> {
@@ -101,37 +132,54 @@ export class ExtractionPipeline {
     void old?.then((session) => session?.destroy());
   }
 
-  async run(
-    input: ImageInput,
-    options: ResolvedOptions,
-    compare: boolean,
-    signal: AbortSignal,
-    onProgress: (p: ProgressInfo) => void,
-  ): Promise<ExtractionOutcome> {
+  /** The decoded image for `input`, loading it unless this input's load is the one cached. */
+  #decode(input: ImageInput, load: LoadOptions): DecodedEntry {
+    let entry = this.#decoded;
+    if (entry?.input === input) return entry;
+    this.#release();
+    const abort = new AbortController();
+    const image = loadImage(input, abort.signal, load);
+    entry = this.#decoded = { input, image, abort };
+    const cached = entry;
+    // A failed load is not cached: the next request on this input loads it again.
+    image.catch(() => {
+      if (this.#decoded === cached) this.#decoded = undefined;
+    });
+    return entry;
+  }
+
+  /** Stops loading the current input (a Cancel): the next request on it loads again. */
+  cancelLoad(): void {
+    const entry = this.#decoded;
+    if (!entry || entry.original) return;
+    entry.abort.abort();
+    this.#decoded = undefined;
+  }
+
+  async run(request: ExtractionRequest): Promise<ExtractionOutcome> {
+    const { input, compare, signal, onProgress } = request;
+    let options = request.options;
     const timings: PaletteTimings = { decodeMs: 0, downscaleMs: 0, clusterMs: 0, recolorMs: 0, totalMs: 0 };
     const start = performance.now();
 
     // Decode once per input: a change of k or seed re-runs from the decoded image.
-    let entry = this.#decoded;
-    if (entry?.input !== input) {
-      this.#release();
-      const image = loadImage(input, signal);
-      entry = this.#decoded = { input, image };
-      // A failed or aborted load must not be cached.
-      image.catch(() => {
-        if (this.#decoded === entry) this.#decoded = undefined;
-      });
+    const entry = this.#decode(input, request.load);
+    const image = await until(entry.image, signal);
+    if (!entry.original) {
+      entry.original = drawForDisplay(image);
+      request.onDecoded?.(entry.original, image.width, image.height);
     }
-    const image = await entry.image;
-    throwIfAborted(signal);
-    entry.original ??= drawOriginal(image);
     timings.decodeMs = performance.now() - start;
 
     const t1 = performance.now();
     const key = sampleKey(options.sampleSize);
     if (this.#sample?.input !== input || this.#sample.key !== key) {
       const { width, height } = sampleDimensions(options.sampleSize, image.width, image.height);
-      this.#sample = { input, key, pixels: readPixels(image, width, height), id: ++this.#sampleIds };
+      const full = width === image.width && height === image.height;
+      const pixels = full ? (entry.pixels ??= readFullPixels(image)) : readPixels(image, width, height);
+      if (this.#sample) this.#lease?.client.drop(this.#sample.id);
+      // The full-size sample is the original's own buffer: the worker gets a copy, this thread keeps it.
+      this.#sample = { input, key, pixels, id: nextImageId() };
     }
     const sample = this.#sample.pixels;
     const sampleId = this.#sample.id;
@@ -140,16 +188,24 @@ export class ExtractionPipeline {
 
     let notice: string | undefined;
     let gpu: GpuSession | null = null;
-    if (options.backend !== 'cpu' || compare) gpu = await this.#gpuSession();
-    throwIfAborted(signal);
+    if (options.backend !== 'cpu' || compare) gpu = await until(this.#gpuSession(), signal);
     if (!gpu && options.backend !== 'cpu') {
       notice = 'WebGPU is not available in this browser, so the palette was computed on the CPU (same result).';
+    }
+    let useGpu = !!gpu && options.backend !== 'cpu';
+    if (useGpu && gpu!.fallback && options.backend === 'auto') {
+      // A software adapter (SwiftShader, WARP) gives the same bits as the CPU workers, many times slower.
+      useGpu = false;
+      notice = `The only GPU here is a software one (${gpu!.adapterName}), so the palette was computed on the CPU, which gives the same result sooner. Set backend="gpu" to use it anyway.`;
+    }
+    if (useGpu && !gpu!.canHold(image.width, image.height)) {
+      useGpu = false;
+      notice = `This ${image.width}×${image.height} image is larger than the GPU can hold, so the palette was computed on the CPU (same result).`;
     }
 
     const t2 = performance.now();
     let result: PaletteResult;
-    const recolored = canvasFor(image.width, image.height);
-    let useGpu = !!gpu && options.backend !== 'cpu';
+    let recolored: HTMLCanvasElement | undefined;
     if (useGpu) {
       try {
         const cpuImage = this.#cpuImage(sample, sampleId, entry, image);
@@ -159,16 +215,18 @@ export class ExtractionPipeline {
         timings.clusterMs = performance.now() - t2;
         const t3 = performance.now();
         onProgress({ phase: 'recolor', fraction: 0 });
-        entry.pixels ??= readPixels(image, image.width, image.height);
-        await gpu!.recolor(sample.width === image.width && sample.height === image.height ? sample : entry.pixels, recolored);
+        const full = sample.width === image.width && sample.height === image.height;
+        recolored = canvasFor(image.width, image.height);
+        await gpu!.recolor(full ? sample : (entry.pixels ??= readFullPixels(image)), recolored);
         throwIfAborted(signal);
         timings.recolorMs = performance.now() - t3;
       } catch (error) {
         if (!(error instanceof PaletteError) || (error.code !== 'gpu-lost' && error.code !== 'gpu-error')) throw error;
+        console.warn('palette-extractor: the GPU failed, computing on the CPU instead.', error);
         this.#dropGpu();
         gpu = null;
         useGpu = false;
-        notice = `The GPU failed (${error.message}), so this palette was computed on the CPU.`;
+        notice = `The GPU could not finish (${gpuFailure(error)}), so this palette was computed on the CPU (same result).`;
       }
     }
     if (!useGpu) {
@@ -178,6 +236,7 @@ export class ExtractionPipeline {
       const t3 = performance.now();
       // The worker drew the picture; handing its bitmap to the canvas copies nothing on this thread.
       const bitmap = run.recolored!;
+      recolored = canvasFor(bitmap.width, bitmap.height);
       if (signal.aborted) bitmap.close();
       else recolored.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
       timings.recolorMs = run.recolorMs + (performance.now() - t3);
@@ -186,7 +245,7 @@ export class ExtractionPipeline {
     timings.totalMs = performance.now() - start;
 
     const detail = this.#detail(result!, options, image, sample, timings);
-    const outcome: ExtractionOutcome = { detail, original: entry.original, recolored };
+    const outcome: ExtractionOutcome = { detail, original: entry.original, recolored: recolored! };
     if (notice) outcome.notice = notice;
 
     if (compare) {
@@ -233,7 +292,7 @@ export class ExtractionPipeline {
     return {
       imageId: sampleId,
       sample,
-      original: () => (sameSize ? undefined : (entry.pixels ??= readPixels(image, image.width, image.height))),
+      original: () => (sameSize ? undefined : (entry.pixels ??= readFullPixels(image))),
     };
   }
 
@@ -309,16 +368,22 @@ export class ExtractionPipeline {
     };
   }
 
+  /** Forgets the decoded image (stopping its load if it is still loading) and the sample the worker holds. */
   #release(): void {
     const old = this.#decoded;
     this.#decoded = undefined;
+    if (this.#sample) this.#lease?.client.drop(this.#sample.id);
     this.#sample = undefined;
+    old?.abort.abort();
     old?.image.then((img) => img.release()).catch(() => {});
   }
 
+  /** Gives back everything this element holds: the decoded image, its share of the CPU workers, its GPU buffers. */
   dispose(): void {
     this.#release();
-    this.#cpu.terminate();
+    this.#lease?.release();
+    this.#lease = undefined;
     this.#dropGpu();
   }
 }
+

@@ -7,7 +7,8 @@
  */
 import { GpuError, NoAdapterError, WebGPUUnavailableError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
-import { acquireDevice, type AcquiredDevice } from '../core/gpu/device.js';
+import { acquireDevice, imageBufferBytes, type AcquiredDevice } from '../core/gpu/device.js';
+import { MAX_CANVAS_SIDE } from '../image/canvas-limits.js';
 import { GpuKMeans, type GpuRunOptions } from '../core/gpu/gpu-kmeans.js';
 import { toPaletteResult } from '../core/palette.js';
 import type { PaletteResult, PixelKMeansResult } from '../core/types.js';
@@ -71,6 +72,27 @@ export class GpuSession {
 
   get adapter(): string {
     return `WebGPU · ${this.#acquired.info.text}`;
+  }
+
+  /** The adapter in words ("google swiftshader (fallback)"). */
+  get adapterName(): string {
+    return this.#acquired.info.text;
+  }
+
+  /** A software (fallback) adapter such as SwiftShader: `auto` prefers the CPU workers to it. */
+  get fallback(): boolean {
+    return this.#acquired.info.fallback;
+  }
+
+  /**
+   * Whether an image of `width × height` fits this device, decided before anything is uploaded: its pixels in one
+   * buffer, and its recoloured picture in a canvas (no side past `MAX_CANVAS_SIDE`).
+   */
+  canHold(width: number, height: number): boolean {
+    const { limits } = this.#acquired.device;
+    return (
+      imageBufferBytes(width * height) <= limits.maxBufferSize && Math.max(width, height) <= MAX_CANVAS_SIDE
+    );
   }
 
   async cluster(sample: ImageData, options: GpuClusterOptions): Promise<PaletteResult> {

@@ -8,15 +8,18 @@ import { DEFAULTS, MAX_K } from '../core/constants.js';
 import type { Arithmetic, Backend, ColorSpace } from '../core/types.js';
 import { parseSampleSize, type SampleSize } from '../image/sample-size.js';
 
-/** The attribute values as the element holds them. */
+/**
+ * The attribute values as the element holds them. A number attribute holds the text that was written when it is not
+ * a number (`colors="abc"`), so the error can quote it.
+ */
 export interface RawOptions {
-  colors: number;
-  seed: number;
+  colors: number | string;
+  seed: number | string;
   backend: string;
   colorSpace: string;
   sampleSize: string;
-  maxIterations: number;
-  nInit: number;
+  maxIterations: number | string;
+  nInit: number | string;
   arithmetic: string;
 }
 
@@ -39,9 +42,10 @@ export const LIMITS = {
   nInit: [1, 100],
 } as const;
 
-function integer(name: keyof typeof LIMITS, attribute: string, value: number): number {
+function integer(name: keyof typeof LIMITS, attribute: string, raw: number | string): number {
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidOptionError(`${attribute} must be a number (got "${String(value)}").`);
+    throw new InvalidOptionError(`${attribute} must be a number (got "${String(raw)}").`);
   }
   if (!Number.isInteger(value)) throw new InvalidOptionError(`${attribute} must be a whole number (got ${value}).`);
   const [min, max] = LIMITS[name];
@@ -79,3 +83,28 @@ export const OPTION_DEFAULTS: RawOptions = {
   nInit: DEFAULTS.nInit,
   arithmetic: 'exact',
 };
+
+/**
+ * Attribute converters: an empty or removed attribute means the option's default (`colors=""` is 5, not 0), a
+ * number is read as one, and any other text is kept as written so `invalid-option` can quote it.
+ */
+export function numberAttribute(fallback: number) {
+  return {
+    fromAttribute(value: string | null): number | string {
+      if (value === null || value.trim() === '') return fallback;
+      const n = Number(value);
+      return Number.isNaN(n) ? value : n;
+    },
+    toAttribute(value: number | string): string {
+      return String(value);
+    },
+  };
+}
+
+export function keywordAttribute(fallback: string) {
+  return {
+    fromAttribute(value: string | null): string {
+      return value === null || value.trim() === '' ? fallback : value;
+    },
+  };
+}

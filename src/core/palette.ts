@@ -3,7 +3,8 @@
  *
  * Backends: `'gpu'` (WGSL, exact arithmetic), `'cpu'` (exact arithmetic by default, or scikit-learn's float64 with
  * `arithmetic: 'float64'`), `'auto'` (the GPU, falling back to the CPU's exact engine when WebGPU or an adapter is
- * missing: the two give the same bits, so the fallback changes the speed, not the palette).
+ * missing, or is a software (fallback) adapter: the two give the same bits, so the fallback changes the speed, not the
+ * palette).
  * `arithmetic: 'float64'` exists only on the CPU: with `'auto'` it runs there, with `'gpu'` it is an error.
  * With `'auto'`, a GPU device lost (or failing) mid-run is retried once on a freshly acquired device, then on the
  * CPU; the result's `notice` says what happened.
@@ -144,11 +145,21 @@ function describeDevice(device: GPUDevice): string {
   return info ? describeAdapter({ info } as unknown as GPUAdapter).text : 'GPU (device provided by the caller)';
 }
 
-/** The GPU engine on the caller's device, or on one acquired for this call and released after it. */
-async function gpuPalette(image: PixelImage, options: ExtractPaletteOptions): Promise<PaletteResult> {
+/**
+ * The GPU engine on the caller's device, or on one acquired for this call and released after it. With
+ * `hardwareOnly` (the `'auto'` policy), an acquired software adapter (SwiftShader, WARP) counts as no adapter: the
+ * CPU gives the same bits many times sooner. A device the caller passes is always used.
+ */
+async function gpuPalette(image: PixelImage, options: ExtractPaletteOptions, hardwareOnly = false): Promise<PaletteResult> {
   const acquired = options.device
     ? null
     : await acquireDevice({ requiredBytes: imageBufferBytes(image.width * image.height) });
+  if (hardwareOnly && acquired?.info.fallback) {
+    acquired.release();
+    throw new NoAdapterError(
+      `The only GPU adapter here is a software one (${acquired.info.text}), slower than the CPU for the same result.`,
+    );
+  }
   const device = options.device ?? acquired!.device;
   let engine: GpuKMeans | null = null;
   try {
@@ -197,7 +208,7 @@ const gpuMissing = (error: unknown): boolean => error instanceof WebGPUUnavailab
 const gpuFailed = (error: unknown): boolean => error instanceof DeviceLostError || error instanceof GpuError;
 
 /**
- * `'auto'`: the GPU; where WebGPU or an adapter is missing, the CPU; where the device is lost or fails mid-run, once
+ * `'auto'`: a hardware GPU; where WebGPU or a hardware adapter is missing (a software one counts as missing), the CPU; where the device is lost or fails mid-run, once
  * more on a freshly acquired device, then the CPU. Both engines give the same bits, so a fallback changes the speed
  * and the `notice`, never the palette. Bad input or options are refused as they are, not retried.
  */
@@ -208,7 +219,7 @@ async function autoPalette(image: PixelImage, options: ExtractPaletteOptions): P
   });
   let lost: PaletteError;
   try {
-    return await gpuPalette(image, options);
+    return await gpuPalette(image, options, true);
   } catch (error) {
     if (gpuMissing(error)) return onCpu(`${(error as PaletteError).message} The palette was computed on the CPU.`);
     if (!gpuFailed(error)) throw error;
@@ -217,11 +228,12 @@ async function autoPalette(image: PixelImage, options: ExtractPaletteOptions): P
   throwIfAborted(options.signal);
   const { device: _failed, ...fresh } = options;
   try {
-    const result = await gpuPalette(image, fresh);
+    const result = await gpuPalette(image, fresh, true);
     return { ...result, notice: `${lost.message} The palette was computed again on a new GPU device.` };
   } catch (error) {
     if (!gpuMissing(error) && !gpuFailed(error)) throw error;
     throwIfAborted(options.signal);
-    return onCpu(`${lost.message} No new GPU device could finish the run, so the palette was computed on the CPU.`);
+    const why = gpuMissing(error) ? (error as PaletteError).message : 'No new GPU device could finish the run.';
+    return onCpu(`${lost.message} ${why} The palette was computed on the CPU.`);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The page's side of the CPU path: a main worker that keeps the loaded image between requests, and on a machine with
+* The page's side of the CPU path, shared by every element on the page (`cpuPool`): a main worker that keeps the loaded image between requests, and on a machine with
  * two cores or more a helper worker that takes half the seedings (connected to the main one by a MessageChannel).
  *
  * An image is sent once (`imageId` says which; its pixels are copied into transferred buffers, the caller keeps its
@@ -53,11 +53,20 @@ function spawn(name: string): Worker {
   return new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module', name });
 }
 
+/** Images the main worker keeps at once (least recently used dropped first); each element drops its own too. */
+const MAX_HELD_IMAGES = 4;
+
+let lastImageId = 0;
+/** A new image id, unique on the page: every element's images share the pool's workers. */
+export function nextImageId(): number {
+  return ++lastImageId;
+}
+
 export class CpuWorkerClient {
   #main: Worker | undefined;
   #helper: Worker | undefined;
-  /** The image the main worker holds, and whether it holds its original too. */
-  #loaded: { imageId: number; withOriginal: boolean } | undefined;
+  /** The images the main worker holds (least recently used first), and whether it holds each one's original too. */
+  readonly #loaded = new Map<number, { withOriginal: boolean }>();
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
 
@@ -101,6 +110,7 @@ export class CpuWorkerClient {
     const reason = event?.message || 'it could not start';
     const error = new PaletteError('worker-failed', `The CPU worker (${which}) failed: ${reason}.`);
     const pending = [...this.#pending.values()];
+    this.#pending.clear();
     this.terminate();
     for (const p of pending) p.reject(error);
   }
@@ -125,20 +135,37 @@ export class CpuWorkerClient {
   /** Sends the image unless the worker holds it (its original too when `withOriginal`). */
   #load(main: Worker, image: CpuImage, withOriginal: boolean): void {
     const { imageId } = image;
-    if (this.#loaded?.imageId === imageId && (this.#loaded.withOriginal || !withOriginal)) return;
+    const held = this.#loaded.get(imageId);
+    this.#loaded.delete(imageId);
+    this.#loaded.set(imageId, { withOriginal: withOriginal || !!held?.withOriginal });
+    if (held && (held.withOriginal || !withOriginal)) return;
     const original = withOriginal ? image.original() : undefined;
-    if (this.#loaded?.imageId === imageId) {
+    if (held) {
       if (original) {
         const message: WorkerRequest = { type: 'original', imageId, original: copy(original) };
         main.postMessage(message, [message.original.data.buffer]);
       }
-    } else {
-      const message: WorkerRequest = { type: 'load', imageId, sample: copy(image.sample), ...(original ? { original: copy(original) } : {}) };
-      const transfer: Transferable[] = [message.sample.data.buffer];
-      if (message.original) transfer.push(message.original.data.buffer);
-      main.postMessage(message, transfer);
+      return;
     }
-    this.#loaded = { imageId, withOriginal };
+    const message: WorkerRequest = { type: 'load', imageId, sample: copy(image.sample), ...(original ? { original: copy(original) } : {}) };
+    const transfer: Transferable[] = [message.sample.data.buffer];
+    if (message.original) transfer.push(message.original.data.buffer);
+    main.postMessage(message, transfer);
+    for (const [oldest] of this.#loaded) {
+      if (this.#loaded.size <= MAX_HELD_IMAGES) break;
+      this.drop(oldest);
+    }
+  }
+
+  /** Frees an image the worker holds (an element's input changed, or the element left). */
+  drop(imageId: number): void {
+    if (!this.#loaded.delete(imageId)) return;
+    this.#main?.postMessage({ type: 'drop', imageId } satisfies WorkerRequest);
+  }
+
+  /** Requests waiting for an answer. */
+  get busy(): boolean {
+    return this.#pending.size > 0;
   }
 
   #request(
@@ -174,12 +201,54 @@ export class CpuWorkerClient {
     });
   }
 
+  /** Stops the workers; a request still waiting is rejected (never left pending). */
   terminate(): void {
     this.#main?.terminate();
     this.#helper?.terminate();
     this.#main = undefined;
     this.#helper = undefined;
-    this.#loaded = undefined;
+    this.#loaded.clear();
+    const pending = [...this.#pending.values()];
     this.#pending.clear();
+    for (const p of pending) p.reject(new AbortError('The CPU workers were stopped.'));
   }
 }
+
+/**
+ * The page's CPU workers, shared by every element: fifty elements use the same two workers, not a hundred. Each
+ * element holds a lease while it is on the page (or while a detached `extract()` runs); when the last lease goes and
+ * no request is waiting, the workers stop, and the next lease starts them again.
+ */
+class CpuPool {
+  #client: CpuWorkerClient | undefined;
+  #leases = 0;
+
+  acquire(): CpuLease {
+    this.#leases++;
+    const client = (this.#client ??= new CpuWorkerClient());
+    let released = false;
+    return {
+      client,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#leases--;
+        this.#stopIfIdle(client);
+      },
+    };
+  }
+
+  #stopIfIdle(client: CpuWorkerClient): void {
+    if (this.#leases > 0 || client !== this.#client) return;
+    this.#client = undefined;
+    client.terminate();
+  }
+}
+
+export interface CpuLease {
+  client: CpuWorkerClient;
+  /** Gives the lease back (once; later calls do nothing). */
+  release(): void;
+}
+
+export const cpuPool = new CpuPool();

@@ -16,6 +16,7 @@ import { pickBestRun, runExactSeeds, type ExactRunResult, type ExactWork } from 
 import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/types.js';
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
 import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
+import { displaySize } from '../image/canvas-limits.js';
 import { centersToFixed, fixedToRgb8, recolorFromLabels, recolorNearest } from './recolor.js';
 
 /** The slice of DedicatedWorkerGlobalScope used here (the project's lib is DOM, not WebWorker). */
@@ -91,7 +92,8 @@ interface Loaded {
   session: ExactImageSession;
 }
 
-let loaded: Loaded | undefined;
+/** Images held for the page's elements (they share these workers), by id; the page drops what it no longer needs. */
+const images = new Map<number, Loaded>();
 let helper: MessagePort | undefined;
 /** Key of the table the helper holds (image and colour space), so it is sent once. */
 let helperTable: string | undefined;
@@ -154,17 +156,26 @@ async function recolorBitmap(image: Loaded, palette: PaletteResult, exact: Pixel
     ? recolorNearest(original.data, fixed, rgb, palette.colorSpace, DEFAULTS.alphaThreshold)
     : recolorFromLabels(sample.data, palette.labels, rgb);
   // Straight alpha kept as it is: pixels left out by alpha keep their colour, as on the GPU.
+  // Shown at a size a canvas can hold (a 1×100000 image is drawn 1×16384; CSS scales it anyway).
+  const shown = displaySize(target.width, target.height);
+  const resize = shown.width === target.width && shown.height === target.height ? {} : { resizeWidth: shown.width, resizeHeight: shown.height };
   return createImageBitmap(new ImageData(pixels, target.width, target.height), {
     premultiplyAlpha: 'none',
     colorSpaceConversion: 'none',
+    ...resize,
   });
+}
+
+function held(imageId: number): Loaded {
+  const image = images.get(imageId);
+  if (!image) throw new PaletteError('worker-failed', `The CPU worker does not hold image ${imageId}.`);
+  return image;
 }
 
 async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Promise<void> {
   const { id, imageId, options } = request;
   await checkpoint(id);
-  const image = loaded;
-  if (image?.imageId !== imageId) throw new PaletteError('worker-failed', `The CPU worker does not hold image ${imageId}.`);
+  const image = held(imageId);
   const plan = image.session.plan({ ...options, alphaThreshold: DEFAULTS.alphaThreshold });
   await checkpoint(id);
   post({ id, type: 'plan', plan }, plan.initCenters.map((c) => c.buffer as ArrayBuffer));
@@ -173,8 +184,7 @@ async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Pr
 async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
   const { id, imageId, options } = request;
   await checkpoint(id);
-  const image = loaded;
-  if (image?.imageId !== imageId) throw new PaletteError('worker-failed', `The CPU worker does not hold image ${imageId}.`);
+  const image = held(imageId);
   const t0 = performance.now();
   let palette: PaletteResult;
   let exact: PixelKMeansResult | undefined;
@@ -228,12 +238,18 @@ scope.addEventListener('message', ({ data }) => {
     case 'load':
       enqueue(async () => {
         const { imageId, sample, original } = data;
-        loaded = { imageId, sample, original, session: new ExactImageSession(sample) };
+        images.set(imageId, { imageId, sample, original, session: new ExactImageSession(sample) });
       });
       return;
     case 'original':
       enqueue(async () => {
-        if (loaded?.imageId === data.imageId) loaded.original = data.original;
+        const image = images.get(data.imageId);
+        if (image) image.original = data.original;
+      });
+      return;
+    case 'drop':
+      enqueue(async () => {
+        images.delete(data.imageId);
       });
       return;
     case 'run':

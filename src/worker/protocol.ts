@@ -39,7 +39,7 @@ export type WorkerRequest =
   | { type: 'connect'; port: MessagePort }
   /**
    * A new image: `sample` is clustered; `original` is recoloured at full size (absent when the sample is the
-   * original, `sample-size="full"`). Replaces the loaded image and everything kept for it.
+   * original, `sample-size="full"`). Kept, beside the other elements' images, until `drop`.
    */
   | { type: 'load'; imageId: number; sample: WorkerPixels; original?: WorkerPixels }
   /**
@@ -52,7 +52,9 @@ export type WorkerRequest =
   /** Prepare a GPU run on the loaded image `imageId` (points kept between requests): answered with `plan`. */
   | { type: 'plan'; id: number; imageId: number; options: RunOptions }
   /** The page no longer wants request `id`: stop at the next run boundary, send nothing. */
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** The page no longer needs image `imageId`: free it. */
+  | { type: 'drop'; imageId: number };
 
 export type WorkerResponse =
   | { id: number; type: 'progress'; progress: ProgressInfo }

@@ -36,8 +36,22 @@ export interface StaticServer {
  * Content-Security-Policy by query: `?csp=<policy>` sets that header on an HTML response).
  */
 export async function startStaticServer(root = ROOT): Promise<StaticServer> {
+  const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Test routes for hostile servers: one that never answers, one that stops mid-body, a redirect to the other
+    // origin (127.0.0.1 instead of localhost) that does not allow CORS.
+    if (url.pathname === '/__stall/headers') return;
+    if (url.pathname === '/__stall/body') {
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': '100000', 'cache-control': 'no-store' });
+      res.write(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      return;
+    }
+    if (url.pathname === '/__redirect-cross-origin') {
+      const { port } = server.address() as AddressInfo;
+      res.writeHead(302, { location: `http://127.0.0.1:${port}${url.searchParams.get('to') ?? '/'}` }).end();
+      return;
+    }
     let path = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
     let file = join(root, path);
     if (!file.startsWith(root)) {
@@ -58,11 +72,20 @@ export async function startStaticServer(root = ROOT): Promise<StaticServer> {
     createReadStream(file).pipe(res);
     path = '';
   });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
   return {
     // "localhost" is a secure context, so navigator.gpu exists there.
     url: `http://localhost:${port}`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        // Stalled test requests would hold the server open.
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }

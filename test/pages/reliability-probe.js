@@ -4,6 +4,7 @@
 //   window.__probe.liveBuffers()    GPU buffers created and not yet destroyed, on devices not destroyed
 //   window.__probe.rejections       unhandled promise rejections
 //   window.__probe.violations       Content-Security-Policy violations
+//   window.__probe.workers          Workers started, and alive (not terminated)
 // Options (the argument): minLimits strips requiredLimits (a device with WebGPU's smallest, default limits);
 // noWorker makes `new Worker` throw; brokenWorker starts workers from a script that does not exist.
 // eslint-disable-next-line no-unused-vars
@@ -20,6 +21,22 @@ function installReliabilityProbe(options = {}) {
     return live;
   };
 
+  // Workers started and still alive (terminate() or the page's end stops one).
+  probe.workers = { started: 0, live: 0 };
+  {
+    const CountedWorker = window.Worker;
+    window.Worker = class extends CountedWorker {
+      constructor(url, init) {
+        super(url, init);
+        probe.workers.started++;
+        probe.workers.live++;
+      }
+      terminate() {
+        probe.workers.live--;
+        return super.terminate();
+      }
+    };
+  }
   if (options.noWorker) {
     window.Worker = class {
       constructor() {
