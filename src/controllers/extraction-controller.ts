@@ -95,7 +95,8 @@ export class ExtractionController implements ReactiveController {
     this.#pipeline.dispose();
   }
 
-  hostUpdated(): void {
+  /** Before the element renders, so the render already shows a new request as busy. */
+  hostUpdate(): void {
     const args = this.#callbacks.args();
     if (this.#lastArgs && sameArgs(args, this.#lastArgs)) return;
     this.#lastArgs = args;
@@ -104,7 +105,7 @@ export class ExtractionController implements ReactiveController {
       this.#settle(new PaletteError('invalid-input', 'The image was removed before its palette was ready.'));
       return;
     }
-    this.#start(args);
+    this.#start(args, false);
   }
 
   /**
@@ -159,11 +160,12 @@ export class ExtractionController implements ReactiveController {
     }
   }
 
-  #start(args: ExtractionArgs): void {
+  /** Starts a request; `render` asks the element to show it (not needed from `hostUpdate`, which renders next). */
+  #start(args: ExtractionArgs, render = true): void {
     this.#stop();
     const running: Running = { abort: new AbortController(), cancelled: false };
     this.#running = running;
-    this.#host.requestUpdate();
+    if (render) this.#host.requestUpdate();
     void this.#run(running, args);
   }
 

@@ -30,6 +30,7 @@ describe('<palette-extractor> under GPU and Worker faults', () => {
     const { page, problems } = await open();
     const result = await page.evaluate(async () => {
       const el = document.createElement('palette-extractor');
+      el.setAttribute('backend', 'gpu');
       el.setAttribute('colors', '6');
       el.setAttribute('n-init', '3');
       document.body.append(el);
@@ -85,6 +86,7 @@ describe('<palette-extractor> under GPU and Worker faults', () => {
     const { page, problems } = await open({ minLimits: true });
     const result = await page.evaluate(async () => {
       const el = document.createElement('palette-extractor');
+      el.setAttribute('backend', 'gpu');
       el.setAttribute('colors', '4');
       el.setAttribute('n-init', '2');
       document.body.append(el);
@@ -123,7 +125,7 @@ describe('<palette-extractor> under GPU and Worker faults', () => {
       await el.updateComplete;
       const alert = el.shadowRoot!.querySelector('[part~=error]')?.textContent ?? '';
       const gpu = nextOutcome(el, 60_000);
-      el.backend = 'auto';
+      el.backend = 'gpu';
       const onGpu = await gpu;
       // Twice: a worker that failed once is not left half-started.
       const again = nextOutcome(el, 30_000);

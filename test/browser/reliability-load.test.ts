@@ -37,6 +37,7 @@ describe('<palette-extractor> under load', () => {
           if (!el) {
             el = document.createElement('palette-extractor');
             el.id = 'el';
+            el.setAttribute('backend', 'gpu');
             el.setAttribute('n-init', '1');
             document.body.append(el);
             el.image = seededImage(24, 16, 1, 12);
@@ -75,6 +76,7 @@ describe('<palette-extractor> under load', () => {
     const result = await page.evaluate(async () => {
       const baseline = __probe.liveBuffers();
       const el = document.createElement('palette-extractor');
+      el.setAttribute('backend', 'gpu');
       el.setAttribute('sample-size', 'full');
       document.body.append(el);
       const next = nextOutcome(el);
@@ -100,6 +102,7 @@ describe('<palette-extractor> under load', () => {
     const result = await page.evaluate(async () => {
       const outcomes = Array.from({ length: 10 }, (_, i) => {
         const el = document.createElement('palette-extractor');
+        el.setAttribute('backend', 'gpu');
         el.setAttribute('colors', String(2 + i));
         el.setAttribute('n-init', '2');
         document.body.append(el);
@@ -124,6 +127,7 @@ describe('<palette-extractor> under load', () => {
     const { page, problems } = await open();
     const result = await page.evaluate(async () => {
       const el = document.createElement('palette-extractor');
+      el.setAttribute('backend', 'gpu');
       el.setAttribute('n-init', '2');
       el.setAttribute('colors', '5');
       document.body.append(el);
