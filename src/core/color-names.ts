@@ -25,10 +25,14 @@ function hueDistance(a: number, b: number): number {
   return d > 180 ? 360 - d : d;
 }
 
-/** One word for a colour: a hue family, `brown` for dark oranges and yellows, or `white`, `gray` or `black`. */
+/**
+ * One word for a colour: a hue family, `brown` for dark oranges and yellows, or `white` (creams too), `gray` or `black`.
+ */
 export function colorName(rgb: readonly [number, number, number]): string {
   const [L, C, h] = rgbToOklch(rgb);
   if (C < GREY_CHROMA) return L > 0.95 ? 'white' : L < 0.25 ? 'black' : 'gray';
+  // Creams and ivories read as off-white, not as pale yellow.
+  if (L > 0.9 && C < 0.04) return 'white';
   let best = HUES[0]!;
   for (const entry of HUES) if (hueDistance(h, entry[1]) < hueDistance(h, best[1])) best = entry;
   if ((best[0] === 'orange' || best[0] === 'yellow') && L < 0.6) return 'brown';

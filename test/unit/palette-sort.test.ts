@@ -86,6 +86,8 @@ describe('colour names', () => {
     ['#ff00ff', 'magenta'],
     ['#ff69b4', 'pink'],
     ['#ffffff', 'white'],
+    ['#f4ecd8', 'white'],
+    ['#fffacd', 'yellow'],
     ['#000000', 'black'],
     ['#808080', 'gray'],
     ['#8a8580', 'gray'],
