@@ -28,6 +28,40 @@ export {
   srgbToLinear,
 } from './color.js';
 export { fixedToOklab, srgb8ToOklab8 } from './oklab-int.js';
+export {
+  COLOR_VALUE_FORMATS,
+  formatColor,
+  hslString,
+  oklchString,
+  rgbString,
+  rgbToHsl,
+  rgbToOklch,
+  type ColorValueFormat,
+} from './color-format.js';
+export { colorName, paletteNames, GREY_CHROMA } from './color-names.js';
+export {
+  bestTextColor,
+  contrastRatio,
+  formatRatio,
+  paletteTextColors,
+  relativeLuminance,
+  wcagLevel,
+  type TextColor,
+  type WcagLevel,
+} from './contrast.js';
+export { sortPalette, PALETTE_SORTS, type PaletteSort } from './palette-sort.js';
+export {
+  DEFAULT_IGNORE_TOLERANCE,
+  IGNORE_PRESETS,
+  formatIgnore,
+  ignoreBitmap,
+  ignoreMask,
+  ignoreMatcher,
+  parseIgnore,
+  type IgnoreEntry,
+  type IgnoreMatcherOptions,
+  type IgnorePreset,
+} from './ignore.js';
 export { kmeans, kmeansPlusPlus } from './sklearn/kmeans.js';
 export { RandomState } from './random.js';
 export { GpuKMeans, type GpuKMeansTuning, type GpuRunOptions } from './gpu/gpu-kmeans.js';
