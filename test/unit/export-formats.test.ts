@@ -7,6 +7,7 @@ import { contrastRatio } from '../../src/core/contrast.js';
 import { InvalidOptionError } from '../../src/core/errors.js';
 import type { PaletteColor } from '../../src/core/types.js';
 import { encodeAse } from '../../src/controllers/ase.js';
+import { exportPaletteBlob } from '../../src/controllers/export-binary.js';
 import {
   EXPORT_FORMAT_LIST,
   EXPORT_FORMATS,
@@ -220,5 +221,17 @@ describe('the export formats table', () => {
 
   it('refuses a format it does not know with InvalidOptionError', () => {
     expect(() => exportPalette(COLORS, 'png' as DataExportFormat)).toThrow(InvalidOptionError);
+  });
+});
+
+describe('exports as files', () => {
+  it('wraps every canvas-free format in a Blob of its MIME type with the same content', async () => {
+    for (const format of EXPORT_FORMAT_LIST.filter((f) => f !== 'png') as DataExportFormat[]) {
+      const blob = await exportPaletteBlob(COLORS, format);
+      expect(blob.type).toBe(EXPORT_FORMATS[format].mime);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      const data = exportPalette(COLORS, format);
+      expect(bytes).toEqual(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+    }
   });
 });
