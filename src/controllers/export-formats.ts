@@ -142,12 +142,15 @@ function xml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
 /** The palette as an SVG strip: one rectangle per colour, as wide as its share, labelled with its hex value. */
 export function paletteSvg(colors: readonly PaletteColor[], options: ExportOptions = {}): string {
   const { width, height, fontSize, swatches } = paletteStripLayout(colors, options.strip);
   const title = `${options.name || 'Palette'}: ${colors.length} colours`;
   const body = swatches.flatMap(({ x, y, width: w, height: h, color, label }) => {
-    const rect = `  <rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${color.hex}"><title>${color.hex} ${percent(color.fraction)}</title></rect>`;
+    const tip = `<title>${color.hex} ${percent(color.fraction)}</title>`;
+    const rect = `  <rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${color.hex}">${tip}</rect>`;
     if (!label) return [rect];
     return [
       rect,
@@ -156,7 +159,7 @@ export function paletteSvg(colors: readonly PaletteColor[], options: ExportOptio
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
+    `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
     `  <title>${xml(title)}</title>`,
     `  <g font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="${fontSize}">`,
     ...body.map((line) => `  ${line}`),
@@ -171,7 +174,11 @@ export function paletteAse(colors: readonly PaletteColor[]): Uint8Array {
   return encodeAse(colors.map(({ hex, rgb }) => ({ name: hex, rgb })));
 }
 
-export function exportPalette(colors: readonly PaletteColor[], format: TextExportFormat, options?: ExportOptions): string;
+export function exportPalette(
+  colors: readonly PaletteColor[],
+  format: TextExportFormat,
+  options?: ExportOptions,
+): string;
 export function exportPalette(colors: readonly PaletteColor[], format: 'ase', options?: ExportOptions): Uint8Array;
 export function exportPalette(
   colors: readonly PaletteColor[],

@@ -1,10 +1,10 @@
 /**
- * Everyday names for colours (`orange`, `blue`, `gray` …) from their OKLCh hue, lightness and chroma, for exports that
- * name colours (Tailwind keys, CSS variables): good enough to tell swatches apart, not a colour-naming model.
+ * Everyday names for colours (`orange`, `blue`, `gray` …) from their OKLCh hue, lightness and chroma, for exports
+ * that name colours (Tailwind keys, CSS variables): good enough to tell swatches apart, not a colour-naming model.
  */
 import { rgbToOklch } from './color-format.js';
 
-/** Below this OKLCh chroma a colour reads as a grey (a warm grey such as #8a8580 has C ≈ 0.01, beige #f5f5dc 0.03). */
+/** Below this OKLCh chroma a colour reads as grey (a warm grey such as #8a8580 has C ≈ 0.01, beige #f5f5dc 0.03). */
 export const GREY_CHROMA = 0.02;
 
 /** Reference hues (OKLCh degrees) of the named families; a colour takes the nearest. */
@@ -26,7 +26,8 @@ function hueDistance(a: number, b: number): number {
 }
 
 /**
- * One word for a colour: a hue family, `brown` for dark oranges and yellows, or `white` (creams too), `gray` or `black`.
+ * One word for a colour: a hue family, `brown` for dark oranges and yellows, or `white` (creams too), `gray` or
+ * `black`.
  */
 export function colorName(rgb: readonly [number, number, number]): string {
   const [L, C, h] = rgbToOklch(rgb);

@@ -105,7 +105,11 @@ function firstAtLeast(x: number): number {
  * How far each cube-rooted cone response (l', m', s') can move while the OKLab colour moves by 1: the lengths of the
  * rows of the OKLab M2 inverse. A ball of radius t in OKLab stays within ± t × these of the centre's l', m', s'.
  */
-const REACH = [Math.hypot(1, 0.3963377774, 0.2158037573), Math.hypot(1, 0.1055613458, 0.0638541728), Math.hypot(1, 0.0894841775, 1.291485548)];
+const REACH = [
+  Math.hypot(1, 0.3963377774, 0.2158037573),
+  Math.hypot(1, 0.1055613458, 0.0638541728),
+  Math.hypot(1, 0.0894841775, 1.291485548),
+];
 
 /** Sets the bits of every 8-bit colour within `tolerance` of `rgb`. */
 function markColor(bits: Uint32Array, rgb: Rgb8, tolerance: number): void {
@@ -205,6 +209,8 @@ export function ignoreMask(
 ): Uint8Array {
   const ignored = ignoreMatcher(list, options);
   const mask = new Uint8Array(data.length >> 2);
-  for (let p = 0, i = 0; i < mask.length; i++, p += 4) mask[i] = ignored(data[p]!, data[p + 1]!, data[p + 2]!, data[p + 3]!) ? 1 : 0;
+  for (let p = 0, i = 0; i < mask.length; i++, p += 4) {
+    mask[i] = ignored(data[p]!, data[p + 1]!, data[p + 2]!, data[p + 3]!) ? 1 : 0;
+  }
   return mask;
 }

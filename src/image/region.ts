@@ -99,7 +99,8 @@ export function cropPixels(image: PixelImage, rect: PixelRect): PixelImage {
   const { x, y, width, height } = rect;
   const whole = [x, y, width, height].every(Number.isInteger);
   if (!whole || x < 0 || y < 0 || x + width > image.width || y + height > image.height || width < 1 || height < 1) {
-    throw new InvalidOptionError(`The rectangle ${formatRegion(rect)} is not inside the ${image.width}×${image.height} image.`);
+    const size = `${image.width}×${image.height}`;
+    throw new InvalidOptionError(`The rectangle ${formatRegion(rect)} is not inside the ${size} image.`);
   }
   const data = new Uint8ClampedArray(width * height * 4);
   for (let row = 0; row < height; row++) {
