@@ -2,7 +2,7 @@
  * A colour as the CSS strings people paste (CSS Color 4 syntax): `#rrggbb`, `rgb(r g b)`, `hsl(h s% l%)` and
  * `oklch(L% C h)`. Each is rounded just finely enough to read back to the same 8-bit colour.
  */
-import { rgbToHex, srgb8ToOklab, type Rgb8 } from './color.js';
+import { rgbToHex, srgb8ToOklab } from './color.js';
 
 export type ColorValueFormat = 'hex' | 'rgb' | 'hsl' | 'oklch';
 
@@ -60,7 +60,7 @@ export function oklchString(rgb: readonly [number, number, number]): string {
   return `oklch(${num(L * 100, 2)}% ${chroma} ${hue === '360' ? '0' : hue})`;
 }
 
-export function formatColor(rgb: Rgb8 | readonly [number, number, number], format: ColorValueFormat): string {
+export function formatColor(rgb: readonly [number, number, number], format: ColorValueFormat): string {
   switch (format) {
     case 'hex':
       return rgbToHex(rgb);

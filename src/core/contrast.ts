@@ -17,6 +17,8 @@ export interface TextColor {
   source: 'black' | 'white' | 'palette';
 }
 
+type RgbLike = readonly [number, number, number];
+
 const BLACK: Rgb8 = [0, 0, 0];
 const WHITE: Rgb8 = [255, 255, 255];
 
@@ -47,9 +49,9 @@ export function formatRatio(ratio: number): string {
 
 const LEVEL_RANK: Record<WcagLevel, number> = { fail: 0, 'AA large': 1, AA: 2, AAA: 3 };
 
-function candidate(background: Rgb8, rgb: Rgb8, source: TextColor['source']): TextColor {
+function candidate(background: RgbLike, rgb: RgbLike, source: TextColor['source']): TextColor {
   const ratio = contrastRatio(background, rgb);
-  return { hex: rgbToHex(rgb), rgb: [...rgb], ratio, level: wcagLevel(ratio), source };
+  return { hex: rgbToHex(rgb), rgb: [rgb[0], rgb[1], rgb[2]], ratio, level: wcagLevel(ratio), source };
 }
 
 /**
@@ -58,13 +60,13 @@ function candidate(background: Rgb8, rgb: Rgb8, source: TextColor['source']): Te
  * black or white, so "reads as well" is judged by level: a palette's own dark brown on its cream is kept when both
  * it and black are AAA). A level of `fail` is never traded for a palette colour.
  */
-export function bestTextColor(background: Rgb8, palette: readonly { rgb: Rgb8 }[] = []): TextColor {
+export function bestTextColor(background: RgbLike, palette: readonly { rgb: RgbLike }[] = []): TextColor {
   const black = candidate(background, BLACK, 'black');
   const white = candidate(background, WHITE, 'white');
   const plain = black.ratio >= white.ratio ? black : white;
   if (plain.level === 'fail' || palette.length === 0) return plain;
   // The palette colour on the same side as the plain choice: its darkest for black, its lightest for white.
-  let own: Rgb8 | undefined;
+  let own: RgbLike | undefined;
   let ownY = plain === black ? Infinity : -Infinity;
   for (const { rgb } of palette) {
     const y = relativeLuminance(rgb);
@@ -76,6 +78,6 @@ export function bestTextColor(background: Rgb8, palette: readonly { rgb: Rgb8 }[
 }
 
 /** For each swatch, the text colour that reads best on it, drawn from black, white and the palette's own extremes. */
-export function paletteTextColors(colors: readonly { rgb: Rgb8 }[], usePalette = true): TextColor[] {
+export function paletteTextColors(colors: readonly { rgb: RgbLike }[], usePalette = true): TextColor[] {
   return colors.map(({ rgb }) => bestTextColor(rgb, usePalette ? colors : []));
 }
