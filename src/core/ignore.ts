@@ -17,7 +17,7 @@ export type IgnoreEntry =
   /** Colours within `tolerance` (ΔE OKLab × 100) of `rgb`; presets are colours too, with their own tolerance. */
   | { kind: 'color'; rgb: Rgb8; hex: string; tolerance: number; preset?: IgnorePreset };
 
-/** The tolerance of a listed colour without `/n`: just-noticeable, so JPEG noise around a flat colour goes too. */
+/** The tolerance of a listed colour without `/n`: a little over the just-noticeable ~2, so JPEG noise goes too. */
 export const DEFAULT_IGNORE_TOLERANCE = 3;
 
 /**
