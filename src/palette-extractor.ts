@@ -36,9 +36,16 @@ function phaseText(progress: ProgressInfo | undefined): string {
   return progress.fraction > 0 ? `${name} · ${Math.round(progress.fraction * 100)} %` : name;
 }
 
-/** Columns for `n` swatches, at most `max` a row, rows as even as they can be (5 → 5 or 3 + 2, never 4 + 1). */
-function balancedColumns(n: number, max: number): number {
-  return Math.max(1, Math.ceil(n / Math.ceil(n / max)));
+/**
+ * Columns for `n` swatches, about `max` a row, so that no row is left with a lone swatch: 5 → 5 or 3 + 2, 7 → 4 + 3,
+ * never 4 + 1. One more column than `max` is allowed where it fills the last row (nearly); fewer where it must.
+ */
+export function balancedColumns(n: number, max: number): number {
+  if (n <= max) return Math.max(1, n);
+  const wider = max + 1;
+  if (n % wider === 0 || n % wider >= max) return wider;
+  for (let c = max; c > 2; c--) if (n % c === 0 || n % c >= 2) return c;
+  return 2;
 }
 
 const percent = (f: number) => `${(f * 100).toFixed(f >= 0.1 ? 0 : 1)}%`;
