@@ -30,7 +30,9 @@ await build({
       output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },
-  worker: { format: 'es' },
+  // The worker minified, as in the bundled build below: both builds then emit the same file (same hash), so the
+  // package ships one worker.
+  worker: { format: 'es', rolldownOptions: { output: { minify: true } } },
 });
 
 // The same element as one self-contained module with lit inside, for plain HTML pages without a bundler or an

@@ -1,0 +1,16 @@
+// A page that uses the engine only: no element, so no lit in its bundle.
+import { extractPalette, GpuKMeans, NoAdapterError, type PaletteResult } from 'palette-extractor/core';
+
+const canvas = document.querySelector('canvas')!;
+const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+
+async function run(device?: GPUDevice): Promise<PaletteResult> {
+  if (device) new GpuKMeans(device).destroy();
+  try {
+    return await extractPalette(pixels, { k: 5, seed: 0, backend: 'gpu' });
+  } catch (error) {
+    if (error instanceof NoAdapterError) return extractPalette(pixels, { k: 5, seed: 0, backend: 'cpu' });
+    throw error;
+  }
+}
+run().then((result) => console.log(result.colors.map((c) => c.hex)));
