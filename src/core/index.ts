@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './types.js';
 export { DEFAULTS, MAX_K, FIXED_SHIFT, FIXED_ONE } from './constants.js';
 export { extractPalette, paletteColors } from './palette.js';
+export { extractPaletteInWorker, type WorkerPaletteOptions } from './worker-api.js';
 export {
   cpuPixelKMeans,
   exactLloyd,
