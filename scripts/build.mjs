@@ -56,6 +56,27 @@ if (entries.index) {
   });
 }
 
+// The command line (bin: dist/cli/cli.js) and its worker-thread task, for Node, with the engine bundled in (it
+// imports internals that `./core` does not export); sharp, piscina, tinyglobby and webgpu stay external packages.
+await build({
+  root,
+  configFile: false,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist/cli',
+    emptyOutDir: false,
+    target: 'node20',
+    ssr: true,
+    sourcemap: false,
+    minify: false,
+    rollupOptions: {
+      input: { cli: resolve(root, 'src/cli/cli.ts'), task: resolve(root, 'src/cli/task.ts') },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'engine-[hash].js' },
+    },
+  },
+});
+
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
