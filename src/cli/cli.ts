@@ -5,7 +5,7 @@
  * GPU (Dawn, the optional `webgpu` package) the workers decode and sample and the GPU clusters, one image at a time.
  * Run `palette-extractor --help` for the options (the same text is in the README).
  */
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -204,6 +204,15 @@ async function main(argv: string[]): Promise<number> {
   if (args.inputs.length === 0) {
     process.stderr.write(`${HELP}\n`);
     return 2;
+  }
+  if (args.output) {
+    try {
+      // Fails now, with a plain message, rather than after the whole batch ran.
+      writeFileSync(args.output, '');
+    } catch (error) {
+      process.stderr.write(`palette-extractor: cannot write --output ${args.output}: ${(error as Error).message}\n`);
+      return 2;
+    }
   }
   const refs = await expandInputs(args.inputs);
   if (refs.length === 0) {

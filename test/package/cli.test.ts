@@ -3,7 +3,9 @@
  * first): a folder of good and broken images, every output format, recolouring, EXIF orientation, and the same
  * palette as `extractPalette` on the same sample.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +22,18 @@ const shared = (name: string) => resolve(ROOT, 'public/samples', name);
 
 let dir: string;
 let folder: string;
+
+/** As `cli`, without blocking this process (for a test that serves files to the CLI). */
+function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
@@ -179,6 +193,32 @@ describe('palette-extractor arguments', () => {
     const { status, stderr } = cli(['photos/missing.png', '--backend', 'cpu']);
     expect(status).toBe(1);
     expect(stderr).toContain('photos/missing.png: No such file or folder.');
+  });
+
+  it('refuses an --output it cannot write, before running, with exit code 2', () => {
+    const { status, stderr } = cli(['photos', '--backend', 'cpu', '-o', 'no/such/folder/out.json']);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/cannot write --output/);
+  });
+
+  it('fetches URLs, and reports one that answers 404 as fetch-failed', async () => {
+    const png = readFileSync(join(dir, GOOD[2]!));
+    const server = createServer((request, response) => {
+      if (request.url === '/cat.png') response.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const r = await cliAsync([`${base}/cat.png`, `${base}/gone.png`, '--backend', 'cpu', '-q', '-f', 'ndjson', '-k', '2']);
+      expect(r.status).toBe(1);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonRecord);
+      expect(lines.find((l) => l.file.endsWith('/cat.png'))?.colors).toHaveLength(2);
+      expect(lines.find((l) => l.file.endsWith('/gone.png'))?.error).toMatchObject({ code: 'fetch-failed' });
+      expect(r.stderr).toMatch(/gone\.png: .*404/);
+    } finally {
+      server.close();
+    }
   });
 
   it('expands a glob', () => {
