@@ -4,7 +4,7 @@
  * (`--prefer-offline`), so the install costs seconds once the repo's own `npm ci` has run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,5 +71,9 @@ describe('a Vite + TypeScript project that installs the tarball', () => {
     const litMarker = /litElementVersions|litHtmlVersions/;
     expect(read(filesOf('element.html'))).toMatch(litMarker);
     expect(read(filesOf('core.html'))).not.toMatch(litMarker);
+    // The package's module workers are found and emitted by the consumer's bundler (new Worker(new URL(...))).
+    const assets = readdirSync(join(dir, 'dist/assets'));
+    expect(assets.some((f) => /^palette-worker-.*\.js$/.test(f)), assets.join(' ')).toBe(true);
+    expect(assets.some((f) => /^cpu-worker-.*\.js$/.test(f)), assets.join(' ')).toBe(true);
   });
 });

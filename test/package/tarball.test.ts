@@ -29,6 +29,15 @@ describe('the published tarball', () => {
     for (const bin of Object.values<string>(pkg.bin)) expect(paths).toContain(bin.replace(/^\.\//, ''));
   });
 
+  it('keeps the Node-only packages (sharp, piscina, tinyglobby, webgpu) out of everything a page loads', () => {
+    const pageCode = files.filter((f) => f.path.endsWith('.js') && !f.path.startsWith('dist/cli/'));
+    expect(pageCode.length).toBeGreaterThan(3);
+    for (const { path } of pageCode) {
+      expect(readFileSync(resolve(ROOT, path), 'utf8'), path).not.toMatch(/from\s*["'](sharp|piscina|tinyglobby|webgpu)["']/);
+    }
+    expect(readFileSync(resolve(ROOT, 'dist/cli/task.js'), 'utf8')).toMatch(/from\s*["']sharp["']/);
+  });
+
   it('leaves out the demo, the raw shaders, declaration maps and the second copy of the manifest', () => {
     expect(paths.filter((p) => p.startsWith('dist/demo/'))).toEqual([]);
     expect(paths.filter((p) => p.startsWith('shaders/') || p.endsWith('.wgsl'))).toEqual([]);
