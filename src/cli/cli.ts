@@ -9,7 +9,7 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { PaletteError } from '../core/errors.js';
+import { DeviceLostError, GpuError, PaletteError } from '../core/errors.js';
 import { extractPalette } from '../core/palette.js';
 import type { AcquiredDevice } from '../core/gpu/device.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
@@ -121,20 +121,45 @@ function cpuEngine(pool: Piscina, options: EngineOptions, threads: number): Engi
   };
 }
 
-function gpuEngine(pool: Piscina, options: EngineOptions, gpu: AcquiredDevice, threads: number): Engine {
-  // One device, one image at a time on it; the pool decodes and samples the next images meanwhile.
+/**
+ * One device, one image at a time on it; the pool decodes and samples the next images meanwhile. A device lost or
+ * failing mid-batch is said once on stderr and the rest of the batch (this image included) runs on the CPU pool, as
+ * the element falls back: same bits, other speed.
+ */
+function gpuEngine(
+  pool: Piscina,
+  options: EngineOptions,
+  gpu: AcquiredDevice,
+  threads: number,
+  notify: (line: string) => void,
+): Engine {
   let queue: Promise<unknown> = Promise.resolve();
+  let lost: Error | undefined;
+  const cpu = cpuEngine(pool, options, threads);
   const { sampleSize: _size, ...engine } = options;
   return {
-    describe: `GPU (${gpu.info.text}) through Dawn, decoding on ${threads} worker thread${threads === 1 ? '' : 's'}`,
+    get describe() {
+      const on = `GPU (${gpu.info.text}) through Dawn, decoding on ${threads} worker thread${threads === 1 ? '' : 's'}`;
+      return lost ? `${on}; the GPU failed mid-batch, the rest ran on the CPU` : on;
+    },
     async run(ref, source, recolorPath) {
+      if (lost) return cpu.run(ref, source, recolorPath);
       const started = performance.now();
       const { sample, decodeMs: _d, ...facts } = unwrap<SampleTaskResult>(
         await pool.run({ kind: 'sample', source, options } satisfies Task),
       );
       const turn = queue.then(() => extractPalette(sample, { ...engine, k: facts.k, backend: 'gpu', device: gpu.device }));
       queue = turn.catch(() => undefined);
-      const { labels: _labels, ...palette } = await turn;
+      let result;
+      try {
+        result = await turn;
+      } catch (error) {
+        if (!(error instanceof DeviceLostError || error instanceof GpuError)) throw error;
+        if (!lost) notify(`palette-extractor: ${error.message} The remaining images run on the CPU.`);
+        lost = error;
+        return cpu.run(ref, source, recolorPath);
+      }
+      const { labels: _labels, ...palette } = result;
       if (recolorPath) {
         const task: Task = { kind: 'recolor', source, centers: palette.centers, colorSpace: palette.colorSpace, recolorPath };
         unwrap(await pool.run(task));
@@ -148,7 +173,7 @@ function gpuEngine(pool: Piscina, options: EngineOptions, gpu: AcquiredDevice, t
   };
 }
 
-async function chooseEngine(args: CliArgs): Promise<Engine> {
+async function chooseEngine(args: CliArgs, notify: (line: string) => void): Promise<Engine> {
   const { options, threads } = args;
   const engineOptions: EngineOptions = {
     k: options.k,
@@ -162,7 +187,7 @@ async function chooseEngine(args: CliArgs): Promise<Engine> {
   const pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads });
   const wantsGpu = options.backend !== 'cpu' && options.arithmetic === 'exact';
   const gpu = wantsGpu ? await cliDevice(options.backend as 'auto' | 'gpu') : null;
-  return gpu ? gpuEngine(pool, engineOptions, gpu, threads) : cpuEngine(pool, engineOptions, threads);
+  return gpu ? gpuEngine(pool, engineOptions, gpu, threads, notify) : cpuEngine(pool, engineOptions, threads);
 }
 
 /** Runs `jobs` with at most `limit` in flight, calling `done` as each settles. */
@@ -219,16 +244,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`palette-extractor: no image files in ${args.inputs.join(', ')}.\n`);
     return 1;
   }
+  const progress = new Progress(refs.length, !args.quiet);
   let engine: Engine;
   try {
-    engine = await chooseEngine(args);
+    engine = await chooseEngine(args, (line) => progress.log(line));
   } catch (error) {
     const hint = error instanceof PaletteError ? ` [${error.code}] Use --backend cpu (or auto) to run on the CPU.` : '';
     process.stderr.write(`palette-extractor: ${(error as Error).message}${hint}\n`);
     return 1;
   }
   const out = args.output ? createWriteStream(args.output) : process.stdout;
-  const progress = new Progress(refs.length, !args.quiet);
   const recolorPath = recolorNamer(args.recolor);
   const records: OutputRecord[] = new Array(refs.length);
   const started = performance.now();
