@@ -2,10 +2,13 @@
  * The sample the CLI clusters, taken as the element takes it: the same `sample-size` rule (`sampleDimensions`), the
  * same k fitted to the opaque pixels, and one resampling function.
  *
- * TODO(issue-11): the element is moving to `resample` in `src/core/resample.ts` (scikit-image's `resize`, exact and
- * DOM-free). When it lands, `resampleTo` below becomes `return resample(image, width, height)` (one line) and the CLI's
- * palettes equal the element's for the same file and options. Until then the stand-in is an area average (each sample
- * pixel the mean of the source pixels it covers), which is close to, but not bit-equal with, either resampler.
+ * TODO(issue-11): the element is moving to the core resampler, `src/core/resample.ts` (scikit-image's `resize`, exact
+ * and DOM-free; the element's `readSample` in src/image/sample.ts does `toPixelImage(await resizeImageAsync(...))`).
+ * When it lands, `resampleTo` below becomes
+ *     return toPixelImage(resizeImage(image, width, height));   // import { resizeImage, toPixelImage } from '../core/resample.js'
+ * (its `float` values travel with the sample to extractPalette, for the float64 arithmetic), and the CLI's palettes
+ * equal the element's for the same file and options. Until then the stand-in is an area average (each sample pixel the
+ * mean of the source pixels it covers), close to, but not bit-equal with, scikit-image's resize.
  */
 import { DEFAULTS } from '../core/constants.js';
 import type { PixelImage } from '../core/types.js';
