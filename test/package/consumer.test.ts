@@ -47,6 +47,13 @@ afterAll(() => {
 });
 
 describe('a Vite + TypeScript project that installs the tarball', () => {
+  it('runs the command line from its node_modules/.bin, decoding with the sharp it installed', () => {
+    const png = resolve(ROOT, 'public/samples/chelsea.png');
+    const { status, output } = run('npx', ['--no-install', 'palette-extractor', png, '-k', '3', '--backend', 'cpu', '-q', '-f', 'ndjson']);
+    expect(status, output).toBe(0);
+    expect(JSON.parse(output).colors).toHaveLength(3);
+  });
+
   it('type-checks the element, its events and the engine with skipLibCheck off', () => {
     const { status, output } = run('npx', ['tsc', '--noEmit', '-p', '.']);
     expect(output).toBe('');
