@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULTS } from '../core/constants.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { OPTION_DEFAULTS, resolveOptions, type ResolvedOptions } from '../controllers/options.js';
 
@@ -97,10 +98,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   const { values: v, positionals } = parsed;
   const options = resolveOptions({
-    colors: number('colors', v.colors, OPTION_DEFAULTS.colors),
-    seed: number('seed', v.seed, OPTION_DEFAULTS.seed),
-    nInit: number('n-init', v['n-init'], OPTION_DEFAULTS.nInit),
-    maxIterations: number('max-iterations', v['max-iterations'], OPTION_DEFAULTS.maxIterations),
+    colors: number('colors', v.colors, DEFAULTS.k),
+    seed: number('seed', v.seed, DEFAULTS.seed),
+    nInit: number('n-init', v['n-init'], DEFAULTS.nInit),
+    maxIterations: number('max-iterations', v['max-iterations'], DEFAULTS.maxIter),
     colorSpace: v['color-space'] ?? OPTION_DEFAULTS.colorSpace,
     sampleSize: v['sample-size'] ?? OPTION_DEFAULTS.sampleSize,
     backend: v.backend ?? OPTION_DEFAULTS.backend,
