@@ -271,10 +271,11 @@ export const styles = css`
     font-variant-numeric: tabular-nums;
   }
   /* Results for the previous values, while the new ones are computed. */
-  .stale .palette,
-  .stale [part~='recolored'],
-  .stale [part~='stats'] {
-    opacity: 0.5;
+  /* Only the colours fade, never text (its contrast stays). */
+  .stale .chip,
+  .stale .strip,
+  .stale [part~='recolored'] {
+    opacity: 0.45;
     transition: opacity 150ms;
   }
   [part~='progress'] {

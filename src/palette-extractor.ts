@@ -38,14 +38,15 @@ function phaseText(progress: ProgressInfo | undefined): string {
 
 /**
  * Columns for `n` swatches, about `max` a row, so that no row is left with a lone swatch: 5 → 5 or 3 + 2, 7 → 4 + 3,
- * never 4 + 1. One more column than `max` is allowed where it fills the last row (nearly); fewer where it must.
+ * 13 → 5 + 5 + 3, never 4 + 1. Tries `max`, then one more, one fewer, two more, … (at least 2 columns).
  */
 export function balancedColumns(n: number, max: number): number {
   if (n <= max) return Math.max(1, n);
-  const wider = max + 1;
-  if (n % wider === 0 || n % wider >= max) return wider;
-  for (let c = max; c > 2; c--) if (n % c === 0 || n % c >= 2) return c;
-  return 2;
+  for (let step = 0; step <= 2 * max; step++) {
+    const c = max + (step % 2 === 1 ? (step + 1) / 2 : -step / 2);
+    if (c >= 2 && (n % c === 0 || n % c >= 2)) return c;
+  }
+  return max;
 }
 
 const percent = (f: number) => `${(f * 100).toFixed(f >= 0.1 ? 0 : 1)}%`;
