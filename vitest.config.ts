@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, all run by `npm test` (scripts/test.mjs):
+ * Four projects, all run by `npm test` (scripts/test.mjs):
  * - unit:    pure TypeScript in Node (CPU reference, exact arithmetic, colour maths).
  * - gpu:     the WGSL engine in Node on Dawn (the `webgpu` package), on SwiftShader where no GPU is present.
  * - browser: the built page and element in headless Chromium through Puppeteer.
+ * - package: the built package as others get it: the `npm pack` tarball, a consumer project, the command line.
  */
 export default defineConfig({
   test: {
@@ -35,6 +36,17 @@ export default defineConfig({
           hookTimeout: 180_000,
           fileParallelism: false,
           globalSetup: ['test/browser/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
         },
       },
     ],

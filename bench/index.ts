@@ -8,6 +8,7 @@ import { largeSection } from './large.js';
 import { peersSection } from './peers.js';
 import { gpuSection } from './gpu.js';
 import { browserSection } from './browser.js';
+import { cliSection } from './cli.js';
 import { BenchReport, parseFlags } from './report.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -19,6 +20,7 @@ const sections: [string, (report: BenchReport, root: string) => Promise<void>][]
   ['large', largeSection],
   ['peers', peersSection],
   ['browser', browserSection],
+  ['cli', cliSection],
 ];
 
 for (const [name, run] of sections) {

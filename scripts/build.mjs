@@ -30,7 +30,9 @@ await build({
       output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },
-  worker: { format: 'es' },
+  // The worker minified, as in the bundled build below: both builds then emit the same file (same hash), so the
+  // package ships one worker.
+  worker: { format: 'es', rolldownOptions: { output: { minify: true } } },
 });
 
 // The same element as one self-contained module with lit inside, for plain HTML pages without a bundler or an
@@ -53,6 +55,27 @@ if (entries.index) {
     worker: { format: 'es' },
   });
 }
+
+// The command line (bin: dist/cli/cli.js) and its worker-thread task, for Node, with the engine bundled in (it
+// imports internals that `./core` does not export); sharp, piscina, tinyglobby and webgpu stay external packages.
+await build({
+  root,
+  configFile: false,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist/cli',
+    emptyOutDir: false,
+    target: 'node20',
+    ssr: true,
+    sourcemap: false,
+    minify: false,
+    rollupOptions: {
+      input: { cli: resolve(root, 'src/cli/cli.ts'), task: resolve(root, 'src/cli/task.ts') },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'engine-[hash].js' },
+    },
+  },
+});
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });

@@ -2,6 +2,8 @@
  * `palette-extractor`: importing this module registers `<palette-extractor>`.
  * The DOM-free engine is `palette-extractor/core`.
  */
+// The published .d.ts files name GPUDevice & co.: this brings WebGPU's types (a dependency) to any consumer.
+/// <reference types="@webgpu/types" preserve="true" />
 export { PaletteExtractor } from './palette-extractor.js';
 export { PaletteChangeEvent } from './events/palette-change.js';
 export { PaletteErrorEvent } from './events/palette-error.js';

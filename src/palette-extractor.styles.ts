@@ -17,7 +17,8 @@ export const styles = css`
     --pe-accent: #4338ca;
     --pe-accent-text: #ffffff;
     --pe-danger: #b42318;
-    --pe-focus-ring: 0 0 0 3px color-mix(in srgb, var(--pe-accent) 45%, transparent);
+    /* A solid accent ring outside a surface-coloured gap: at least 3:1 against the surface and what it surrounds. */
+    --pe-focus-ring: 0 0 0 2px var(--pe-surface), 0 0 0 4px var(--pe-accent);
     --pe-radius: 14px;
     --pe-gap: 16px;
     --pe-swatch-height: 76px;
@@ -62,6 +63,30 @@ export const styles = css`
   .layout {
     display: grid;
     gap: var(--pe-gap);
+  }
+  /* Wide: the photo and its palette side by side, so both are seen at once; the rest spans both columns. */
+  @container (min-width: 720px) {
+    .layout.has-image {
+      grid-template-columns: minmax(0, 3fr) minmax(250px, 2fr);
+      align-items: start;
+    }
+    .layout.has-image > * {
+      grid-column: 1 / -1;
+    }
+    .layout.has-image > [part~='preview'] {
+      grid-column: 1;
+    }
+    .layout.has-image > .palette {
+      grid-column: 2;
+    }
+    .layout.has-image [part~='swatches'] {
+      grid-template-columns: repeat(var(--cols-narrow, 3), minmax(0, 1fr));
+    }
+  }
+  @container (max-width: 480px) {
+    [part~='swatches'] {
+      grid-template-columns: repeat(var(--cols-narrow, 3), minmax(0, 1fr));
+    }
   }
 
   :focus-visible {
@@ -227,11 +252,31 @@ export const styles = css`
     left: 0;
     right: 0;
   }
-  .busy .cancel {
+  .busy-bar {
     position: absolute;
     top: 10px;
     right: 10px;
     z-index: 2;
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+  .phase {
+    padding: 3px 10px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.68);
+    color: #fff;
+    font-size: 12px;
+    font-weight: 600;
+    font-variant-numeric: tabular-nums;
+  }
+  /* Results for the previous values, while the new ones are computed. */
+  /* Only the colours fade, never text (its contrast stays). */
+  .stale .chip,
+  .stale .strip,
+  .stale [part~='recolored'] {
+    opacity: 0.45;
+    transition: opacity 150ms;
   }
   [part~='progress'] {
     position: absolute;
@@ -299,7 +344,7 @@ export const styles = css`
   }
   [part~='swatches'] {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(104px, 1fr));
+    grid-template-columns: repeat(var(--cols-wide, 5), minmax(0, 1fr));
     gap: 10px;
     margin: 0;
     padding: 0;
@@ -474,9 +519,29 @@ export const styles = css`
     background: color-mix(in srgb, var(--pe-danger) 7%, var(--pe-surface));
   }
 
+  .palette {
+    position: relative;
+  }
   .toast {
     position: absolute;
-    inset: auto 0 0 auto;
+    top: 36px;
+    right: 0;
+    z-index: 3;
+    margin: 0;
+    padding: 5px 12px;
+    border-radius: 999px;
+    background: var(--pe-text);
+    color: var(--pe-surface);
+    font-size: 12.5px;
+    font-weight: 600;
+    box-shadow: 0 4px 14px rgb(0 0 0 / 0.18);
+  }
+  .verdict {
+    margin: 0;
+    font-size: 13px;
+  }
+  .unit {
+    white-space: nowrap;
   }
 
   /* Compact variant for small embeddings: hides stats and shrinks swatches. */
@@ -485,7 +550,6 @@ export const styles = css`
       height: calc(var(--pe-swatch-height) * 0.6);
     }
     [part~='swatches'] {
-      grid-template-columns: repeat(auto-fit, minmax(64px, 1fr));
       gap: 6px;
     }
     .swatch-text {

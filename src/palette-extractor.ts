@@ -21,6 +21,34 @@ const ARITHMETIC_LABEL: Record<Arithmetic, string> = {
   float64: 'float64, as scikit-learn',
 };
 
+const PHASES: Record<ProgressInfo['phase'], string> = {
+  upload: 'Loading the image',
+  init: 'Seeding',
+  iterate: 'Clustering',
+  recolor: 'Recolouring',
+  readback: 'Reading back',
+};
+
+/** "Clustering · 40 %" (or the phase alone where its progress is not known). */
+function phaseText(progress: ProgressInfo | undefined): string {
+  if (!progress) return 'Loading the image';
+  const name = PHASES[progress.phase] ?? 'Working';
+  return progress.fraction > 0 ? `${name} · ${Math.round(progress.fraction * 100)} %` : name;
+}
+
+/**
+ * Columns for `n` swatches, about `max` a row, so that no row is left with a lone swatch: 5 → 5 or 3 + 2, 7 → 4 + 3,
+ * 13 → 5 + 5 + 3, never 4 + 1. Tries `max`, then one more, one fewer, two more, … (at least 2 columns).
+ */
+export function balancedColumns(n: number, max: number): number {
+  if (n <= max) return Math.max(1, n);
+  for (let step = 0; step <= 2 * max; step++) {
+    const c = max + (step % 2 === 1 ? (step + 1) / 2 : -step / 2);
+    if (c >= 2 && (n % c === 0 || n % c >= 2)) return c;
+  }
+  return max;
+}
+
 const percent = (f: number) => `${(f * 100).toFixed(f >= 0.1 ? 0 : 1)}%`;
 const delta = (v: number) => (v === 0 ? '0' : v.toPrecision(3));
 const ms = (v: number) => (v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`);
@@ -139,6 +167,8 @@ export class PaletteExtractor extends LitElement {
   @state() private _split = 50;
   @state() private _dragging = false;
   @state() private _announcement = '';
+  /** The visible confirmation of the last copy or download ("Copied CSS custom properties"). */
+  @state() private _toast = '';
 
   @query('input[type=file]') private _fileInput!: HTMLInputElement;
 
@@ -261,10 +291,15 @@ export class PaletteExtractor extends LitElement {
     this.#announce(ok ? `Copied ${what}` : `Could not copy ${what}`);
   }
 
+  /** Says `text` on screen (a toast by the actions) and to screen readers (a polite live region), the same words. */
   #announce(text: string): void {
     this._announcement = text;
+    this._toast = text;
     clearTimeout(this.#announceTimer);
-    this.#announceTimer = setTimeout(() => (this._announcement = ''), 2000);
+    this.#announceTimer = setTimeout(() => {
+      this._announcement = '';
+      this._toast = '';
+    }, 2500);
   }
 
   #download(): void {
@@ -292,16 +327,18 @@ export class PaletteExtractor extends LitElement {
   protected override render(): TemplateResult {
     const busy = this.#extraction.busy;
     const outcome = this._outcome;
+    // While a new request runs, the results shown are for the previous values: dimmed until the new ones arrive.
+    const stale = busy && !!outcome;
     return html`
       <div
-        class="layout ${outcome ? 'has-image' : ''}"
+        class="layout ${outcome ? 'has-image' : ''} ${stale ? 'stale' : ''}"
         @dragover=${this.#onDragOver}
         @dragleave=${() => (this._dragging = false)}
         @drop=${this.#onDrop}
       >
         ${this.#renderDropzone(!!outcome)}
-        ${outcome?.notice ? html`<p part="notice" role="status">${outcome.notice}</p>` : nothing}
-        ${this._error ? html`<p part="error" role="alert">${this._error.message}</p>` : nothing}
+        ${outcome?.notice ? html`<p part="notice" class="wide" role="status">${outcome.notice}</p>` : nothing}
+        ${this._error ? html`<p part="error" class="wide" role="alert">${this._error.message}</p>` : nothing}
         ${outcome || busy || this._decoded ? this.#renderPreview(outcome, busy) : nothing}
         ${this.#renderPalette(outcome?.detail)}
         ${outcome?.compare ? this.#renderCompare(outcome) : nothing}
@@ -356,7 +393,10 @@ export class PaletteExtractor extends LitElement {
             aria-valuenow=${determinate ? Math.round(progress.fraction * 100) : nothing}
             style=${cssProps({ '--fraction': determinate ? String(progress.fraction) : null })}
           ></div>
-          <button part="cancel" class="action cancel" type="button" @click=${() => this.cancel()}>Cancel</button>
+          <div class="busy-bar">
+            <span class="phase" aria-hidden="true">${phaseText(progress)}</span>
+            <button part="cancel" class="action cancel" type="button" @click=${() => this.cancel()}>Cancel</button>
+          </div>
         </div>`
       : nothing;
     const decoded = this._decoded;
@@ -416,20 +456,22 @@ export class PaletteExtractor extends LitElement {
 
   #renderPalette(detail: PaletteDetail | undefined): TemplateResult {
     const colors = detail?.colors ?? [];
-    const action = (format: CopyFormat, label: string) =>
+    const action = (format: CopyFormat, label: string, name: string) =>
       html`<button class="action" type="button" ?disabled=${!detail}
-        @click=${() => this.#copy(formatPalette(colors, format), label)}>${label}</button>`;
+        @click=${() => this.#copy(formatPalette(colors, format), name)}>${label}</button>`;
     return html`
       <section class="palette" aria-labelledby="palette-title">
         <div class="palette-head">
           <h2 id="palette-title">Palette${detail ? ` · ${colors.length} colours` : ''}</h2>
           <div part="actions" role="group" aria-label="Copy or download the palette">
-            ${action('hex', 'Copy hex')} ${action('css', 'Copy CSS')} ${action('json', 'Copy JSON')}
+            ${action('hex', 'Copy hex', 'the hex list')} ${action('css', 'Copy CSS', 'CSS custom properties')}
+            ${action('json', 'Copy JSON', 'JSON')}
             <button class="action primary" type="button" ?disabled=${!detail} @click=${this.#download}>
               Download .gpl
             </button>
           </div>
         </div>
+        ${this._toast ? html`<p class="toast" aria-hidden="true">${this._toast}</p>` : nothing}
         ${detail ? this.#renderSwatches(colors) : html`<p class="placeholder">Choose an image to see its palette.</p>`}
       </section>
     `;
@@ -440,19 +482,21 @@ export class PaletteExtractor extends LitElement {
       <div class="strip palette-strip" aria-hidden="true">
         ${colors.map((c) => html`<span style=${cssProps({ flex: String(c.fraction), '--swatch': c.hex })}></span>`)}
       </div>
-      <ol part="swatches">
+      <ol part="swatches" style=${cssProps({ '--cols-wide': String(balancedColumns(colors.length, 6)), '--cols-narrow': String(balancedColumns(colors.length, 3)) })}>
         ${colors.map(
           (c) => html`<li>
             <button
               part="swatch"
               type="button"
               style=${cssProps({ '--swatch': c.hex })}
-              aria-label=${`${c.hex}, ${percent(c.fraction)} of the image. Copy.`}
               title="Copy ${c.hex}"
               @click=${() => this.#copy(c.hex, c.hex)}
             >
               <span class="chip"></span>
-              <span class="swatch-text"><span class="hex">${c.hex}</span><span class="share">${percent(c.fraction)}</span></span>
+              <span class="swatch-text"
+                ><span class="hex">${c.hex}</span> <span class="share">${percent(c.fraction)}</span
+                ><span class="visually-hidden"> of the image, copy</span></span
+              >
             </button>
           </li>`,
         )}
@@ -476,6 +520,7 @@ export class PaletteExtractor extends LitElement {
 
   #renderCompare(outcome: ExtractionOutcome): TemplateResult {
     const c = outcome.compare!;
+    const unit = c.gpu.colorSpace === 'rgb' ? 'RGB in 0–1 units, squared' : 'OKLab units, squared';
     const side = (title: string, d: PaletteDetail) => html`
       <div class="side">
         <h3>${title} · ${ARITHMETIC_LABEL[d.arithmetic]}</h3>
@@ -483,13 +528,31 @@ export class PaletteExtractor extends LitElement {
           ${d.colors.map((x) => html`<span style=${cssProps({ flex: String(x.fraction), '--swatch': x.hex })}></span>`)}
         </div>
         <p>${d.colors.map((x) => x.hex).join(' ')}</p>
-        <p>${d.iterations} iterations · inertia ${d.inertia.toPrecision(6)} · ${ms(d.timings.clusterMs)}</p>
+        <p>
+          ${d.iterations} iterations · k-means ${ms(d.timings.clusterMs)} · inertia ${d.inertia.toPrecision(6)}
+          <span class="unit">(sum of squared distances, ${unit})</span>
+        </p>
       </div>
     `;
+    const gpuMs = c.gpu.timings.clusterMs;
+    const cpuMs = c.cpu.timings.clusterMs;
+    const faster = gpuMs <= cpuMs ? 'The GPU' : 'The CPU';
+    const ratio = Math.max(gpuMs, cpuMs) / Math.max(Math.min(gpuMs, cpuMs), 1e-3);
+    const software = /fallback/i.test(c.gpu.adapter);
+    const identical = c.labelAgreement === 1 && c.maxCenterDelta === 0 && c.inertiaDelta === 0;
     return html`
       <section part="compare" aria-labelledby="compare-title">
         <h2 id="compare-title">GPU and CPU, side by side</h2>
         <div class="sides">${side(`GPU · ${c.gpu.adapter}`, c.gpu)} ${side('CPU', c.cpu)}</div>
+        <p class="verdict">
+          ${identical
+            ? 'Both give the same palette, bit for bit: every pixel in the same cluster, the same centres and inertia.'
+            : `They agree on ${(c.labelAgreement * 100).toFixed(2)}% of the pixels (different arithmetic: see below).`}
+          ${faster} was ${ratio < 1.05 ? 'about as fast' : `${ratio.toFixed(ratio < 10 ? 1 : 0)}× faster`}
+          (${ms(gpuMs)} on the GPU, ${ms(cpuMs)} on the CPU)${software
+            ? html`; <strong>the GPU here is a software one</strong> (${c.gpu.adapter}), so its time shows the work done, not a GPU's speed`
+            : ''}.
+        </p>
         <p class="agreement">
           <span>Labels agree <strong>${(c.labelAgreement * 100).toFixed(2)}%</strong></span>
           <span>Largest centre difference <strong>${delta(c.maxCenterDelta)}</strong></span>
@@ -498,6 +561,7 @@ export class PaletteExtractor extends LitElement {
       </section>
     `;
   }
+
 }
 
 declare global {

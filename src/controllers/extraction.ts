@@ -196,7 +196,8 @@ export class ExtractionPipeline {
     if (useGpu && gpu!.fallback && options.backend === 'auto') {
       // A software adapter (SwiftShader, WARP) gives the same bits as the CPU workers, many times slower.
       useGpu = false;
-      notice = `The only GPU here is a software one (${gpu!.adapterName}), so the palette was computed on the CPU, which gives the same result sooner. Set backend="gpu" to use it anyway.`;
+      const name = gpu!.adapterName.replace(/\s*\(fallback\)$/, '');
+      notice = `The only GPU here is a software one (${name}), so the palette was computed on the CPU: the same result, sooner.`;
     }
     if (useGpu && !gpu!.canHold(image.width, image.height)) {
       useGpu = false;

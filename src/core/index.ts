@@ -1,10 +1,13 @@
 /**
  * `palette-extractor/core`: the DOM-free engine. Runs in a page, a Worker, or Node (with the `webgpu` package).
  */
+// The published .d.ts files name GPUDevice & co.: this brings WebGPU's types (a dependency) to any consumer.
+/// <reference types="@webgpu/types" preserve="true" />
 export * from './errors.js';
 export * from './types.js';
 export { DEFAULTS, MAX_K, FIXED_SHIFT, FIXED_ONE } from './constants.js';
 export { extractPalette, paletteColors } from './palette.js';
+export { extractPaletteInWorker, type WorkerPaletteOptions } from './worker-api.js';
 export {
   cpuPixelKMeans,
   exactLloyd,

@@ -18,7 +18,46 @@ function sync(): void {
   colorsOut.value = (form.elements.namedItem('colors') as HTMLInputElement).value;
 }
 
-form.addEventListener('input', sync);
+/** The options in the page's URL (the image aside), so a palette can be shared as a link. */
+const urlKeys = [...attributes, 'compare'] as const;
+
+function readUrl(): void {
+  const params = new URLSearchParams(location.search);
+  for (const name of urlKeys) {
+    const value = params.get(name);
+    if (value === null) continue;
+    const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
+    if (!field) continue;
+    if (field instanceof HTMLInputElement && field.type === 'checkbox') field.checked = value === '1';
+    else field.value = value;
+  }
+}
+
+function writeUrl(): void {
+  const params = new URLSearchParams();
+  for (const name of urlKeys) {
+    const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+    const value = field instanceof HTMLInputElement && field.type === 'checkbox' ? (field.checked ? '1' : '') : field.value;
+    if (value !== '' && value !== defaults.get(name)) params.set(name, value);
+  }
+  const query = params.toString();
+  history.replaceState(null, '', query ? `?${query}` : location.pathname);
+}
+
+/** Each field's value as the page ships it, so the URL only carries what differs. */
+const defaults = new Map<string, string>();
+for (const name of urlKeys) {
+  const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+  defaults.set(name, field instanceof HTMLInputElement && field.type === 'checkbox' ? '' : field.value);
+}
+readUrl();
+const more = document.querySelector<HTMLDetailsElement>('#more-options')!;
+more.open = matchMedia('(min-width: 901px)').matches || urlKeys.some((k) => k !== 'colors' && new URLSearchParams(location.search).has(k));
+
+form.addEventListener('input', () => {
+  sync();
+  writeUrl();
+});
 form.addEventListener('submit', (e) => e.preventDefault());
 
 for (const button of form.querySelectorAll<HTMLButtonElement>('[data-sample]')) {
