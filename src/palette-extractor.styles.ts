@@ -272,7 +272,6 @@ export const styles = css`
   }
   /* Results for the previous values, while the new ones are computed. */
   /* Only the colours fade, never text (its contrast stays). */
-  .stale .chip,
   .stale .strip,
   .stale [part~='recolored'] {
     opacity: 0.45;
@@ -388,7 +387,76 @@ export const styles = css`
     font-family: var(--pe-mono-font-family);
     font-size: 13px;
     font-weight: 600;
-    text-transform: uppercase;
+    overflow-wrap: anywhere;
+  }
+  .chip {
+    position: relative;
+    display: flex;
+    align-items: flex-end;
+    padding: 6px 8px;
+  }
+  /* While results are stale a veil of the surface fades the colour; the contrast label sits above it. */
+  .chip::before {
+    content: '';
+    position: absolute;
+    inset: 0;
+    background: var(--pe-surface);
+    opacity: 0;
+  }
+  .stale .chip::before {
+    opacity: 0.55;
+  }
+  .contrast {
+    position: relative;
+  }
+  .contrast {
+    color: var(--swatch-text);
+    font-size: 12px;
+    font-weight: 650;
+    font-variant-numeric: tabular-nums;
+  }
+  .contrast .level {
+    font-weight: 500;
+  }
+  [part~='swatch'].picked {
+    box-shadow: 0 0 0 2px var(--pe-surface), 0 0 0 4px var(--pe-text);
+    translate: 0 -2px;
+  }
+  .view {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    font-size: 12.5px;
+  }
+  .view select,
+  [part~='actions'] select {
+    font: inherit;
+    padding: 3px 6px;
+    border: 1px solid var(--pe-border);
+    border-radius: 6px;
+    background: var(--pe-surface);
+    color: var(--pe-text);
+  }
+  .segmented {
+    display: inline-flex;
+    border: 1px solid var(--pe-border);
+    border-radius: 999px;
+    overflow: hidden;
+  }
+  .segmented button {
+    padding: 3px 9px;
+    border: 0;
+    background: var(--pe-surface);
+    font-size: 12px;
+    cursor: pointer;
+  }
+  .segmented button[aria-pressed='true'] {
+    background: var(--pe-accent);
+    color: var(--pe-accent-text);
+  }
+  .stage {
+    cursor: crosshair;
   }
   .share {
     color: var(--pe-text-muted);
@@ -403,7 +471,10 @@ export const styles = css`
   [part~='actions'] {
     display: flex;
     flex-wrap: wrap;
+    align-items: center;
     gap: 6px;
+    margin-top: 10px;
+    font-size: 12.5px;
   }
   .action {
     display: inline-flex;

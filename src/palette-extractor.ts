@@ -10,8 +10,18 @@ import type { ExtractionOutcome } from './controllers/extraction.js';
 import { ExtractionController } from './controllers/extraction-controller.js';
 import { OPTION_DEFAULTS, keywordAttribute, numberAttribute } from './controllers/options.js';
 import { DEFAULT_FETCH_TIMEOUT_MS } from './image/load.js';
-import { copyText, downloadText } from './controllers/clipboard.js';
-import { formatPalette, gimpPalette, type CopyFormat } from './controllers/export-formats.js';
+import { copyText } from './controllers/clipboard.js';
+import {
+  EXPORT_FORMATS,
+  EXPORT_FORMAT_LIST,
+  exportFileName,
+  exportPalette,
+  type ExportFormat,
+} from './controllers/export-formats.js';
+import { downloadBlob, exportPaletteBlob } from './controllers/export-binary.js';
+import { bestTextColor, formatRatio } from './core/contrast.js';
+import { COLOR_VALUE_FORMATS, formatColor, type ColorValueFormat } from './core/color-format.js';
+import { PALETTE_SORTS, sortPalette, type PaletteSort } from './core/palette-sort.js';
 import type { ImageInput } from './image/load.js';
 import { styles } from './palette-extractor.styles.js';
 import { cssProps } from './directives/css-props.js';
@@ -147,6 +157,11 @@ export class PaletteExtractor extends LitElement {
    * (a stalled server). Default 30000.
    */
   @property({ attribute: 'fetch-timeout', type: Number, reflect: true }) fetchTimeout = DEFAULT_FETCH_TIMEOUT_MS;
+  /** Order of the swatches and of every export: `share` (largest first), `hue` (greys last) or `lightness` (darkest first). */
+  @property({ reflect: true, converter: keywordAttribute('share') }) sort: PaletteSort = 'share';
+  /** How swatches show their colour: `hex`, `rgb`, `hsl` or `oklch` (CSS syntax, copied as shown). */
+  @property({ attribute: 'value-format', reflect: true, converter: keywordAttribute('hex') })
+  valueFormat: ColorValueFormat = 'hex';
   /** The image as an object: File, Blob, ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas or ImageData. */
   @property({ attribute: false })
   get image(): ImageInput | undefined {
@@ -169,6 +184,10 @@ export class PaletteExtractor extends LitElement {
   @state() private _announcement = '';
   /** The visible confirmation of the last copy or download ("Copied CSS custom properties"). */
   @state() private _toast = '';
+  /** The format the export menu copies and downloads. */
+  @state() private _exportFormat: ExportFormat = 'css';
+  /** The swatch under the eyedropper (the pointer over the image), by hex. */
+  @state() private _picked?: string;
 
   @query('input[type=file]') private _fileInput!: HTMLInputElement;
 
@@ -302,10 +321,49 @@ export class PaletteExtractor extends LitElement {
     }, 2500);
   }
 
-  #download(): void {
+  #eyedropFrame = 0;
+
+  /**
+   * The eyedropper: the swatch of the pixel under the pointer (or finger), read from the recoloured image itself, so
+   * it is exactly the cluster the engine gave that pixel. Highlighted among the swatches; once per frame at most.
+   */
+  #eyedrop(event: PointerEvent, outcome: ExtractionOutcome): void {
+    const stage = event.currentTarget as HTMLElement;
+    const { clientX, clientY } = event;
+    if (this.#eyedropFrame) return;
+    this.#eyedropFrame = requestAnimationFrame(() => {
+      this.#eyedropFrame = 0;
+      const rect = stage.getBoundingClientRect();
+      const canvas = outcome.recolored;
+      const x = Math.floor(((clientX - rect.left) / rect.width) * canvas.width);
+      const y = Math.floor(((clientY - rect.top) / rect.height) * canvas.height);
+      if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) return;
+      const probe = new OffscreenCanvas(1, 1).getContext('2d', { willReadFrequently: true })!;
+      probe.drawImage(canvas, x, y, 1, 1, 0, 0, 1, 1);
+      const [r, g, b, a] = probe.getImageData(0, 0, 1, 1).data;
+      const hex = `#${[r!, g!, b!].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+      this._picked = a! > 0 && outcome.detail.colors.some((c) => c.hex === hex) ? hex : undefined;
+    });
+  }
+
+  /** The palette as shown (sorted), for the swatches and every export. */
+  #shownColors(): PaletteColor[] {
     const colors = this.palette?.colors ?? [];
-    downloadText(gimpPalette(colors, this.#imageName()), `${this.#imageName()}.gpl`, 'application/x-gimp-palette');
-    this.#announce('Downloaded the GIMP palette');
+    return PALETTE_SORTS.includes(this.sort) ? sortPalette(colors, this.sort) : colors;
+  }
+
+  async #copyExport(): Promise<void> {
+    const format = this._exportFormat;
+    const info = EXPORT_FORMATS[format];
+    if (info.kind !== 'text') return;
+    await this.#copy(exportPalette(this.#shownColors(), format as 'css', { name: this.#imageName() }), info.name);
+  }
+
+  async #download(): Promise<void> {
+    const format = this._exportFormat;
+    const blob = await exportPaletteBlob(this.#shownColors(), format, { name: this.#imageName() });
+    downloadBlob(blob, exportFileName(this.#imageName(), format));
+    this.#announce(`Downloaded ${EXPORT_FORMATS[format].name}`);
   }
 
   /** The image's file name without its extension, for the palette's name ("palette" when there is none). */
@@ -429,6 +487,9 @@ export class PaletteExtractor extends LitElement {
             width: `min(100%, calc(var(--pe-preview-max-height) * ${ratio}))`,
             '--split': `${this._split}%`,
           })}
+          @pointermove=${(e: PointerEvent) => this.#eyedrop(e, outcome)}
+          @pointerdown=${(e: PointerEvent) => this.#eyedrop(e, outcome)}
+          @pointerleave=${() => (this._picked = undefined)}
         >
           ${outcome.original} ${outcome.recolored}
           <div class="divider"></div>
@@ -455,24 +516,44 @@ export class PaletteExtractor extends LitElement {
   }
 
   #renderPalette(detail: PaletteDetail | undefined): TemplateResult {
-    const colors = detail?.colors ?? [];
-    const action = (format: CopyFormat, label: string, name: string) =>
-      html`<button class="action" type="button" ?disabled=${!detail}
-        @click=${() => this.#copy(formatPalette(colors, format), name)}>${label}</button>`;
+    const colors = this.#shownColors();
+    const format = EXPORT_FORMATS[this._exportFormat];
     return html`
       <section class="palette" aria-labelledby="palette-title">
         <div class="palette-head">
           <h2 id="palette-title">Palette${detail ? ` · ${colors.length} colours` : ''}</h2>
-          <div part="actions" role="group" aria-label="Copy or download the palette">
-            ${action('hex', 'Copy hex', 'the hex list')} ${action('css', 'Copy CSS', 'CSS custom properties')}
-            ${action('json', 'Copy JSON', 'JSON')}
-            <button class="action primary" type="button" ?disabled=${!detail} @click=${this.#download}>
-              Download .gpl
-            </button>
+          <div class="view" role="group" aria-label="How the palette is shown">
+            <label
+              >Sort
+              <select part="sort" .value=${this.sort} @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as PaletteSort)}>
+                <option value="share">by share</option>
+                <option value="hue">by hue</option>
+                <option value="lightness">by lightness</option>
+              </select></label
+            >
+            <span class="segmented" role="group" aria-label="Show values as">
+              ${COLOR_VALUE_FORMATS.map(
+                (f) => html`<button type="button" aria-pressed=${this.valueFormat === f ? 'true' : 'false'}
+                  @click=${() => (this.valueFormat = f)}>${f}</button>`,
+              )}
+            </span>
           </div>
         </div>
-        ${this._toast ? html`<p class="toast" aria-hidden="true">${this._toast}</p>` : nothing}
         ${detail ? this.#renderSwatches(colors) : html`<p class="placeholder">Choose an image to see its palette.</p>`}
+        <div part="actions" role="group" aria-label="Export the palette">
+          <label
+            >Export as
+            <select part="export-format" .value=${this._exportFormat}
+              @change=${(e: Event) => (this._exportFormat = (e.target as HTMLSelectElement).value as ExportFormat)}>
+              ${EXPORT_FORMAT_LIST.map((f) => html`<option value=${f} ?selected=${f === this._exportFormat}>${EXPORT_FORMATS[f].name}</option>`)}
+            </select></label
+          >
+          <button class="action" type="button" ?disabled=${!detail || format.kind !== 'text'} @click=${this.#copyExport}>
+            Copy
+          </button>
+          <button class="action primary" type="button" ?disabled=${!detail} @click=${this.#download}>Download</button>
+        </div>
+        ${this._toast ? html`<p class="toast" aria-hidden="true">${this._toast}</p>` : nothing}
       </section>
     `;
   }
@@ -482,24 +563,37 @@ export class PaletteExtractor extends LitElement {
       <div class="strip palette-strip" aria-hidden="true">
         ${colors.map((c) => html`<span style=${cssProps({ flex: String(c.fraction), '--swatch': c.hex })}></span>`)}
       </div>
-      <ol part="swatches" style=${cssProps({ '--cols-wide': String(balancedColumns(colors.length, 6)), '--cols-narrow': String(balancedColumns(colors.length, 3)) })}>
-        ${colors.map(
-          (c) => html`<li>
+      <ol
+        part="swatches"
+        style=${cssProps({
+          '--cols-wide': String(balancedColumns(colors.length, 6)),
+          '--cols-narrow': String(balancedColumns(colors.length, 3)),
+        })}
+      >
+        ${colors.map((c) => {
+          const text = bestTextColor(c.rgb, colors);
+          const value = formatColor(c.rgb, this.valueFormat);
+          return html`<li>
             <button
               part="swatch"
+              class=${this._picked === c.hex ? 'picked' : ''}
               type="button"
-              style=${cssProps({ '--swatch': c.hex })}
-              title="Copy ${c.hex}"
-              @click=${() => this.#copy(c.hex, c.hex)}
+              style=${cssProps({ '--swatch': c.hex, '--swatch-text': text.hex })}
+              title="Copy ${value}"
+              @click=${() => this.#copy(value, value)}
             >
-              <span class="chip"></span>
+              <span class="chip"
+                ><span class="contrast" title="Text in ${text.hex} on this colour: ${formatRatio(text.ratio)}, WCAG ${text.level}"
+                  >Aa ${formatRatio(text.ratio)} <span class="level">${text.level}</span></span
+                ></span
+              >
               <span class="swatch-text"
-                ><span class="hex">${c.hex}</span> <span class="share">${percent(c.fraction)}</span
+                ><span class="hex">${value}</span> <span class="share">${percent(c.fraction)}</span
                 ><span class="visually-hidden"> of the image, copy</span></span
               >
             </button>
-          </li>`,
-        )}
+          </li>`;
+        })}
       </ol>
     `;
   }

@@ -63,7 +63,7 @@ describe('pages that load only dist/', () => {
     expect(errors).toEqual([]);
   });
 
-  it('downloads the palette as a GIMP palette named after the image', async () => {
+  it('downloads the palette as a GIMP palette named after the image, chosen in the export menu', async () => {
     const dir = mkdtempSync(resolve(tmpdir(), 'palette-download-'));
     try {
       const page = await browser.newPage();
@@ -74,6 +74,7 @@ describe('pages that load only dist/', () => {
       );
       await page.goto(`${inject('baseUrl')}/test/pages/element.html`);
       const palette = await paletteOf(page, '#plain');
+      await page.select('#plain >>> [part~=export-format]', 'gpl');
       await page.click('#plain >>> .action.primary');
       await finished;
       const text = readFileSync(resolve(dir, 'coffee.gpl'), 'utf8');
