@@ -85,6 +85,8 @@ const ms = (v: number) => (v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`
  * @csspart split - The range input that moves the split between original and recoloured.
  * @csspart progress - The progress bar shown while a run is in flight.
  * @csspart cancel - The button that stops the run in flight.
+ * @csspart sort - The select that orders the swatches.
+ * @csspart export-format - The select of the export menu's format.
  * @csspart swatches - The list of swatches.
  * @csspart swatch - One swatch (a button that copies its hex).
  * @csspart actions - The copy and download buttons.
