@@ -159,6 +159,17 @@ export class PaletteExtractor extends LitElement {
    * (a stalled server). Default 30000.
    */
   @property({ attribute: 'fetch-timeout', type: Number, reflect: true }) fetchTimeout = DEFAULT_FETCH_TIMEOUT_MS;
+  /**
+   * Colours left out of the clustering, and shown as left out (transparent) in the recoloured image: `near-white`
+   * (or `white`), `near-black` (or `black`), `transparent`, and `#rrggbb` colours, each optionally with `/tolerance`
+   * (ΔE in OKLab × 100; default 3). A product photo's white backdrop: `ignore="white"`.
+   */
+  @property({ reflect: true }) ignore = '';
+  /**
+   * The part of the image the palette comes from, `x y width height` in pixels or percentages (`10% 10% 50% 50%`);
+   * empty for the whole image. Dragging on the photo with "Select region" on sets it. The whole image is recoloured.
+   */
+  @property({ reflect: true }) region = '';
   /** Order of the swatches and of every export: `share` (largest first), `hue` (greys last) or `lightness` (darkest first). */
   @property({ reflect: true, converter: keywordAttribute('share') }) sort: PaletteSort = 'share';
   /** How swatches show their colour: `hex`, `rgb`, `hsl` or `oklch` (CSS syntax, copied as shown). */
@@ -211,6 +222,8 @@ export class PaletteExtractor extends LitElement {
         maxIterations: this.maxIterations,
         nInit: this.nInit,
         arithmetic: this.arithmetic,
+        ignore: this.ignore,
+        region: this.region,
       },
       compare: this.compare,
       load: { fetchTimeoutMs: this.fetchTimeout > 0 ? this.fetchTimeout : DEFAULT_FETCH_TIMEOUT_MS },

@@ -98,6 +98,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   const { values: v, positionals } = parsed;
   const options = resolveOptions({
+    ...OPTION_DEFAULTS,
     colors: number('colors', v.colors, DEFAULTS.k),
     seed: number('seed', v.seed, DEFAULTS.seed),
     nInit: number('n-init', v['n-init'], DEFAULTS.nInit),

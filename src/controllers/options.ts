@@ -7,6 +7,8 @@ import { InvalidOptionError } from '../core/errors.js';
 import { DEFAULTS, MAX_K } from '../core/constants.js';
 import type { Arithmetic, Backend, ColorSpace } from '../core/types.js';
 import { parseSampleSize, type SampleSize } from '../image/sample-size.js';
+import { formatIgnore, parseIgnore, type IgnoreEntry } from '../core/ignore.js';
+import { parseRegionSpec, type RegionSpec } from '../image/region.js';
 
 /**
  * The attribute values as the element holds them. A number attribute holds the text that was written when it is not
@@ -21,6 +23,10 @@ export interface RawOptions {
   maxIterations: number | string;
   nInit: number | string;
   arithmetic: string;
+  /** Colours left out of the clustering (`parseIgnore`); empty for none. */
+  ignore: string;
+  /** The rectangle the palette comes from, `x y w h` in pixels or percentages; empty for the whole image. */
+  region: string;
 }
 
 export interface ResolvedOptions {
@@ -32,6 +38,10 @@ export interface ResolvedOptions {
   colorSpace: ColorSpace;
   arithmetic: Arithmetic;
   sampleSize: SampleSize;
+  ignore: IgnoreEntry[];
+  /** The ignore list written back in one canonical form, as a cache key ('' for none). */
+  ignoreKey: string;
+  region: RegionSpec | null;
 }
 
 /** Ranges the clamping uses. */
@@ -60,6 +70,11 @@ function keyword<T extends string>(attribute: string, value: string, allowed: re
   return v as T;
 }
 
+function ignoreOptions(text: string): { ignore: IgnoreEntry[]; ignoreKey: string } {
+  const ignore = parseIgnore(text);
+  return { ignore, ignoreKey: formatIgnore(ignore) };
+}
+
 export function resolveOptions(raw: RawOptions): ResolvedOptions {
   return {
     k: integer('colors', 'colors', raw.colors),
@@ -70,6 +85,8 @@ export function resolveOptions(raw: RawOptions): ResolvedOptions {
     colorSpace: keyword('color-space', raw.colorSpace, ['rgb', 'oklab'] as const),
     arithmetic: keyword('arithmetic', raw.arithmetic, ['exact', 'float64'] as const),
     sampleSize: parseSampleSize(raw.sampleSize),
+    ...ignoreOptions(String(raw.ignore ?? '')),
+    region: parseRegionSpec(String(raw.region ?? '')),
   };
 }
 
@@ -82,6 +99,8 @@ export const OPTION_DEFAULTS: RawOptions = {
   maxIterations: DEFAULTS.maxIter,
   nInit: DEFAULTS.nInit,
   arithmetic: 'exact',
+  ignore: '',
+  region: '',
 };
 
 /**
