@@ -30,6 +30,16 @@ export {
 export { fixedToOklab, srgb8ToOklab8 } from './oklab-int.js';
 export { kmeans, kmeansPlusPlus } from './sklearn/kmeans.js';
 export { RandomState } from './random.js';
+export {
+  gaussianKernel,
+  resizeImage,
+  resizeImageAsync,
+  toPixelImage,
+  type ByteImage,
+  type FloatImage,
+  type ResizeAsyncOptions,
+  type ResizeOptions,
+} from './resample.js';
 export { GpuKMeans, type GpuKMeansTuning, type GpuRunOptions } from './gpu/gpu-kmeans.js';
 export {
   acquireDevice,

@@ -18,6 +18,7 @@
  * filters about 400 rows, not 4000.
  */
 import { InvalidInputError, InvalidOptionError, throwIfAborted } from './errors.js';
+import type { PixelImage } from './types.js';
 
 /** 8-bit pixels, row-major, `channels` values per pixel (4 for RGBA, as `ImageData`; 3 for RGB). */
 export interface ByteImage {
@@ -510,15 +511,24 @@ export async function resizeImageAsync(
   }
 }
 
-/** Float values 0..1 to bytes, rounded to nearest (`unitToByte`'s rule), as RGBA. */
-export function floatToBytes(image: FloatImage): Uint8ClampedArray<ArrayBuffer> {
+/**
+ * A resized image as the palette engines take it (`extractPalette`, the element's worker): RGBA bytes, each value
+ * rounded from the float one (the exact arithmetic clusters these), and the float values themselves as `float`,
+ * which the float64 arithmetic clusters as the notebook does (`KMeans` on `resize`'s output, not on bytes).
+ * A float image of 3 channels gets an opaque alpha.
+ */
+export function toPixelImage(image: FloatImage): PixelImage & { float: Float64Array<ArrayBuffer> } {
   const { data, width, height, channels } = image;
-  const out = new Uint8ClampedArray(width * height * 4);
-  for (let p = 0, i = 0; p < width * height; p++, i += channels) {
+  if (channels !== 3 && channels !== 4) throw new InvalidInputError(`Expected RGB or RGBA, got ${channels} channels.`);
+  const n = width * height;
+  const bytes = new Uint8ClampedArray(n * 4);
+  const float = new Float64Array(n * 4);
+  for (let p = 0; p < n; p++) {
     for (let ch = 0; ch < 4; ch++) {
-      const v = ch < channels ? data[i + ch]! : 1;
-      out[p * 4 + ch] = Math.round(v * 255);
+      const v = ch < channels ? data[p * channels + ch]! : 1;
+      float[p * 4 + ch] = v;
+      bytes[p * 4 + ch] = Math.round(v * 255);
     }
   }
-  return out;
+  return { data: bytes, width, height, float };
 }
