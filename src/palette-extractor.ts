@@ -12,7 +12,7 @@ import { ExtractionPipeline, type ExtractionOutcome } from './controllers/extrac
 import { OPTION_DEFAULTS, resolveOptions } from './controllers/options.js';
 import { copyText, downloadText } from './controllers/clipboard.js';
 import { formatPalette, gimpPalette, type CopyFormat } from './controllers/export-formats.js';
-import type { ImageInput } from './image/load.js';
+import type { ColorManagement, ImageInput } from './image/load.js';
 import { styles } from './palette-extractor.styles.js';
 import { cssProps } from './directives/css-props.js';
 
@@ -94,6 +94,11 @@ export class PaletteExtractor extends LitElement {
   @property({ type: Boolean, reflect: true }) compare = false;
   /** CPU arithmetic: `exact` (agrees with the GPU bit for bit) or `float64` (reproduces scikit-learn). */
   @property({ reflect: true }) arithmetic: Arithmetic = 'exact';
+  /**
+   * How a file's colours are decoded: `srgb` (default) as the browser displays them, converted from the file's colour
+   * profile; `none` the stored values, as the notebook (imageio, Pillow) reads them.
+   */
+  @property({ attribute: 'color-management', reflect: true }) colorManagement: ColorManagement = 'srgb';
   /** The image as an object: File, Blob, ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas or ImageData. */
   @property({ attribute: false }) image?: ImageInput;
 
@@ -112,7 +117,7 @@ export class PaletteExtractor extends LitElement {
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
 
   #task = new Task(this, {
-    task: async ([input, colors, seed, backend, colorSpace, sampleSize, maxIterations, nInit, compare, arithmetic], {
+    task: async ([input, colors, seed, backend, colorSpace, sampleSize, maxIterations, nInit, compare, arithmetic, colorManagement], {
       signal,
     }) => {
       if (!input) return initialState;
@@ -125,6 +130,7 @@ export class PaletteExtractor extends LitElement {
         maxIterations,
         nInit,
         arithmetic,
+        colorManagement,
       });
       this._progress = { phase: 'upload', fraction: 0 };
       return this.#pipeline.run(input, options, compare, signal, (progress) => {
@@ -145,6 +151,7 @@ export class PaletteExtractor extends LitElement {
         this.nInit,
         this.compare,
         this.arithmetic,
+        this.colorManagement,
       ] as const,
     onComplete: (outcome) => this.#commit(outcome),
     onError: (error) => this.#fail(error),

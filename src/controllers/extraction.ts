@@ -9,8 +9,9 @@ import { DEFAULTS } from '../core/constants.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
-import { loadImage, type DecodedImage, type ImageInput } from '../image/load.js';
+import { loadImage, type ColorManagement, type DecodedImage, type ImageInput } from '../image/load.js';
 import { readPixels } from '../image/pixels.js';
+import { readSample } from '../image/sample.js';
 import { sampleDimensions, type SampleSize } from '../image/sample-size.js';
 import { CpuWorkerClient, type CpuImage } from '../worker/cpu-client.js';
 import { agreement } from './compare.js';
@@ -30,6 +31,7 @@ export interface ExtractionOutcome {
 
 interface DecodedEntry {
   input: ImageInput;
+  colorManagement: ColorManagement;
   image: Promise<DecodedImage>;
   /** The original drawn for display. */
   original?: HTMLCanvasElement;
@@ -113,10 +115,11 @@ export class ExtractionPipeline {
 
     // Decode once per input: a change of k or seed re-runs from the decoded image.
     let entry = this.#decoded;
-    if (entry?.input !== input) {
+    const { colorManagement } = options;
+    if (entry?.input !== input || entry.colorManagement !== colorManagement) {
       this.#release();
-      const image = loadImage(input, signal);
-      entry = this.#decoded = { input, image };
+      const image = loadImage(input, signal, { colorManagement });
+      entry = this.#decoded = { input, colorManagement, image };
       // A failed or aborted load must not be cached.
       image.catch(() => {
         if (this.#decoded === entry) this.#decoded = undefined;
@@ -131,7 +134,11 @@ export class ExtractionPipeline {
     const key = sampleKey(options.sampleSize);
     if (this.#sample?.input !== input || this.#sample.key !== key) {
       const { width, height } = sampleDimensions(options.sampleSize, image.width, image.height);
-      this.#sample = { input, key, pixels: readPixels(image, width, height), id: ++this.#sampleIds };
+      // The core resampler makes the sample from the full-size pixels (read once, kept for recolouring).
+      const original = () => (entry.pixels ??= readPixels(image, image.width, image.height));
+      const pixels = await readSample(image, width, height, original, signal);
+      throwIfAborted(signal);
+      this.#sample = { input, key, pixels, id: ++this.#sampleIds };
     }
     const sample = this.#sample.pixels;
     const sampleId = this.#sample.id;

@@ -7,6 +7,7 @@ import { InvalidOptionError } from '../core/errors.js';
 import { DEFAULTS, MAX_K } from '../core/constants.js';
 import type { Arithmetic, Backend, ColorSpace } from '../core/types.js';
 import { parseSampleSize, type SampleSize } from '../image/sample-size.js';
+import type { ColorManagement } from '../image/load.js';
 
 /** The attribute values as the element holds them. */
 export interface RawOptions {
@@ -18,6 +19,7 @@ export interface RawOptions {
   maxIterations: number;
   nInit: number;
   arithmetic: string;
+  colorManagement: string;
 }
 
 export interface ResolvedOptions {
@@ -29,6 +31,7 @@ export interface ResolvedOptions {
   colorSpace: ColorSpace;
   arithmetic: Arithmetic;
   sampleSize: SampleSize;
+  colorManagement: ColorManagement;
 }
 
 /** Ranges the clamping uses. */
@@ -66,6 +69,7 @@ export function resolveOptions(raw: RawOptions): ResolvedOptions {
     colorSpace: keyword('color-space', raw.colorSpace, ['rgb', 'oklab'] as const),
     arithmetic: keyword('arithmetic', raw.arithmetic, ['exact', 'float64'] as const),
     sampleSize: parseSampleSize(raw.sampleSize),
+    colorManagement: keyword('color-management', raw.colorManagement, ['srgb', 'none'] as const),
   };
 }
 
@@ -78,4 +82,5 @@ export const OPTION_DEFAULTS: RawOptions = {
   maxIterations: DEFAULTS.maxIter,
   nInit: DEFAULTS.nInit,
   arithmetic: 'exact',
+  colorManagement: 'srgb',
 };

@@ -16,6 +16,17 @@ export type ImageInput =
   | OffscreenCanvas
   | ImageData;
 
+/**
+ * How an encoded file's colours are decoded: `srgb` converts them from the file's colour profile to sRGB, as the
+ * browser displays them (the default); `none` keeps the stored values, as Pillow, imageio and the notebook read them.
+ */
+export type ColorManagement = 'srgb' | 'none';
+
+export interface LoadOptions {
+  /** Applies to files and URLs (the element decodes them); an <img>, bitmap, canvas or ImageData is already decoded. */
+  colorManagement?: ColorManagement;
+}
+
 export interface DecodedImage {
   /** Something `drawImage` takes, or the caller's pixels as they are. */
   source: CanvasImageSource | OffscreenCanvas | ImageData;
@@ -39,7 +50,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 /** Decodes an encoded image (PNG, JPEG, WebP, ...) off the main thread where the browser can. */
-export async function decodeBlob(blob: Blob, signal?: AbortSignal): Promise<DecodedImage> {
+export async function decodeBlob(blob: Blob, signal?: AbortSignal, options: LoadOptions = {}): Promise<DecodedImage> {
   if (blob.size === 0) throw new PaletteError('decode-failed', 'The file is empty.');
   const declared = readDeclaredSize(new Uint8Array(await abortable(blob.slice(0, HEADER_BYTES).arrayBuffer(), signal)));
   if (declared && declared.width * declared.height > MAX_IMAGE_PIXELS) {
@@ -52,7 +63,7 @@ export async function decodeBlob(blob: Blob, signal?: AbortSignal): Promise<Deco
   }
   let bitmap: ImageBitmap;
   try {
-    bitmap = await abortable(createImageBitmap(blob, { colorSpaceConversion: 'default' }), signal);
+    bitmap = await abortable(createImageBitmap(blob, { colorSpaceConversion: options.colorManagement === 'none' ? 'none' : 'default' }), signal);
   } catch (cause) {
     if (cause instanceof AbortError) throw cause;
     const what = blob.type ? `a ${blob.type} file` : 'the file';
@@ -72,7 +83,7 @@ function isCrossOrigin(url: URL): boolean {
 const FETCHABLE = new Set(['http:', 'https:', 'blob:', 'data:']);
 
 /** Fetches and decodes a URL. `fetch` (not an <img>) so the request can be aborted and its failures told apart. */
-export async function loadUrl(href: string | URL, signal?: AbortSignal): Promise<DecodedImage> {
+export async function loadUrl(href: string | URL, signal?: AbortSignal, options: LoadOptions = {}): Promise<DecodedImage> {
   const url = new URL(href, typeof document !== 'undefined' ? document.baseURI : undefined);
   // Refused here rather than by fetch, which would also log a console error (javascript:, file:, about:, ...).
   if (!FETCHABLE.has(url.protocol)) {
@@ -97,7 +108,7 @@ export async function loadUrl(href: string | URL, signal?: AbortSignal): Promise
     throw new PaletteError('fetch-failed', `Could not fetch the image: the server answered ${response.status}.`);
   }
   const blob = await abortable(response.blob(), signal);
-  return decodeBlob(blob, signal);
+  return decodeBlob(blob, signal, options);
 }
 
 async function fromImageElement(img: HTMLImageElement, signal?: AbortSignal): Promise<DecodedImage> {
@@ -111,10 +122,10 @@ async function fromImageElement(img: HTMLImageElement, signal?: AbortSignal): Pr
 }
 
 /** Loads any accepted input. Objects the caller owns are used in place, never closed or detached. */
-export async function loadImage(input: ImageInput, signal?: AbortSignal): Promise<DecodedImage> {
+export async function loadImage(input: ImageInput, signal?: AbortSignal, options: LoadOptions = {}): Promise<DecodedImage> {
   if (signal?.aborted) throw new AbortError();
-  if (typeof input === 'string' || input instanceof URL) return loadUrl(input, signal);
-  if (input instanceof Blob) return decodeBlob(input, signal);
+  if (typeof input === 'string' || input instanceof URL) return loadUrl(input, signal, options);
+  if (input instanceof Blob) return decodeBlob(input, signal, options);
   if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) {
     return fromImageElement(input, signal);
   }
