@@ -350,45 +350,48 @@ function bands(cols: readonly number[], width: number, radius: number): { first:
   return out;
 }
 
-/**
- * The range `clip` restores, per group of channels: the colour channels (the notebook resizes RGB, `[:, :, :3]`, and
- * clips to its range) and, in a fourth channel, alpha apart (a separate array with its own range).
- */
-function channelGroups(image: ByteImage, channels: number): { of: Int32Array; min: number[]; max: number[] } {
-  const colour = Math.min(channels, 3);
-  const of = new Int32Array(channels).map((_, ch) => (ch < colour ? 0 : 1 + ch - colour));
-  const data = image.data;
-  const lo = new Uint8Array(channels).fill(255);
-  const hi = new Uint8Array(channels);
+/** Widens `lo`/`hi` (per channel) to the values `data[start..end)` holds. */
+function scanRange(data: ArrayLike<number>, channels: number, start: number, end: number, lo: Uint8Array, hi: Uint8Array): void {
   if (channels === 4) {
     // One pass for RGBA, the usual case (a 24 MP image is 96 MB).
-    let l0 = 255, l1 = 255, l2 = 255, l3 = 255, h0 = 0, h1 = 0, h2 = 0, h3 = 0;
-    for (let i = 0; i < data.length; i += 4) {
+    let [l0, l1, l2, l3] = lo;
+    let [h0, h1, h2, h3] = hi;
+    for (let i = start; i < end; i += 4) {
       const r = data[i]!, g = data[i + 1]!, b = data[i + 2]!, a = data[i + 3]!;
-      if (r < l0) l0 = r;
-      if (r > h0) h0 = r;
-      if (g < l1) l1 = g;
-      if (g > h1) h1 = g;
-      if (b < l2) l2 = b;
-      if (b > h2) h2 = b;
-      if (a < l3) l3 = a;
-      if (a > h3) h3 = a;
+      if (r < l0!) l0 = r;
+      if (r > h0!) h0 = r;
+      if (g < l1!) l1 = g;
+      if (g > h1!) h1 = g;
+      if (b < l2!) l2 = b;
+      if (b > h2!) h2 = b;
+      if (a < l3!) l3 = a;
+      if (a > h3!) h3 = a;
     }
-    lo.set([l0, l1, l2, l3]);
-    hi.set([h0, h1, h2, h3]);
-  } else {
-    for (let ch = 0; ch < channels; ch++) {
-      let l = 255;
-      let h = 0;
-      for (let i = ch; i < data.length; i += channels) {
-        const v = data[i]!;
-        if (v < l) l = v;
-        if (v > h) h = v;
-      }
-      lo[ch] = l;
-      hi[ch] = h;
-    }
+    lo.set([l0!, l1!, l2!, l3!]);
+    hi.set([h0!, h1!, h2!, h3!]);
+    return;
   }
+  for (let ch = 0; ch < channels; ch++) {
+    let l = lo[ch]!;
+    let h = hi[ch]!;
+    for (let i = start + ch; i < end; i += channels) {
+      const v = data[i]!;
+      if (v < l) l = v;
+      if (v > h) h = v;
+    }
+    lo[ch] = l;
+    hi[ch] = h;
+  }
+}
+
+/**
+ * The range `clip` restores, per group of channels, from each channel's lowest and highest byte: the colour channels
+ * (the notebook resizes RGB, `[:, :, :3]`, and clips to its range) and, in a fourth channel, alpha apart (a separate
+ * array with its own range).
+ */
+function channelGroups(channels: number, lo: Uint8Array, hi: Uint8Array): { of: Int32Array; min: number[]; max: number[] } {
+  const colour = Math.min(channels, 3);
+  const of = new Int32Array(channels).map((_, ch) => (ch < colour ? 0 : 1 + ch - colour));
   const groups = 1 + channels - colour;
   const min = new Array<number>(groups).fill(1);
   const max = new Array<number>(groups).fill(0);
@@ -399,6 +402,9 @@ function channelGroups(image: ByteImage, channels: number): { of: Int32Array; mi
   }
   return { of, min, max };
 }
+
+/** Rows scanned for the range between two pauses. */
+const SCAN_ROWS = 256;
 
 /**
  * The resize, one step per filtered row read (the costly part), so that a caller can pause between steps; returns the
@@ -423,7 +429,14 @@ function* resizeSteps(image: ByteImage, width: number, height: number): Generato
   needCols.forEach((c, i) => (colSlot[c] = i));
 
   // An alpha channel of one value (an opaque image) resizes to that value: clipping to its range gives it exactly.
-  const { of, min, max } = channelGroups(image, channels);
+  const lo = new Uint8Array(channels).fill(255);
+  const hi = new Uint8Array(channels);
+  const rowValues = image.width * channels;
+  for (let r = 0; r < image.height; r += SCAN_ROWS) {
+    scanRange(image.data, channels, r * rowValues, Math.min(image.height, r + SCAN_ROWS) * rowValues, lo, hi);
+    yield;
+  }
+  const { of, min, max } = channelGroups(channels, lo, hi);
   const planes = channels === 4 && min[1] === max[1] ? 3 : channels;
   const colRadius = colKernel ? (colKernel.length - 1) / 2 : 0;
   // The filtered values at (row read, column read): one array per row read, `planes` values per column read.

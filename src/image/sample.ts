@@ -10,6 +10,9 @@ import { resizeImageAsync, toPixelImage } from '../core/resample.js';
 import { throwIfAborted } from '../core/errors.js';
 import type { DecodedImage } from './load.js';
 
+/** The user-timing measure each resample leaves (`performance.getEntriesByName`). */
+export const SAMPLE_MEASURE = 'palette-extractor:resample';
+
 /**
  * A sample: RGBA bytes, and where it was resized, the float values they were rounded from (`float`, 4 per pixel),
  * which the float64 arithmetic clusters as the notebook does.
@@ -54,8 +57,15 @@ export async function readSample(
   if (full.width === width && full.height === height) {
     return new ImageData(new Uint8ClampedArray(full.data), width, height);
   }
+  // The resample starts in a task of its own too (loading the image came before it in this one).
+  await yieldToPage();
+  const start = performance.now();
   const resized = await resizeImageAsync(full, width, height, { signal, pause: yieldToPage });
   throwIfAborted(signal);
   const { data, float } = toPixelImage(resized);
+  // For profiles (and the responsiveness test): when the page was resampling.
+  performance.measure(SAMPLE_MEASURE, { start, end: performance.now() });
+  // What follows (the sample's copy to the worker) starts in a task of its own.
+  await yieldToPage();
   return Object.assign(new ImageData(data as Uint8ClampedArray<ArrayBuffer>, width, height), { float });
 }
