@@ -2,7 +2,7 @@
  * scikit-image 0.19.3's `resize(image, (height, width))` with its defaults, for 8-bit images, in float64: the notebook's
  * resampler, so that a palette depends on the image and the options, never on the browser or the platform.
  *
- * What it computes (test/fixtures and ../shared/fixtures/notebook/README.md hold the reference outputs):
+ * What it computes (test/fixtures/notebook holds reference outputs; its README spells out the maths):
  * 1. `img_as_float`: byte × (1 / 255).
  * 2. When shrinking along an axis, scipy's `gaussian_filter` with `sigma = max(0, (factor − 1) / 2)` per axis,
  *    mode `mirror`, truncate 4: rows (axis 0) first, then columns (axis 1), in `correlate1d`'s order of operations.
@@ -10,8 +10,9 @@
  *    `(i + 0.5) × factor − 0.5`, folded back into the image as `map_coordinate` does, with weights `1 − t` and
  *    `1 − (1 − t)` (the spline code's), summed in scipy's order.
  * 4. Clipping to the input's range.
- * Every step follows scipy's C code operation by operation, so the output agrees with the notebook's to the last bits
- * or nearly (only `Math.exp` may differ from the C library's in the last place).
+ * Every step follows SciPy's C code operation by operation: the output is SciPy 1.17's (NumPy 2) bit for bit on the
+ * fixtures; against the notebook's (NumPy 1.24, whose `exp` rounded some kernel weights the other way) a few values
+ * differ in the last place (at most 3.4e-16).
  *
  * Cost: the zoom reads two rows and two columns per output pixel, so the Gaussian is computed only there: the row
  * filter for the rows read (every column of them), the column filter at the columns read. A 24 MP photo to 200×200
@@ -20,7 +21,7 @@
 import { InvalidInputError, InvalidOptionError, throwIfAborted } from './errors.js';
 import type { PixelImage } from './types.js';
 
-/** 8-bit pixels, row-major, `channels` values per pixel (4 for RGBA, as `ImageData`; 3 for RGB). */
+/** 8-bit pixels, row-major, `channels` values per pixel (4 for RGBA, as `ImageData`; 3 for RGB; 1 for grey). */
 export interface ByteImage {
   data: Uint8Array | Uint8ClampedArray;
   width: number;
