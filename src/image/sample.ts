@@ -63,8 +63,12 @@ export async function readSample(
   const resized = await resizeImageAsync(full, width, height, { signal, pause: yieldToPage });
   throwIfAborted(signal);
   const { data, float } = toPixelImage(resized);
-  // For profiles (and the responsiveness test): when the page was resampling.
-  performance.measure(SAMPLE_MEASURE, { start, end: performance.now() });
+  // For profiles (and the responsiveness test): when the page was resampling. (Older engines lack the options form.)
+  try {
+    performance.measure(SAMPLE_MEASURE, { start, end: performance.now() });
+  } catch {
+    /* no measure: nothing depends on it */
+  }
   // What follows (the sample's copy to the worker) starts in a task of its own.
   await yieldToPage();
   return Object.assign(new ImageData(data as Uint8ClampedArray<ArrayBuffer>, width, height), { float });
