@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractPalette } from '../../src/core/palette.js';
 import { gaussianKernel, resizeImage, resizeImageAsync, toPixelImage } from '../../src/core/resample.js';
+import { fdlibmExp } from '../../src/core/exp.js';
 import { kmeans } from '../../src/core/sklearn/kmeans.js';
 import { InvalidInputError, InvalidOptionError } from '../../src/core/errors.js';
 import { sampleDimensions } from '../../src/image/sample-size.js';
@@ -58,6 +59,18 @@ describe("resizeImage reproduces scikit-image 0.19.3's resize", () => {
     expect(k.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
     for (let i = 0; i < 3; i++) expect(k[i]).toBe(k[6 - i]);
     expect(gaussianKernel(9.5)).toHaveLength(77);
+  });
+
+  it("computes the kernel's exp as fdlibm does, which is V8's Math.exp, in plain double arithmetic", () => {
+    // Every argument a kernel can take is −x²/(2σ²) ≥ −8.5; a wider grid checks the range reduction too.
+    let differing = 0;
+    for (let i = 0; i <= 200_000; i++) {
+      const x = -20 + i * 1e-4 + i * 1e-11;
+      if (fdlibmExp(x) !== Math.exp(x)) differing++;
+    }
+    expect(differing).toBe(0);
+    expect([fdlibmExp(0), fdlibmExp(-Infinity), fdlibmExp(-1000), fdlibmExp(1000)]).toEqual([1, 0, 0, Infinity]);
+    expect(fdlibmExp(Number.NaN)).toBeNaN();
   });
 
   it('resizes the same in slices as at once, pausing between slices', async () => {
