@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { cpuSection } from './cpu.js';
 import { largeSection } from './large.js';
 import { peersSection } from './peers.js';
+import { resampleSection } from './resample.js';
 import { gpuSection } from './gpu.js';
 import { browserSection } from './browser.js';
 import { cliSection } from './cli.js';
@@ -16,6 +17,7 @@ const report = new BenchReport(parseFlags(process.argv.slice(2)));
 
 const sections: [string, (report: BenchReport, root: string) => Promise<void>][] = [
   ['cpu', cpuSection],
+  ['resample', resampleSection],
   ['gpu', gpuSection],
   ['large', largeSection],
   ['peers', peersSection],

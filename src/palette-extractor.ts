@@ -9,7 +9,7 @@ import { PaletteProgressEvent } from './events/palette-progress.js';
 import type { ExtractionOutcome } from './controllers/extraction.js';
 import { ExtractionController } from './controllers/extraction-controller.js';
 import { OPTION_DEFAULTS, keywordAttribute, numberAttribute } from './controllers/options.js';
-import { DEFAULT_FETCH_TIMEOUT_MS } from './image/load.js';
+import { DEFAULT_FETCH_TIMEOUT_MS, type ColorManagement } from './image/load.js';
 import { copyText } from './controllers/clipboard.js';
 import {
   EXPORT_FORMATS,
@@ -175,6 +175,12 @@ export class PaletteExtractor extends LitElement {
   /** How swatches show their colour: `hex`, `rgb`, `hsl` or `oklch` (CSS syntax, copied as shown). */
   @property({ attribute: 'value-format', reflect: true, converter: keywordAttribute('hex') })
   valueFormat: ColorValueFormat = 'hex';
+  /**
+   * How a file's colours are decoded: `srgb` (default) as the browser displays them, converted from the file's colour
+   * profile; `none` the stored values, as the notebook (imageio, Pillow) reads them.
+   */
+  @property({ attribute: 'color-management', reflect: true, converter: keywordAttribute('srgb') })
+  colorManagement: ColorManagement = 'srgb';
   /** The image as an object: File, Blob, ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas or ImageData. */
   @property({ attribute: false })
   get image(): ImageInput | undefined {
@@ -224,6 +230,7 @@ export class PaletteExtractor extends LitElement {
         arithmetic: this.arithmetic,
         ignore: this.ignore,
         region: this.region,
+        colorManagement: this.colorManagement,
       },
       compare: this.compare,
       load: { fetchTimeoutMs: this.fetchTimeout > 0 ? this.fetchTimeout : DEFAULT_FETCH_TIMEOUT_MS },

@@ -14,8 +14,10 @@ import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
 import { drawForDisplay, readFullPixels } from '../image/canvas-limits.js';
-import { loadImage, type DecodedImage, type ImageInput, type LoadOptions } from '../image/load.js';
-import { readPixels } from '../image/pixels.js';
+import { loadImage, type ColorManagement, type DecodedImage, type ImageInput, type LoadOptions } from '../image/load.js';
+import { ignoreMatcher, type IgnoreEntry } from '../core/ignore.js';
+import { cropPixels, isWholeImage, resolveRegion, type PixelRect } from '../image/region.js';
+import { readSample } from '../image/sample.js';
 import { sampleDimensions, type SampleSize } from '../image/sample-size.js';
 import { cpuPool, nextImageId, type CpuImage, type CpuLease } from '../worker/cpu-client.js';
 import { agreement } from './compare.js';
@@ -45,8 +47,22 @@ export interface ExtractionRequest {
   onDecoded?: (original: HTMLCanvasElement, width: number, height: number) => void;
 }
 
+interface SampleEntry {
+  input: ImageInput;
+  key: string;
+  pixels: ImageData;
+  /** Names the sample in the CPU workers. */
+  id: number;
+  /** The sample is the whole image at its own size: its labels recolour it. */
+  whole: boolean;
+  ignore: IgnoreEntry[];
+  /** The full-size image to recolour (ignored pixels made transparent), when it is not the sample. */
+  recolorSource?: ImageData;
+}
+
 interface DecodedEntry {
   input: ImageInput;
+  colorManagement: ColorManagement;
   image: Promise<DecodedImage>;
   /** Aborts the load itself: only when the input is replaced or the pipeline released, never by one request. */
   abort: AbortController;
@@ -95,8 +111,35 @@ function canvasFor(width: number, height: number): HTMLCanvasElement {
   return canvas;
 }
 
-function sampleKey(size: SampleSize): string {
-  return JSON.stringify(size);
+function sampleKey(size: SampleSize, region: PixelRect | null, ignoreKey: string): string {
+  return JSON.stringify([size, region, ignoreKey]);
+}
+
+/** The region of an image as an image of its own (its pixels cropped from the full-size ones). */
+function croppedImage(full: ImageData, rect: PixelRect): DecodedImage {
+  const { data, width, height } = cropPixels(full, rect);
+  const source = new ImageData(data as Uint8ClampedArray<ArrayBuffer>, width, height);
+  return { source, width, height, release: () => {} };
+}
+
+/** Pixels per slice of the ignore mask before the page gets a turn. */
+const MASK_SLICE = 1 << 20;
+
+/**
+ * Makes the pixels an ignore list matches transparent, in place (so the engines leave them out, and the recoloured
+ * image shows them as left out), a slice at a time so a full-size image never holds the page.
+ */
+async function maskIgnored(pixels: ImageData, ignore: readonly IgnoreEntry[], signal: AbortSignal): Promise<void> {
+  const ignored = ignoreMatcher(ignore, { alphaThreshold: DEFAULTS.alphaThreshold });
+  const data = pixels.data;
+  for (let start = 0; start < data.length; start += 4 * MASK_SLICE) {
+    if (start > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    throwIfAborted(signal);
+    const end = Math.min(data.length, start + 4 * MASK_SLICE);
+    for (let p = start; p < end; p += 4) {
+      if (ignored(data[p]!, data[p + 1]!, data[p + 2]!, data[p + 3]!)) data[p + 3] = 0;
+    }
+  }
 }
 
 /** Why the GPU failed, in words for people (the driver's own message goes to the console, not the page). */
@@ -107,7 +150,7 @@ function gpuFailure(error: PaletteError): string {
 export class ExtractionPipeline {
   #lease: CpuLease | undefined;
   #decoded: DecodedEntry | undefined;
-  #sample: { input: ImageInput; key: string; pixels: ImageData; id: number } | undefined;
+  #sample: SampleEntry | undefined;
   #gpu: Promise<GpuSession | null> | undefined;
 
   get #cpu() {
@@ -132,14 +175,14 @@ export class ExtractionPipeline {
     void old?.then((session) => session?.destroy());
   }
 
-  /** The decoded image for `input`, loading it unless this input's load is the one cached. */
-  #decode(input: ImageInput, load: LoadOptions): DecodedEntry {
+  /** The decoded image for `input`, loading it unless this input's load (in this colour management) is cached. */
+  #decode(input: ImageInput, load: LoadOptions, colorManagement: ColorManagement): DecodedEntry {
     let entry = this.#decoded;
-    if (entry?.input === input) return entry;
+    if (entry?.input === input && entry.colorManagement === colorManagement) return entry;
     this.#release();
     const abort = new AbortController();
-    const image = loadImage(input, abort.signal, load);
-    entry = this.#decoded = { input, image, abort };
+    const image = loadImage(input, abort.signal, { ...load, colorManagement });
+    entry = this.#decoded = { input, colorManagement, image, abort };
     const cached = entry;
     // A failed load is not cached: the next request on this input loads it again.
     image.catch(() => {
@@ -163,7 +206,7 @@ export class ExtractionPipeline {
     const start = performance.now();
 
     // Decode once per input: a change of k or seed re-runs from the decoded image.
-    const entry = this.#decode(input, request.load);
+    const entry = this.#decode(input, request.load, options.colorManagement);
     const image = await until(entry.image, signal);
     if (!entry.original) {
       entry.original = drawForDisplay(image);
@@ -172,17 +215,24 @@ export class ExtractionPipeline {
     timings.decodeMs = performance.now() - start;
 
     const t1 = performance.now();
-    const key = sampleKey(options.sampleSize);
+    const fullPixels = () => (entry.pixels ??= readFullPixels(image));
+    const rect = options.region ? resolveRegion(options.region, image.width, image.height) : null;
+    const region = rect && !isWholeImage(rect, image.width, image.height) ? rect : null;
+    const key = sampleKey(options.sampleSize, region, options.ignoreKey);
     if (this.#sample?.input !== input || this.#sample.key !== key) {
-      const { width, height } = sampleDimensions(options.sampleSize, image.width, image.height);
-      const full = width === image.width && height === image.height;
-      const pixels = full ? (entry.pixels ??= readFullPixels(image)) : readPixels(image, width, height);
+      // The palette comes from the region (cropped from the full-size pixels) or the whole image, resized by the
+      // core resampler; ignored colours are then made transparent, so no engine sees them.
+      const source = region ? croppedImage(fullPixels(), region) : image;
+      const { width, height } = sampleDimensions(options.sampleSize, source.width, source.height);
+      const pixels = await readSample(source, width, height, fullPixels, signal);
+      if (options.ignore.length > 0) await maskIgnored(pixels, options.ignore, signal);
+      throwIfAborted(signal);
       if (this.#sample) this.#lease?.client.drop(this.#sample.id);
-      // The full-size sample is the original's own buffer: the worker gets a copy, this thread keeps it.
-      this.#sample = { input, key, pixels, id: nextImageId() };
+      const whole = !region && width === image.width && height === image.height;
+      this.#sample = { input, key, pixels, id: nextImageId(), whole, ignore: options.ignore };
     }
-    const sample = this.#sample.pixels;
-    const sampleId = this.#sample.id;
+    const sampled = this.#sample;
+    const sample = sampled.pixels;
     options = fitK(options, sample);
     timings.downscaleMs = performance.now() - t1;
 
@@ -209,16 +259,14 @@ export class ExtractionPipeline {
     let recolored: HTMLCanvasElement | undefined;
     if (useGpu) {
       try {
-        const cpuImage = this.#cpuImage(sample, sampleId, entry, image);
-        const prepared = await this.#gpuPlan(cpuImage, options, signal);
+        const prepared = await this.#gpuPlan(this.#cpuImage(sampled), options, signal);
         result = await gpu!.cluster(sample, { ...this.#engineOptions(options, signal, onProgress), ...prepared });
         throwIfAborted(signal);
         timings.clusterMs = performance.now() - t2;
         const t3 = performance.now();
         onProgress({ phase: 'recolor', fraction: 0 });
-        const full = sample.width === image.width && sample.height === image.height;
         recolored = canvasFor(image.width, image.height);
-        await gpu!.recolor(full ? sample : (entry.pixels ??= readFullPixels(image)), recolored);
+        await gpu!.recolor(sampled.whole ? sample : await this.#recolorSource(sampled, fullPixels, signal), recolored);
         throwIfAborted(signal);
         timings.recolorMs = performance.now() - t3;
       } catch (error) {
@@ -231,7 +279,8 @@ export class ExtractionPipeline {
       }
     }
     if (!useGpu) {
-      const run = await this.#cpuRun(sample, sampleId, entry, image, options, true, signal, onProgress);
+      await this.#recolorSource(sampled, fullPixels, signal);
+      const run = await this.#cpuRun(sampled, options, true, signal, onProgress);
       result = run.result;
       timings.clusterMs = run.clusterMs;
       const t3 = performance.now();
@@ -253,7 +302,7 @@ export class ExtractionPipeline {
       if (!gpu) {
         outcome.notice = 'Comparing GPU and CPU needs WebGPU, which this browser does not offer.';
       } else {
-        outcome.compare = await this.#compare(gpu, result!, detail, sample, sampleId, entry, image, options, signal);
+        outcome.compare = await this.#compare(gpu, result!, detail, sampled, image, options, signal);
       }
     }
     return outcome;
@@ -263,9 +312,7 @@ export class ExtractionPipeline {
     gpu: GpuSession,
     first: PaletteResult,
     firstDetail: PaletteDetail,
-    sample: ImageData,
-    sampleId: number,
-    entry: DecodedEntry,
+    sampled: SampleEntry,
     image: DecodedImage,
     options: ResolvedOptions,
     signal: AbortSignal,
@@ -273,41 +320,55 @@ export class ExtractionPipeline {
     const start = performance.now();
     let other: PaletteResult;
     if (first.backend === 'gpu') {
-      other = (await this.#cpuRun(sample, sampleId, entry, image, options, false, signal)).result;
+      other = (await this.#cpuRun(sampled, options, false, signal)).result;
     } else {
-      const prepared = await this.#gpuPlan(this.#cpuImage(sample, sampleId, entry, image), options, signal);
-      other = await gpu.cluster(sample, { ...this.#engineOptions(options, signal), ...prepared });
+      const prepared = await this.#gpuPlan(this.#cpuImage(sampled), options, signal);
+      other = await gpu.cluster(sampled.pixels, { ...this.#engineOptions(options, signal), ...prepared });
     }
     throwIfAborted(signal);
     const ms = performance.now() - start;
     const timings: PaletteTimings = { decodeMs: 0, downscaleMs: 0, clusterMs: ms, recolorMs: 0, totalMs: ms };
-    const otherDetail = this.#detail(other, options, image, sample, timings);
+    const otherDetail = this.#detail(other, options, image, sampled.pixels, timings);
     const [gpuResult, cpuResult] = first.backend === 'gpu' ? [first, other] : [other, first];
     const [gpuDetail, cpuDetail] = first.backend === 'gpu' ? [firstDetail, otherDetail] : [otherDetail, firstDetail];
     return { gpu: gpuDetail, cpu: cpuDetail, ...agreement(gpuResult, cpuResult) };
   }
 
-  /** The sample as the CPU worker gets it; the original goes too (read once) when it is not the sample. */
-  #cpuImage(sample: ImageData, sampleId: number, entry: DecodedEntry, image: DecodedImage): CpuImage {
-    const sameSize = sample.width === image.width && sample.height === image.height;
+  /** The sample as the CPU worker gets it; the image to recolour goes too when it is not the sample. */
+  #cpuImage(sampled: SampleEntry): CpuImage {
     return {
-      imageId: sampleId,
-      sample,
-      original: () => (sameSize ? undefined : (entry.pixels ??= readFullPixels(image))),
+      imageId: sampled.id,
+      sample: sampled.pixels,
+      original: () => (sampled.whole ? undefined : sampled.recolorSource),
     };
   }
 
+  /**
+   * The full-size image the palette recolours when it is not the sample: the original's pixels (read once), or with
+   * an ignore list a copy whose ignored pixels are transparent (made once per sample, a slice at a time).
+   */
+  async #recolorSource(sampled: SampleEntry, fullPixels: () => ImageData, signal: AbortSignal): Promise<ImageData> {
+    if (sampled.whole) return sampled.pixels;
+    if (!sampled.recolorSource) {
+      const full = fullPixels();
+      if (sampled.ignore.length === 0) sampled.recolorSource = full;
+      else {
+        const masked = new ImageData(new Uint8ClampedArray(full.data), full.width, full.height);
+        await maskIgnored(masked, sampled.ignore, signal);
+        sampled.recolorSource = masked;
+      }
+    }
+    return sampled.recolorSource;
+  }
+
   #cpuRun(
-    sample: ImageData,
-    sampleId: number,
-    entry: DecodedEntry,
-    image: DecodedImage,
+    sampled: SampleEntry,
     options: ResolvedOptions,
     recolor: boolean,
     signal: AbortSignal,
     onProgress?: (p: ProgressInfo) => void,
   ) {
-    const request = { ...this.#cpuImage(sample, sampleId, entry, image), recolor, options: this.#workerOptions(options) };
+    const request = { ...this.#cpuImage(sampled), recolor, options: this.#workerOptions(options) };
     return this.#cpu.run(request, signal, onProgress);
   }
 

@@ -9,6 +9,7 @@ import type { Arithmetic, Backend, ColorSpace } from '../core/types.js';
 import { parseSampleSize, type SampleSize } from '../image/sample-size.js';
 import { formatIgnore, parseIgnore, type IgnoreEntry } from '../core/ignore.js';
 import { parseRegionSpec, type RegionSpec } from '../image/region.js';
+import type { ColorManagement } from '../image/load.js';
 
 /**
  * The attribute values as the element holds them. A number attribute holds the text that was written when it is not
@@ -27,6 +28,7 @@ export interface RawOptions {
   ignore: string;
   /** The rectangle the palette comes from, `x y w h` in pixels or percentages; empty for the whole image. */
   region: string;
+  colorManagement: string;
 }
 
 export interface ResolvedOptions {
@@ -42,6 +44,7 @@ export interface ResolvedOptions {
   /** The ignore list written back in one canonical form, as a cache key ('' for none). */
   ignoreKey: string;
   region: RegionSpec | null;
+  colorManagement: ColorManagement;
 }
 
 /** Ranges the clamping uses. */
@@ -87,6 +90,7 @@ export function resolveOptions(raw: RawOptions): ResolvedOptions {
     sampleSize: parseSampleSize(raw.sampleSize),
     ...ignoreOptions(String(raw.ignore ?? '')),
     region: parseRegionSpec(String(raw.region ?? '')),
+    colorManagement: keyword('color-management', raw.colorManagement, ['srgb', 'none'] as const),
   };
 }
 
@@ -101,6 +105,7 @@ export const OPTION_DEFAULTS: RawOptions = {
   arithmetic: 'exact',
   ignore: '',
   region: '',
+  colorManagement: 'srgb',
 };
 
 /**

@@ -67,6 +67,16 @@ export {
 } from './ignore.js';
 export { kmeans, kmeansPlusPlus } from './sklearn/kmeans.js';
 export { RandomState } from './random.js';
+export {
+  gaussianKernel,
+  resizeImage,
+  resizeImageAsync,
+  toPixelImage,
+  type ByteImage,
+  type FloatImage,
+  type ResizeAsyncOptions,
+  type ResizeOptions,
+} from './resample.js';
 export { GpuKMeans, type GpuKMeansTuning, type GpuRunOptions } from './gpu/gpu-kmeans.js';
 export {
   acquireDevice,

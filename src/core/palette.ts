@@ -14,6 +14,7 @@ import { oklabToSrgb8, rgbToHex, srgb8ToOklab, unitToByte, type Rgb8 } from './c
 import {
   DeviceLostError,
   GpuError,
+  InvalidInputError,
   InvalidOptionError,
   NoAdapterError,
   NoOpaquePixelsError,
@@ -91,8 +92,23 @@ function floatCentersToFixed(centers: readonly number[][], colorSpace: ColorSpac
   return out;
 }
 
+/** An image's float values (`PixelImage.float`), checked: 4 finite values per pixel. */
+function checkedFloat(image: PixelImage): Float64Array {
+  const float = image.float!;
+  if (float.length !== 4 * image.width * image.height) {
+    throw new InvalidInputError(
+      `float must hold 4 values per pixel (${4 * image.width * image.height}), got ${float.length}.`,
+    );
+  }
+  for (let i = 0; i < float.length; i++) {
+    if (!Number.isFinite(float[i]!)) throw new InvalidInputError(`float[${i}] is not a finite number.`);
+  }
+  return float;
+}
+
 /**
- * scikit-learn's float64 k-means on the pixels, as the notebook runs it: `X = rgb / 255`, or float OKLab. Seeds,
+ * scikit-learn's float64 k-means on the pixels, as the notebook runs it: `X = rgb / 255` (or the float values of a
+ * resized image, `image.float`: the notebook clusters `resize`'s float output), or float OKLab. Seeds,
  * labels, centres and iteration count are scikit-learn's own (see `kmeans`).
  */
 async function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOptions): Promise<PixelKMeansResult> {
@@ -105,6 +121,14 @@ async function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOpti
   const x = new Float64Array(3 * n);
   if (colorSpace === 'oklab') {
     for (let i = 0; i < n; i++) x.set(srgb8ToOklab(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!), 3 * i);
+  } else if (image.float) {
+    const float = checkedFloat(image);
+    for (let i = 0; i < n; i++) {
+      const p = 4 * (pixelIndex ? pixelIndex[i]! : i);
+      x[3 * i] = float[p]!;
+      x[3 * i + 1] = float[p + 1]!;
+      x[3 * i + 2] = float[p + 2]!;
+    }
   } else {
     for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
   }

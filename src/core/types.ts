@@ -55,6 +55,12 @@ export interface PixelImage {
   data: Uint8Array | Uint8ClampedArray;
   width: number;
   height: number;
+  /**
+   * The same pixels as float RGBA 0..1 (4 values per pixel) where they come from a float resample (`resizeImage`,
+   * `toPixelImage`): the float64 arithmetic in RGB clusters these, as the notebook clusters `resize`'s output, instead
+   * of `data / 255`. The exact arithmetic, OKLab and the alpha threshold use `data`.
+   */
+  float?: Float64Array;
 }
 
 export interface ProgressInfo {

@@ -16,6 +16,12 @@ export type ImageInput =
   | OffscreenCanvas
   | ImageData;
 
+/**
+ * How an encoded file's colours are decoded: `srgb` converts them from the file's colour profile to sRGB, as the
+ * browser displays them (the default); `none` keeps the stored values, as Pillow, imageio and the notebook read them.
+ */
+export type ColorManagement = 'srgb' | 'none';
+
 export interface DecodedImage {
   /** Something `drawImage` takes, or the caller's pixels as they are. */
   source: CanvasImageSource | OffscreenCanvas | ImageData;
@@ -40,6 +46,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 
 /** Options of a load; the element passes its own, `loadImage` alone needs none. */
 export interface LoadOptions {
+  /** Applies to files and URLs (the element decodes them); an <img>, bitmap, canvas or ImageData is already decoded. */
+  colorManagement?: ColorManagement;
   /**
    * A fetch that receives nothing (no headers, or no body bytes) for this long fails with `fetch-failed`, so a
    * stalled server cannot leave the element busy forever. Milliseconds; default `DEFAULT_FETCH_TIMEOUT_MS`.
@@ -112,7 +120,7 @@ async function rasteriseSvg(blob: Blob, signal?: AbortSignal): Promise<DecodedIm
 }
 
 /** Decodes an encoded image (PNG, JPEG, WebP, SVG, ...) off the main thread where the browser can. */
-export async function decodeBlob(blob: Blob, signal?: AbortSignal): Promise<DecodedImage> {
+export async function decodeBlob(blob: Blob, signal?: AbortSignal, options: LoadOptions = {}): Promise<DecodedImage> {
   if (blob.size === 0) throw new PaletteError('decode-failed', 'The file is empty.');
   const head = new Uint8Array(await abortable(blob.slice(0, HEADER_BYTES).arrayBuffer(), signal));
   const declared = readDeclaredSize(head);
@@ -122,7 +130,8 @@ export async function decodeBlob(blob: Blob, signal?: AbortSignal): Promise<Deco
   if (isSvg(blob, head)) return rasteriseSvg(blob, signal);
   let bitmap: ImageBitmap;
   try {
-    bitmap = await abortable(createImageBitmap(blob, { colorSpaceConversion: 'default' }), signal);
+    const colorSpaceConversion = options.colorManagement === 'none' ? 'none' : 'default';
+    bitmap = await abortable(createImageBitmap(blob, { colorSpaceConversion }), signal);
   } catch (cause) {
     if (cause instanceof AbortError) throw cause;
     const what = blob.type ? `the ${blob.type} file` : 'the file';
@@ -233,7 +242,7 @@ export async function loadUrl(href: string | URL, signal?: AbortSignal, options:
     throw new PaletteError('fetch-failed', `Cannot load an image from a ${url.protocol} URL: use http(s), blob: or data:.`);
   }
   const blob = await fetchBlob(url, signal, options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS);
-  return decodeBlob(blob, signal);
+  return decodeBlob(blob, signal, options);
 }
 
 async function fromImageElement(img: HTMLImageElement, signal?: AbortSignal): Promise<DecodedImage> {
@@ -250,7 +259,7 @@ async function fromImageElement(img: HTMLImageElement, signal?: AbortSignal): Pr
 export async function loadImage(input: ImageInput, signal?: AbortSignal, options: LoadOptions = {}): Promise<DecodedImage> {
   if (signal?.aborted) throw new AbortError();
   if (typeof input === 'string' || input instanceof URL) return loadUrl(input, signal, options);
-  if (input instanceof Blob) return decodeBlob(input, signal);
+  if (input instanceof Blob) return decodeBlob(input, signal, options);
   if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) {
     return fromImageElement(input, signal);
   }

@@ -1,6 +1,7 @@
 /**
- * Reads a decoded image's pixels at a given size: the sample the clustering sees, or the original for recolouring.
- * The browser's own resampler does the work (drawImage with high-quality smoothing).
+ * Reads a decoded image's pixels through a canvas. The element reads them at the image's own size only (the original,
+ * read once: recolouring needs it and the core resampler makes the sample from it, `sample.ts`), so no canvas
+ * resampling is on the way to a palette; a read at another size would be the browser's own resampling.
  */
 import { PaletteError } from '../core/errors.js';
 import type { DecodedImage } from './load.js';

@@ -12,6 +12,7 @@ import { AbortError, PaletteError } from '../core/errors.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { HelperStart, RunOptions, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
+import { sampleFloat } from '../image/sample.js';
 
 export interface CpuRunResult {
   result: PaletteResult;
@@ -44,7 +45,8 @@ interface Pending {
 }
 
 function copy(p: ImageData): WorkerPixels {
-  return { data: new Uint8ClampedArray(p.data), width: p.width, height: p.height };
+  const float = sampleFloat(p);
+  return { data: new Uint8ClampedArray(p.data), width: p.width, height: p.height, ...(float ? { float } : {}) };
 }
 
 function spawn(name: string): Worker {

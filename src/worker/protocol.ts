@@ -16,6 +16,8 @@ export interface WorkerPixels {
   data: Uint8ClampedArray<ArrayBuffer>;
   width: number;
   height: number;
+  /** A resized sample's float values (4 per pixel), which the float64 arithmetic clusters (structured-cloned). */
+  float?: Float64Array<ArrayBuffer>;
 }
 
 export interface RunOptions {

@@ -34,6 +34,7 @@ describe('attributes to options', () => {
     [{ colorSpace: 'cmyk' }, /color-space/],
     [{ arithmetic: 'float32' }, /arithmetic/],
     [{ sampleSize: 'big' }, /sample-size/],
+    [{ colorManagement: 'adobe' }, /color-management must be one of srgb, none/],
   ] as const)('reports %o as invalid-option', (over, message) => {
     expect(() => resolveOptions(raw(over as Partial<RawOptions>))).toThrow(InvalidOptionError);
     expect(() => resolveOptions(raw(over as Partial<RawOptions>))).toThrow(message);
@@ -41,6 +42,11 @@ describe('attributes to options', () => {
 
   it('accepts keywords in any case and with spaces', () => {
     expect(resolveOptions(raw({ backend: ' GPU ', colorSpace: 'OKLab' }))).toMatchObject({ backend: 'gpu', colorSpace: 'oklab' });
+  });
+
+  it('decodes as displayed (srgb) unless color-management says none', () => {
+    expect(resolveOptions(raw({})).colorManagement).toBe('srgb');
+    expect(resolveOptions(raw({ colorManagement: 'None' })).colorManagement).toBe('none');
   });
 });
 
