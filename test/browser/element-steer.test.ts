@@ -1,0 +1,144 @@
+/**
+ * Steering the palette in the element, in Chromium with WebGPU (SwiftShader here): `ignore` leaves colours out (a
+ * product photo's white backdrop takes no swatch) and shows them as left out in the recoloured image; `region` takes
+ * the palette from part of the image and recolours all of it; both agree bit for bit between the GPU and the CPU
+ * (`compare`), and bad text is an `invalid-option`.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'puppeteer';
+import type { PaletteExtractor } from '../../src/palette-extractor.js';
+import type { PaletteCompareDetail, PaletteDetail, PaletteErrorDetail } from '../../src/events/details.js';
+import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+
+/** In the page: a 120×80 "product photo": a white backdrop (with a little noise) around a red and a blue block. */
+const PRODUCT = `
+window.productPhoto = () => {
+  const image = new ImageData(120, 80);
+  let seed = 7;
+  const noise = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 29) - 2;
+  for (let y = 0; y < 80; y++) for (let x = 0; x < 120; x++) {
+    const i = 4 * (y * 120 + x);
+    let rgb = [253 + Math.min(2, noise()), 253 + Math.min(2, noise()), 252 + Math.min(3, noise())];
+    if (y >= 20 && y < 60 && x >= 20 && x < 55) rgb = [200, 30, 40];
+    if (y >= 20 && y < 60 && x >= 65 && x < 100) rgb = [30, 60, 190];
+    image.data.set([...rgb, 255], i);
+  }
+  return image;
+};
+window.settle = (el, change) => new Promise((resolve) => {
+  const done = (type) => (e) => {
+    el.removeEventListener('palette-change', onChange);
+    el.removeEventListener('palette-error', onError);
+    resolve({ type, detail: e.detail, compare: el.__lastCompare });
+  };
+  const onChange = done('palette-change');
+  const onError = done('palette-error');
+  el.addEventListener('palette-change', onChange);
+  el.addEventListener('palette-error', onError);
+  change();
+});
+`;
+declare function productPhoto(): ImageData;
+declare function settle(el: Element, change: () => void): Promise<{ type: string; detail: PaletteDetail | PaletteErrorDetail; compare?: PaletteCompareDetail }>;
+
+describe('<palette-extractor> steered by ignore and region', () => {
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    errors = watchPageErrors(page);
+    await page.goto(`${inject('baseUrl')}/test/pages/reliability.html`);
+    await page.evaluate(PRODUCT);
+    await page.evaluate(async () => {
+      await customElements.whenDefined('palette-extractor');
+      const el = document.createElement('palette-extractor') as PaletteExtractor & { __lastCompare?: unknown };
+      el.id = 'el';
+      el.addEventListener('palette-compare', (e) => (el.__lastCompare = (e as CustomEvent).detail));
+      Object.assign(el, { backend: 'gpu', compare: true, colors: 2, nInit: 2, sampleSize: 'full' });
+      document.body.append(el);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const run = (props: Record<string, unknown>) =>
+    page.evaluate(async (props) => {
+      const el = document.querySelector<PaletteExtractor>('#el')!;
+      return settle(el, () => {
+        Object.assign(el, props);
+        if (!el.image) el.image = productPhoto();
+      });
+    }, props);
+
+  it('gives the white backdrop a swatch without ignore, and none with ignore="white", on the GPU and the CPU alike', async () => {
+    const plain = await run({ ignore: '' });
+    expect(plain.type).toBe('palette-change');
+    const hexes = (plain.detail as PaletteDetail).colors.map((c) => c.hex);
+    expect(hexes.some((h) => h.startsWith('#f') || h.startsWith('#e'))).toBe(true);
+
+    const ignored = await run({ ignore: 'white' });
+    expect(ignored.type).toBe('palette-change');
+    const detail = ignored.detail as PaletteDetail;
+    expect(detail.colors.map((c) => c.hex).sort()).toEqual(['#1e3cbe', '#c81e28']);
+    expect(detail.pixelsUsed).toBe(2 * 35 * 40);
+    expect(ignored.compare!.labelAgreement).toBe(1);
+    expect(ignored.compare!.cpu.colors).toEqual(ignored.compare!.gpu.colors);
+  });
+
+  it('shows ignored pixels as left out (transparent) in the recoloured image', async () => {
+    const alpha = await page.evaluate(() => {
+      const el = document.querySelector<PaletteExtractor>('#el')!;
+      const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>('[part~=recolored]')!;
+      const probe = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d')!;
+      probe.drawImage(canvas, 0, 0);
+      const at = (x: number, y: number) => [...probe.getImageData(x, y, 1, 1).data];
+      return { backdrop: at(5, 5), red: at(30, 30), blue: at(80, 30) };
+    });
+    expect(alpha.backdrop[3]).toBe(0);
+    expect(alpha.red).toEqual([200, 30, 40, 255]);
+    expect(alpha.blue).toEqual([30, 60, 190, 255]);
+  });
+
+  it('takes the palette from a region and recolours the whole image with it, on the GPU and the CPU alike', async () => {
+    const left = await run({ ignore: '', colors: 2, region: '0 0 50% 100%' });
+    expect(left.type).toBe('palette-change');
+    const detail = left.detail as PaletteDetail;
+    // The left half holds backdrop and red only.
+    expect(detail.colors).toHaveLength(2);
+    expect(detail.colors.map((c) => c.hex)).toContain('#c81e28');
+    expect(detail.colors.map((c) => c.hex)).not.toContain('#1e3cbe');
+    expect([detail.sampleWidth, detail.sampleHeight]).toEqual([60, 80]);
+    expect([detail.width, detail.height]).toEqual([120, 80]);
+    expect(left.compare!.labelAgreement).toBe(1);
+    const blueBecomes = await page.evaluate(() => {
+      const el = document.querySelector<PaletteExtractor>('#el')!;
+      const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>('[part~=recolored]')!;
+      const probe = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d')!;
+      probe.drawImage(canvas, 0, 0);
+      const [r, g, b] = probe.getImageData(80, 30, 1, 1).data;
+      return `#${[r!, g!, b!].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+    });
+    expect(detail.colors.map((c) => c.hex)).toContain(blueBecomes);
+    await run({ region: '' });
+  });
+
+  it.each([
+    ['ignore', 'white #12345'],
+    ['ignore', 'purple'],
+    ['region', '10 10 0 5'],
+    ['region', '500 500 10 10'],
+  ])('reports %s="%s" as invalid-option and keeps the palette shown', async (name, value) => {
+    const outcome = await run({ [name]: value });
+    expect(outcome.type).toBe('palette-error');
+    expect((outcome.detail as PaletteErrorDetail).code).toBe('invalid-option');
+    expect((outcome.detail as PaletteErrorDetail).message).toMatch(new RegExp(name));
+    await run({ [name]: '' });
+  });
+
+  it('logged no page error', () => {
+    expect(errors).toEqual([]);
+  });
+});
