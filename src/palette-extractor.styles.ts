@@ -458,6 +458,28 @@ export const styles = css`
   .stage {
     cursor: crosshair;
   }
+  .region-box {
+    position: absolute;
+    z-index: 2;
+    border: 2px solid #fff;
+    outline: 1px solid rgb(0 0 0 / 0.7);
+    box-shadow: 0 0 0 9999px rgb(0 0 0 / 0.35);
+    pointer-events: none;
+  }
+  .region-draw {
+    position: absolute;
+    inset: 0;
+    z-index: 3;
+    cursor: crosshair;
+    touch-action: none;
+  }
+  .tools {
+    display: flex;
+    gap: 6px;
+    justify-content: flex-start;
+    width: 100%;
+    padding-top: 8px;
+  }
   .share {
     color: var(--pe-text-muted);
     font-size: 12px;

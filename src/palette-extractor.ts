@@ -22,6 +22,7 @@ import { downloadBlob, exportPaletteBlob } from './controllers/export-binary.js'
 import { bestTextColor, formatRatio } from './core/contrast.js';
 import { COLOR_VALUE_FORMATS, formatColor, type ColorValueFormat } from './core/color-format.js';
 import { PALETTE_SORTS, sortPalette, type PaletteSort } from './core/palette-sort.js';
+import { formatRegion, parseRegion, type PixelRect } from './image/region.js';
 import type { ImageInput } from './image/load.js';
 import { styles } from './palette-extractor.styles.js';
 import { cssProps } from './directives/css-props.js';
@@ -85,6 +86,7 @@ const ms = (v: number) => (v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`
  * @csspart split - The range input that moves the split between original and recoloured.
  * @csspart progress - The progress bar shown while a run is in flight.
  * @csspart cancel - The button that stops the run in flight.
+ * @csspart select-region - The button that lets a drag on the photo choose the region the palette comes from.
  * @csspart sort - The select that orders the swatches.
  * @csspart export-format - The select of the export menu's format.
  * @csspart swatches - The list of swatches.
@@ -205,6 +207,10 @@ export class PaletteExtractor extends LitElement {
   @state() private _toast = '';
   /** The format the export menu copies and downloads. */
   @state() private _exportFormat: ExportFormat = 'css';
+  /** "Select region" is on: a drag on the photo sets `region`. */
+  @state() private _selecting = false;
+  /** The rectangle being dragged, in fractions of the photo. */
+  @state() private _drag?: { x0: number; y0: number; x1: number; y1: number };
   /** The swatch under the eyedropper (the pointer over the image), by hex. */
   @state() private _picked?: string;
 
@@ -344,6 +350,65 @@ export class PaletteExtractor extends LitElement {
   }
 
   #eyedropFrame = 0;
+
+  /** The region outline, and while selecting, the surface a drag draws a new one on. */
+  #renderRegion(width: number, height: number): TemplateResult {
+    let rect: PixelRect | null = null;
+    try {
+      rect = parseRegion(this.region, width, height);
+    } catch {
+      rect = null; // reported by the run as invalid-option
+    }
+    const drag = this._drag;
+    const box = drag
+      ? { left: Math.min(drag.x0, drag.x1), top: Math.min(drag.y0, drag.y1), w: Math.abs(drag.x1 - drag.x0), h: Math.abs(drag.y1 - drag.y0) }
+      : rect
+        ? { left: rect.x / width, top: rect.y / height, w: rect.width / width, h: rect.height / height }
+        : null;
+    const outline = box
+      ? html`<div
+          class="region-box"
+          aria-hidden="true"
+          style=${cssProps({ left: `${box.left * 100}%`, top: `${box.top * 100}%`, width: `${box.w * 100}%`, height: `${box.h * 100}%` })}
+        ></div>`
+      : nothing;
+    if (!this._selecting) return html`${outline}`;
+    const at = (e: PointerEvent) => {
+      const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+      const clamp = (v: number) => Math.min(1, Math.max(0, v));
+      return { x: clamp((e.clientX - r.left) / r.width), y: clamp((e.clientY - r.top) / r.height) };
+    };
+    return html`${outline}
+      <div
+        class="region-draw"
+        @pointerdown=${(e: PointerEvent) => {
+          (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
+          const p = at(e);
+          this._drag = { x0: p.x, y0: p.y, x1: p.x, y1: p.y };
+        }}
+        @pointermove=${(e: PointerEvent) => {
+          if (!this._drag) return;
+          const p = at(e);
+          this._drag = { ...this._drag, x1: p.x, y1: p.y };
+        }}
+        @pointerup=${() => this.#endDrag(width, height)}
+        @pointercancel=${() => (this._drag = undefined)}
+      ></div>`;
+  }
+
+  /** A finished drag becomes the `region` attribute (in pixels); a click without a drag keeps the old one. */
+  #endDrag(width: number, height: number): void {
+    const drag = this._drag;
+    this._drag = undefined;
+    this._selecting = false;
+    if (!drag) return;
+    const x0 = Math.floor(Math.min(drag.x0, drag.x1) * width);
+    const y0 = Math.floor(Math.min(drag.y0, drag.y1) * height);
+    const x1 = Math.ceil(Math.max(drag.x0, drag.x1) * width);
+    const y1 = Math.ceil(Math.max(drag.y0, drag.y1) * height);
+    if (x1 - x0 < 2 || y1 - y0 < 2) return;
+    this.region = formatRegion({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+  }
 
   /**
    * The eyedropper: the swatch of the pixel under the pointer (or finger), read from the recoloured image itself, so
@@ -528,6 +593,21 @@ export class PaletteExtractor extends LitElement {
             aria-valuetext=${`${this._split}% original`}
             @input=${(e: Event) => (this._split = Number((e.target as HTMLInputElement).value))}
           />
+          ${this.#renderRegion(width, height)}
+        </div>
+        <div class="tools" role="group" aria-label="Region">
+          <button
+            part="select-region"
+            class="action"
+            type="button"
+            aria-pressed=${this._selecting ? 'true' : 'false'}
+            @click=${() => (this._selecting = !this._selecting)}
+          >
+            ${this._selecting ? 'Drag on the photo…' : 'Select region'}
+          </button>
+          ${this.region
+            ? html`<button class="action" type="button" @click=${() => (this.region = '')}>Whole image</button>`
+            : nothing}
         </div>
         ${bar}
         <figcaption class="visually-hidden">

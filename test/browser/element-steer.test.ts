@@ -125,6 +125,36 @@ describe('<palette-extractor> steered by ignore and region', () => {
     await run({ region: '' });
   });
 
+  it('sets region from a drag on the photo with "Select region" on, and runs on it', async () => {
+    const box = await page.evaluate(async () => {
+      const el = document.querySelector<PaletteExtractor>('#el')!;
+      el.compare = false;
+      await el.extract();
+      await el.updateComplete;
+      el.shadowRoot!.querySelector<HTMLButtonElement>('[part~=select-region]')!.click();
+      await el.updateComplete;
+      const r = el.shadowRoot!.querySelector('.region-draw')!.getBoundingClientRect();
+      return { x: r.left, y: r.top, w: r.width, h: r.height };
+    });
+    const next = page.evaluate(() => {
+      const el = document.querySelector<PaletteExtractor>('#el')!;
+      return settle(el, () => {});
+    });
+    // From inside the red block to its far corner: 20..55 × 20..60 of 120 × 80.
+    await page.mouse.move(box.x + box.w * (21 / 120), box.y + box.h * (21 / 80));
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.w * (40 / 120), box.y + box.h * (40 / 80), { steps: 4 });
+    await page.mouse.move(box.x + box.w * (54 / 120), box.y + box.h * (59 / 80), { steps: 4 });
+    await page.mouse.up();
+    const outcome = await next;
+    const region = await page.evaluate(() => document.querySelector('#el')!.getAttribute('region'));
+    const [x, y, w, h] = region!.split(' ').map(Number);
+    expect(x! >= 20 && y! >= 20 && x! + w! <= 56 && y! + h! <= 61).toBe(true);
+    expect(outcome.type).toBe('palette-change');
+    expect((outcome.detail as PaletteDetail).colors.map((c) => c.hex)).toEqual(['#c81e28']);
+    await run({ region: '', compare: true });
+  });
+
   it.each([
     ['ignore', 'white #12345'],
     ['ignore', 'purple'],
