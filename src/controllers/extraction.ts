@@ -18,7 +18,7 @@ import { loadImage, type ColorManagement, type DecodedImage, type ImageInput, ty
 import { ignoreMatcher, type IgnoreEntry } from '../core/ignore.js';
 import { cropPixels, isWholeImage, resolveRegion, type PixelRect } from '../image/region.js';
 import { readSample } from '../image/sample.js';
-import { sampleDimensions, type SampleSize } from '../image/sample-size.js';
+import { fitK, sampleDimensions, type SampleSize } from '../image/sample-size.js';
 import { cpuPool, nextImageId, type CpuImage, type CpuLease } from '../worker/cpu-client.js';
 import { agreement } from './compare.js';
 import { GpuSession } from './gpu-backend.js';
@@ -73,19 +73,6 @@ interface DecodedEntry {
 }
 
 const CPU_ADAPTER = 'CPU (Web Worker)';
-
-/**
- * k-means needs at least k points: an image with fewer opaque pixels than the colours asked for (a 1×1 image) runs
- * with one cluster per pixel, so it shows the colours it has instead of an error. None opaque is left to the engine,
- * which reports `no-opaque-pixels`.
- */
-function fitK(options: ResolvedOptions, sample: ImageData): ResolvedOptions {
-  let opaque = 0;
-  const data = sample.data;
-  // Stops at k: a usual image answers within its first k pixels.
-  for (let i = 3; i < data.length && opaque < options.k; i += 4) if (data[i]! >= DEFAULTS.alphaThreshold) opaque++;
-  return opaque > 0 && opaque < options.k ? { ...options, k: opaque } : options;
-}
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortError();
@@ -233,7 +220,8 @@ export class ExtractionPipeline {
     }
     const sampled = this.#sample;
     const sample = sampled.pixels;
-    options = fitK(options, sample);
+    const k = fitK(options.k, sample);
+    if (k !== options.k) options = { ...options, k };
     timings.downscaleMs = performance.now() - t1;
 
     let notice: string | undefined;

@@ -4,6 +4,7 @@
  * - `"200x200"`: stretch to exactly 200×200, as the scikit-learn notebook did.
  * - `"full"`: every pixel of the original.
  */
+import { DEFAULTS } from '../core/constants.js';
 import { InvalidOptionError } from '../core/errors.js';
 
 export type SampleSize =
@@ -49,4 +50,17 @@ export function sampleDimensions(size: SampleSize, width: number, height: number
       };
     }
   }
+}
+
+/**
+ * k-means needs at least k points: a sample with fewer opaque pixels than the colours asked for (a 1×1 image) runs
+ * with one cluster per opaque pixel, so it shows the colours it has instead of an error. None opaque is left to the
+ * engine, which reports `no-opaque-pixels`. The element and the command line both use this.
+ */
+export function fitK(k: number, sample: { data: ArrayLike<number> }): number {
+  let opaque = 0;
+  const data = sample.data;
+  // Stops at k: a usual image answers within its first k pixels.
+  for (let i = 3; i < data.length && opaque < k; i += 4) if (data[i]! >= DEFAULTS.alphaThreshold) opaque++;
+  return opaque > 0 && opaque < k ? opaque : k;
 }
