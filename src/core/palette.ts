@@ -9,7 +9,7 @@
  * With `'auto'`, a GPU device lost (or failing) mid-run is retried once on a freshly acquired device, then on the
  * CPU; the result's `notice` says what happened.
  */
-import { FIXED_ONE, MAX_COORD } from './constants.js';
+import { DEFAULTS, FIXED_ONE, MAX_COORD } from './constants.js';
 import { oklabToSrgb8, rgbToHex, srgb8ToOklab, unitToByte, type Rgb8 } from './color.js';
 import {
   DeviceLostError,
@@ -28,6 +28,7 @@ import { extractPoints } from './exact/points.js';
 import { acquireDevice, describeAdapter, imageBufferBytes } from './gpu/device.js';
 import { GpuKMeans } from './gpu/gpu-kmeans.js';
 import { AB_OFFSET } from './oklab-int.js';
+import { validateDevice } from './validate.js';
 import { kmeans } from './sklearn/kmeans.js';
 import type {
   ColorSpace,
@@ -132,7 +133,7 @@ async function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOpti
   } else {
     for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
   }
-  const { k, seed, nInit, maxIter, tol, signal, onProgress } = options;
+  const { k = DEFAULTS.k, seed, nInit, maxIter, tol, signal, onProgress } = options;
   onProgress?.({ phase: 'iterate', fraction: 0 });
   const fit = kmeans(x, { k, seed, nInit, maxIter, tol, signal });
   onProgress?.({ phase: 'iterate', fraction: 1 });
@@ -170,11 +171,21 @@ function describeDevice(device: GPUDevice): string {
 }
 
 /**
+* The image with its pixels in an ArrayBuffer: WebGPU's `writeBuffer` takes no view of a SharedArrayBuffer, so such
+ * pixels are copied once before the upload.
+ */
+function unshared(image: PixelImage): PixelImage {
+  if (typeof SharedArrayBuffer === 'undefined' || !(image.data.buffer instanceof SharedArrayBuffer)) return image;
+  return { data: new Uint8ClampedArray(image.data), width: image.width, height: image.height };
+}
+
+/**
  * The GPU engine on the caller's device, or on one acquired for this call and released after it. With
  * `hardwareOnly` (the `'auto'` policy), an acquired software adapter (SwiftShader, WARP) counts as no adapter: the
  * CPU gives the same bits many times sooner. A device the caller passes is always used.
  */
-async function gpuPalette(image: PixelImage, options: ExtractPaletteOptions, hardwareOnly = false): Promise<PaletteResult> {
+async function gpuPalette(shared: PixelImage, options: ExtractPaletteOptions, hardwareOnly = false): Promise<PaletteResult> {
+  const image = unshared(shared);
   const acquired = options.device
     ? null
     : await acquireDevice({ requiredBytes: imageBufferBytes(image.width * image.height) });
@@ -203,8 +214,14 @@ async function gpuPalette(image: PixelImage, options: ExtractPaletteOptions, har
  * NoOpaquePixelsError when no pixel reaches `alphaThreshold`, WebGPUUnavailableError / NoAdapterError for
  * `backend: 'gpu'` without a GPU, AbortError when `signal` fires.
  */
-export async function extractPalette(image: PixelImage, options: ExtractPaletteOptions): Promise<PaletteResult> {
+export async function extractPalette(image: PixelImage, options: ExtractPaletteOptions = {}): Promise<PaletteResult> {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError(`options must be an object (or left out), got ${options === null ? 'null' : typeof options}.`);
+  }
   throwIfAborted(options.signal);
+  // Checked before any backend is chosen, so that every backend refuses the same input the same way.
+  validateImage(image);
+  validateDevice(options.device);
   const backend = options.backend ?? 'auto';
   const arithmetic = options.arithmetic ?? 'exact';
   if (backend !== 'auto' && backend !== 'gpu' && backend !== 'cpu') {

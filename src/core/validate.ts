@@ -140,6 +140,58 @@ export function validateWeights(weights: ArrayLike<number>, n: number): Float64A
 }
 
 /**
+ * Throws InvalidInputError when k-means' float64 sums could overflow: squared distances between points are at most
+ * `d·(2·max|x|)²`, intermediate terms of `−2·x·c + ‖c‖² + ‖x‖²` (on centred points) four times that, and the sums
+ * add one per point (k-means++'s potential, unweighted) or one per unit of weight (inertia, centre sums). Refused up
+ * front, so a caller gets a reason instead of Infinity or NaN centres.
+ */
+export function checkMagnitudes(points: ArrayLike<number>, n: number, d: number, weights?: Float64Array): void {
+  let maxAbs = 0;
+  for (let i = 0; i < n * d; i++) {
+    const a = Math.abs(points[i]!);
+    if (a > maxAbs) maxAbs = a;
+  }
+  let total = n;
+  if (weights !== undefined) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += weights[i]!;
+    if (!Number.isFinite(sum)) {
+      throw new InvalidInputError(
+        'weights are too large for float64 sums: they add up to more than 1.8e308, so every weighted sum would be Infinity.',
+      );
+    }
+    total = Math.max(n, sum);
+  }
+  if (!Number.isFinite(16 * d * maxAbs * maxAbs * total)) {
+    const over = weights === undefined ? `${n} points` : `points whose weights add up to ${total}`;
+    throw new InvalidInputError(
+      `points are too large for float64 sums: with values up to ${maxAbs} in magnitude over ${over}, sums of squared ` +
+        'distances would overflow to Infinity. Scale the points (or the weights) down.',
+    );
+  }
+}
+
+/** `options.device`: left out, or a GPUDevice (checked by shape, so a device from Dawn or another realm passes). */
+export function validateDevice(device: unknown): GPUDevice | undefined {
+  if (device === undefined) return undefined;
+  const d = device as { queue?: { writeBuffer?: unknown }; createBuffer?: unknown; createComputePipeline?: unknown; limits?: unknown };
+  const usable =
+    device !== null &&
+    typeof device === 'object' &&
+    typeof d.createBuffer === 'function' &&
+    typeof d.createComputePipeline === 'function' &&
+    typeof d.queue?.writeBuffer === 'function' &&
+    typeof d.limits === 'object' &&
+    d.limits !== null;
+  if (!usable) {
+    throw new InvalidOptionError(
+      `device must be a GPUDevice (from adapter.requestDevice()), or left out, got ${device === null ? 'null' : typeof device === 'object' ? 'an object that is not a GPUDevice' : describe(device)}.`,
+    );
+  }
+  return device as GPUDevice;
+}
+
+/**
  * Fills in the defaults (`DEFAULTS`) and checks every option against `n`, the number of points.
  * Throws InvalidOptionError for a bad option and InvalidInputError for bad weights.
  */

@@ -134,6 +134,18 @@ describe('the GPU engine on bad input', () => {
     });
   }
 
+  gpuIt('clusters an image whose pixels live in a SharedArrayBuffer, with the bits of the same pixels on the CPU', gpu, async ({ device }) => {
+    const image = randomImage(13, 9, 77, { palette: 6 });
+    const shared = new Uint8ClampedArray(new SharedArrayBuffer(image.data.length));
+    shared.set(image.data);
+    const options = { k: 3, seed: 5, nInit: 1 };
+    const onGpu = await extractPalette({ data: shared, width: image.width, height: image.height }, { ...options, backend: 'gpu', device });
+    const onCpu = await extractPalette(image, { ...options, backend: 'cpu' });
+    expect(onGpu.backend).toBe('gpu');
+    expect(onGpu.colors).toEqual(onCpu.colors);
+    expect(onGpu.labels).toEqual(onCpu.labels);
+  });
+
   gpuIt('refuses 30000 × 30000 declared without the pixels with InvalidInputError', gpu, async ({ device }) => {
     const image = { data: new Uint8ClampedArray(16), width: 30000, height: 30000 };
     expectTyped(await rejection(engine.run(image, { k: 5 })), InvalidInputError, 'invalid-input');

@@ -2,10 +2,10 @@
  * `kmeans()` and `kmeansPlusPlus()`: scikit-learn 1.2.1's `KMeans(algorithm="lloyd")` and `kmeans_plusplus`,
  * reproduced in float64 so the same points and seed give the same labels, centres and iteration count.
  */
-import { throwIfAborted } from '../errors.js';
+import { InvalidInputError, throwIfAborted } from '../errors.js';
 import { RandomState } from '../random.js';
 import type { KMeansOptions, KMeansPlusPlusResult, KMeansResult, Points } from '../types.js';
-import { flattenPoints, resolveKMeansOptions, validatePoints } from '../validate.js';
+import { checkMagnitudes, flattenPoints, resolveKMeansOptions, validatePoints } from '../validate.js';
 import { greedyKMeansPlusPlus } from './kmeans-plusplus.js';
 import { lloydRun, type LloydProblem, type LloydRunResult } from './lloyd.js';
 import { centerPoints, rowSquaredNorms, scaledTolerance } from './prepare.js';
@@ -49,6 +49,7 @@ export function kmeans(input: Points, options: KMeansOptions): KMeansResult {
   const { flat: points, d } = flattenPoints(input, options?.dimensions);
   const n = validatePoints(points, d);
   const { k, seed, nInit, maxIter, tol, weights, signal } = resolveKMeansOptions(options, n);
+  checkMagnitudes(points, n, d, weights);
   throwIfAborted(signal);
 
   // scikit-learn scales tol on the points as given, before it centres them.
@@ -68,6 +69,10 @@ export function kmeans(input: Points, options: KMeansOptions): KMeansResult {
     }
   }
   const chosen = best!;
+  // A safety net behind checkMagnitudes: a non-finite answer is never returned as if it were one.
+  if (!Number.isFinite(chosen.inertia) || !chosen.centers.every(Number.isFinite)) {
+    throw new InvalidInputError('points are too large for float64 sums: k-means ended with a non-finite inertia or centre.');
+  }
   return {
     centers: rows(chosen.centers, k, d, mean),
     labels: chosen.labels,
@@ -85,6 +90,7 @@ export function kmeansPlusPlus(input: Points, k: number, seed: number, dimension
   const { flat: points, d } = flattenPoints(input, dimensions);
   const n = validatePoints(points, d);
   resolveKMeansOptions({ k, seed }, n);
+  checkMagnitudes(points, n, d);
   const X = Float64Array.from(points);
   const indices = greedyKMeansPlusPlus(X, n, d, k, new RandomState(seed), rowSquaredNorms(X, n, d));
   return { centers: rows(gatherRows(X, d, indices), k, d), indices };
