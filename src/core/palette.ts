@@ -24,12 +24,13 @@ import {
 } from './errors.js';
 import { cpuPixelKMeans } from './exact/cpu.js';
 import { checkPixelKMeansOptions, resolvePixelOptions, validateImage } from './exact/prepare.js';
-import { extractPoints } from './exact/points.js';
+import { extractPointsSteps } from './exact/points.js';
 import { acquireDevice, describeAdapter, imageBufferBytes } from './gpu/device.js';
 import { GpuKMeans } from './gpu/gpu-kmeans.js';
 import { AB_OFFSET } from './oklab-int.js';
 import { validateDevice } from './validate.js';
-import { kmeans } from './sklearn/kmeans.js';
+import { kmeansSteps } from './sklearn/kmeans.js';
+import { chunkFor, chunks, runPaced, type Steps } from './pace.js';
 import type {
   ColorSpace,
   ExtractPaletteOptions,
@@ -112,30 +113,39 @@ function checkedFloat(image: PixelImage): Float64Array {
  * resized image, `image.float`: the notebook clusters `resize`'s float output), or float OKLab. Seeds,
  * labels, centres and iteration count are scikit-learn's own (see `kmeans`).
  */
-async function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOptions): Promise<PixelKMeansResult> {
+function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOptions): Promise<PixelKMeansResult> {
+  return runPaced(cpuFloat64Steps(image, options), options.signal);
+}
+
+/** `cpuFloat64PixelKMeans` as steps (`pace.ts`), so that an abort lands mid-run. */
+function* cpuFloat64Steps(image: PixelImage, options: PixelKMeansOptions): Steps<PixelKMeansResult> {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
   checkPixelKMeansOptions(options);
   // Always RGB bytes here: float OKLab is computed from them, not from the 8-bit OKLab code.
-  const { points, pixelIndex, n } = extractPoints(image, 'rgb', alphaThreshold);
+  const { points, pixelIndex, n } = yield* extractPointsSteps(image, 'rgb', alphaThreshold);
   if (n === 0) throw new NoOpaquePixelsError();
   const x = new Float64Array(3 * n);
   if (colorSpace === 'oklab') {
-    for (let i = 0; i < n; i++) x.set(srgb8ToOklab(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!), 3 * i);
+    yield* chunks(n, chunkFor(100), (from, to) => {
+      for (let i = from; i < to; i++) x.set(srgb8ToOklab(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!), 3 * i);
+    });
   } else if (image.float) {
     const float = checkedFloat(image);
-    for (let i = 0; i < n; i++) {
-      const p = 4 * (pixelIndex ? pixelIndex[i]! : i);
-      x[3 * i] = float[p]!;
-      x[3 * i + 1] = float[p + 1]!;
-      x[3 * i + 2] = float[p + 2]!;
-    }
+    yield* chunks(n, chunkFor(4), (from, to) => {
+      for (let i = from; i < to; i++) {
+        const p = 4 * (pixelIndex ? pixelIndex[i]! : i);
+        x[3 * i] = float[p]!;
+        x[3 * i + 1] = float[p + 1]!;
+        x[3 * i + 2] = float[p + 2]!;
+      }
+    });
   } else {
     for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
   }
   const { k = DEFAULTS.k, seed, nInit, maxIter, tol, signal, onProgress } = options;
   onProgress?.({ phase: 'iterate', fraction: 0 });
-  const fit = kmeans(x, { k, seed, nInit, maxIter, tol, signal });
+  const fit = yield* kmeansSteps(x, { k, seed, nInit, maxIter, tol, signal });
   onProgress?.({ phase: 'iterate', fraction: 1 });
   const labels = new Int32Array(image.width * image.height).fill(-1);
   const counts = new Array<number>(fit.centers.length).fill(0);
