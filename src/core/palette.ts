@@ -181,7 +181,7 @@ function describeDevice(device: GPUDevice): string {
 }
 
 /**
-* The image with its pixels in an ArrayBuffer: WebGPU's `writeBuffer` takes no view of a SharedArrayBuffer, so such
+ * The image with its pixels in an ArrayBuffer: WebGPU's `writeBuffer` takes no view of a SharedArrayBuffer, so such
  * pixels are copied once before the upload.
  */
 function unshared(image: PixelImage): PixelImage {
