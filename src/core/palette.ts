@@ -23,7 +23,8 @@ import {
   type PaletteError,
 } from './errors.js';
 import { cpuPixelKMeans } from './exact/cpu.js';
-import { checkPixelKMeansOptions, resolvePixelOptions, validateImage } from './exact/prepare.js';
+import { exactRunPlan } from './exact/plan.js';
+import { checkPixelKMeansOptions, prepareExactRunSteps, resolvePixelOptions, validateImage } from './exact/prepare.js';
 import { extractPointsSteps } from './exact/points.js';
 import { acquireDevice, describeAdapter, imageBufferBytes } from './gpu/device.js';
 import { GpuKMeans } from './gpu/gpu-kmeans.js';
@@ -208,8 +209,11 @@ async function gpuPalette(shared: PixelImage, options: ExtractPaletteOptions, ha
   const device = options.device ?? acquired!.device;
   let engine: GpuKMeans | null = null;
   try {
+    // The run's CPU part (validation, tolerance, seedings) done here, paced, so that it neither holds the page's
+    // thread nor ignores an abort; the engine takes it as `prepared`.
+    const prepared = exactRunPlan(await runPaced(prepareExactRunSteps(image, options), options.signal));
     engine = new GpuKMeans(device);
-    const result = await engine.run(image, options);
+    const result = await engine.run(image, { ...options, prepared });
     return toPaletteResult(result, 'gpu', acquired ? acquired.info.text : describeDevice(device));
   } finally {
     engine?.destroy();
