@@ -142,7 +142,9 @@ function* cpuFloat64Steps(image: PixelImage, options: PixelKMeansOptions): Steps
       }
     });
   } else {
-    for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
+    yield* chunks(3 * n, chunkFor(1), (from, to) => {
+      for (let i = from; i < to; i++) x[i] = points[i]! / 255;
+    });
   }
   const { k = DEFAULTS.k, seed, nInit, maxIter, tol, signal, onProgress } = options;
   onProgress?.({ phase: 'iterate', fraction: 0 });
@@ -150,11 +152,13 @@ function* cpuFloat64Steps(image: PixelImage, options: PixelKMeansOptions): Steps
   onProgress?.({ phase: 'iterate', fraction: 1 });
   const labels = new Int32Array(image.width * image.height).fill(-1);
   const counts = new Array<number>(fit.centers.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    const j = fit.labels[i]!;
-    labels[pixelIndex ? pixelIndex[i]! : i] = j;
-    counts[j]!++;
-  }
+  yield* chunks(n, chunkFor(2), (from, to) => {
+    for (let i = from; i < to; i++) {
+      const j = fit.labels[i]!;
+      labels[pixelIndex ? pixelIndex[i]! : i] = j;
+      counts[j]!++;
+    }
+  });
   const rgb = fit.centers.map(([c0, c1, c2]): Rgb8 =>
     colorSpace === 'oklab' ? oklabToSrgb8(c0!, c1!, c2!) : [unitToByte(c0!), unitToByte(c1!), unitToByte(c2!)],
   );

@@ -4,7 +4,7 @@
  */
 import { chunkFor, chunks, runSync, type Steps } from '../pace.js';
 import type { RandomState } from '../random.js';
-import { pairwiseSum, searchSortedLeft } from './numeric.js';
+import { pairwiseSumSteps, searchSortedLeft } from './numeric.js';
 import { rowSquaredNorms } from './prepare.js';
 
 /**
@@ -70,7 +70,7 @@ export function* greedyKMeansPlusPlusSteps(
   const first = rng.randint(n);
   indices[0] = first;
   yield* chunks(n, chunk, (from, to) => distancesToRow(X, from, to, d, first, xSquaredNorms, closest));
-  let currentPot = pairwiseSum(closest);
+  let currentPot = yield* pairwiseSumSteps(closest);
 
   const cumulative = new Float64Array(n);
   const candidateIds = new Int32Array(trials);
@@ -94,7 +94,7 @@ export function* greedyKMeansPlusPlusSteps(
       const row = rows[t]!;
       const candidate = candidateIds[t];
       yield* chunks(n, chunk, (from, to) => distancesToRow(X, from, to, d, candidate, xSquaredNorms, row, closest));
-      pots[t] = pairwiseSum(row);
+      pots[t] = yield* pairwiseSumSteps(row);
       if (pots[t] < pots[best]) best = t;
     }
     currentPot = pots[best];

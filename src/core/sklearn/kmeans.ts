@@ -5,11 +5,18 @@
 import { InvalidInputError, throwIfAborted } from '../errors.js';
 import { RandomState } from '../random.js';
 import type { KMeansOptions, KMeansPlusPlusResult, KMeansResult, Points } from '../types.js';
-import { checkMagnitudes, flattenPoints, resolveKMeansOptions, validatePoints } from '../validate.js';
+import {
+  checkMagnitudes,
+  checkMagnitudesSteps,
+  flattenPoints,
+  resolveKMeansOptions,
+  validatePoints,
+  validatePointsSteps,
+} from '../validate.js';
 import { runPaced, runSync, type Steps } from '../pace.js';
 import { greedyKMeansPlusPlus, greedyKMeansPlusPlusSteps } from './kmeans-plusplus.js';
 import { lloydRunSteps, type LloydProblem, type LloydRunResult } from './lloyd.js';
-import { centerPoints, rowSquaredNorms, scaledTolerance } from './prepare.js';
+import { centerPointsSteps, rowSquaredNorms, scaledToleranceSteps } from './prepare.js';
 
 /**
  * scikit-learn's `_is_same_clustering`: whether two labelings are the same partition up to a renaming of clusters.
@@ -62,17 +69,14 @@ export function kmeansAsync(input: Points, options: KMeansOptions): Promise<KMea
 /** `kmeans` as steps: validation first, then one yield at least between passes over the points. */
 export function* kmeansSteps(input: Points, options: KMeansOptions): Steps<KMeansResult> {
   const { flat: points, d } = flattenPoints(input, options?.dimensions);
-  const n = validatePoints(points, d);
+  const n = yield* validatePointsSteps(points, d);
   const { k, seed, nInit, maxIter, tol, weights, signal } = resolveKMeansOptions(options, n);
-  checkMagnitudes(points, n, d, weights);
+  yield* checkMagnitudesSteps(points, n, d, weights);
   throwIfAborted(signal);
-  yield;
 
   // scikit-learn scales tol on the points as given, before it centres them.
-  const scaledTol = scaledTolerance(points, n, d, tol);
-  yield;
-  const { X, mean, xSquaredNorms } = centerPoints(points, n, d);
-  yield;
+  const scaledTol = yield* scaledToleranceSteps(points, n, d, tol);
+  const { X, mean, xSquaredNorms } = yield* centerPointsSteps(points, n, d);
   const problem: LloydProblem = { X, n, d, k, weights, maxIter, tol: scaledTol };
   const rng = new RandomState(seed);
 
