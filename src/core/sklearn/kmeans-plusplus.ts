@@ -4,7 +4,7 @@
  */
 import { chunkFor, chunks, runSync, type Steps } from '../pace.js';
 import type { RandomState } from '../random.js';
-import { pairwiseSumSteps, searchSortedLeft } from './numeric.js';
+import { cumulativeSum, pairwiseSumSteps, searchSortedLeft } from './numeric.js';
 import { rowSquaredNorms } from './prepare.js';
 
 /**
@@ -40,16 +40,6 @@ function distancesToRow(
   }
 }
 
-/** `np.cumsum` over `from .. to`, going on from `sum` (the running sum before `from`). Returns the running sum. */
-function cumulativeSumRange(a: Float64Array, out: Float64Array, from: number, to: number, sum: number): number {
-  let s = sum;
-  for (let i = from; i < to; i++) {
-    s += a[i];
-    out[i] = s;
-  }
-  return s;
-}
-
 /** Greedy k-means++ on row-major float64 X (n × d), consuming `rng` as scikit-learn does. Returns chosen row indices. */
 export function greedyKMeansPlusPlus(
   X: Float64Array, n: number, d: number, k: number, rng: RandomState,
@@ -80,11 +70,11 @@ export function* greedyKMeansPlusPlusSteps(
 
   for (let c = 1; c < k; c++) {
     const randVals = rng.uniform(trials);
-    // `np.cumsum`: a running sum, left to right, carried from chunk to chunk.
+    // `np.cumsum`, carried from chunk to chunk.
     let sum = 0;
     const potentials = closest;
     yield* chunks(n, 4 * chunk, (from, to) => {
-      sum = cumulativeSumRange(potentials, cumulative, from, to, sum);
+      sum = cumulativeSum(potentials, cumulative, from, to, sum);
     });
     for (let t = 0; t < trials; t++) {
       candidateIds[t] = Math.min(searchSortedLeft(cumulative, randVals[t] * currentPot), n - 1);
