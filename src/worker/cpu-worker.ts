@@ -19,7 +19,7 @@ import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/typ
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
 import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
 import { displaySize } from '../image/canvas-limits.js';
-import { centersToFixed, fixedToRgb8, recolorFromLabels, recolorNearest } from './recolor.js';
+import { centersToFixed, fixedToRgb8, recolorFromLabelsSteps, recolorNearestSteps } from './recolor.js';
 
 /** The slice of DedicatedWorkerGlobalScope used here (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
@@ -159,14 +159,17 @@ async function exactRun(id: number, image: Loaded, options: Extract<WorkerReques
   return { result, palette: toPaletteResult(result, 'cpu', adapter) };
 }
 
-async function recolorBitmap(image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined) {
+async function recolorBitmap(id: number, image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined) {
   const fixed = exact ? Int32Array.from(exact.centersFixed) : centersToFixed(palette.centers, palette.colorSpace);
   const rgb = exact ? exact.rgb : fixedToRgb8(fixed, palette.colorSpace);
   const { original, sample } = image;
   const target = original ?? sample;
-  const pixels = original
-    ? recolorNearest(original.data, fixed, rgb, palette.colorSpace, DEFAULTS.alphaThreshold)
-    : recolorFromLabels(sample.data, palette.labels, rgb);
+  const pixels = await runPaced(
+    original
+      ? recolorNearestSteps(original.data, fixed, rgb, palette.colorSpace, DEFAULTS.alphaThreshold)
+      : recolorFromLabelsSteps(sample.data, palette.labels, rgb),
+    signalOf(id),
+  );
   // Straight alpha kept as it is: pixels left out by alpha keep their colour, as on the GPU.
   // Shown at a size a canvas can hold (a 1×100000 image is drawn 1×16384; CSS scales it anyway).
   const shown = displaySize(target.width, target.height);
@@ -214,7 +217,7 @@ async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Prom
   let recolored: ImageBitmap | undefined;
   if (request.recolor) {
     post({ id, type: 'progress', progress: { phase: 'recolor', fraction: 0 } });
-    recolored = await recolorBitmap(image, palette, exact);
+    recolored = await recolorBitmap(id, image, palette, exact);
   }
   await checkpoint(id);
   const t2 = performance.now();

@@ -11,6 +11,7 @@ import { AbortError } from '../../src/core/errors.js';
 import { runPaced } from '../../src/core/pace.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../../src/core/types.js';
 import { ExactImageSession, splitRuns } from '../../src/worker/exact-session.js';
+import { recolorNearest, recolorNearestSteps } from '../../src/worker/recolor.js';
 import { loadSample } from '../helpers/images.js';
 import { MEGAPIXEL_SIZES, photoLikeImage } from '../helpers/large-image.js';
 
@@ -127,6 +128,26 @@ describe('the CPU worker session, paced as the Worker runs it', () => {
       const request = await runPaced(session.prepareSteps({ k: 8, nInit: 1 }), controller.signal);
       await runPaced(runExactSeedSteps(request.work, 0), controller.signal);
     })().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AbortError);
+    expect(performance.now() - due).toBeLessThan(200);
+  });
+});
+
+describe("the CPU worker's full-size recolour, paced", () => {
+  it('gives the synchronous recolour, and stops within 200 ms of an abort 30 ms in (1.2 MP, k 64)', async () => {
+    const [width, height] = MEGAPIXEL_SIZES[1]!;
+    const image = photoLikeImage(width, height, 5);
+    const fixed = new Int32Array(3 * 64).map((_, i) => ((i * 7919) % 256) * 128);
+    const rgb = Array.from({ length: 64 }, (_, j) => [j * 4, 255 - j * 4, (j * 37) % 256] as [number, number, number]);
+    const small = photoLikeImage(120, 90, 6);
+    expect(await runPaced(recolorNearestSteps(small.data, fixed, rgb, 'oklab', 128))).toEqual(recolorNearest(small.data, fixed, rgb, 'oklab', 128));
+    const controller = new AbortController();
+    const due = performance.now() + 30;
+    setTimeout(() => controller.abort(), 30);
+    const error = await runPaced(recolorNearestSteps(image.data, fixed, rgb, 'oklab', 0), controller.signal).then(
       () => null,
       (e: unknown) => e,
     );
