@@ -191,7 +191,7 @@ function describeDevice(device: GPUDevice): string {
  */
 function unshared(image: PixelImage): PixelImage {
   if (typeof SharedArrayBuffer === 'undefined' || !(image.data.buffer instanceof SharedArrayBuffer)) return image;
-  return { data: new Uint8ClampedArray(image.data), width: image.width, height: image.height };
+  return { ...image, data: new Uint8ClampedArray(image.data) };
 }
 
 /**
