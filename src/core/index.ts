@@ -65,7 +65,7 @@ export {
   type IgnoreMatcherOptions,
   type IgnorePreset,
 } from './ignore.js';
-export { kmeans, kmeansPlusPlus } from './sklearn/kmeans.js';
+export { kmeans, kmeansAsync, kmeansPlusPlus } from './sklearn/kmeans.js';
 export { RandomState } from './random.js';
 export {
   gaussianKernel,

@@ -9,7 +9,7 @@
  * With `'auto'`, a GPU device lost (or failing) mid-run is retried once on a freshly acquired device, then on the
  * CPU; the result's `notice` says what happened.
  */
-import { FIXED_ONE, MAX_COORD } from './constants.js';
+import { DEFAULTS, FIXED_ONE, MAX_COORD } from './constants.js';
 import { oklabToSrgb8, rgbToHex, srgb8ToOklab, unitToByte, type Rgb8 } from './color.js';
 import {
   DeviceLostError,
@@ -23,12 +23,15 @@ import {
   type PaletteError,
 } from './errors.js';
 import { cpuPixelKMeans } from './exact/cpu.js';
-import { checkPixelKMeansOptions, resolvePixelOptions, validateImage } from './exact/prepare.js';
-import { extractPoints } from './exact/points.js';
+import { exactRunPlan } from './exact/plan.js';
+import { checkPixelKMeansOptions, prepareExactRunSteps, resolvePixelOptions, validateImage } from './exact/prepare.js';
+import { extractPointsSteps } from './exact/points.js';
 import { acquireDevice, describeAdapter, imageBufferBytes } from './gpu/device.js';
 import { GpuKMeans } from './gpu/gpu-kmeans.js';
 import { AB_OFFSET } from './oklab-int.js';
-import { kmeans } from './sklearn/kmeans.js';
+import { validateDevice } from './validate.js';
+import { kmeansSteps } from './sklearn/kmeans.js';
+import { chunkFor, chunks, runPaced, type Steps } from './pace.js';
 import type {
   ColorSpace,
   ExtractPaletteOptions,
@@ -111,38 +114,51 @@ function checkedFloat(image: PixelImage): Float64Array {
  * resized image, `image.float`: the notebook clusters `resize`'s float output), or float OKLab. Seeds,
  * labels, centres and iteration count are scikit-learn's own (see `kmeans`).
  */
-async function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOptions): Promise<PixelKMeansResult> {
+function cpuFloat64PixelKMeans(image: PixelImage, options: PixelKMeansOptions): Promise<PixelKMeansResult> {
+  return runPaced(cpuFloat64Steps(image, options), options.signal);
+}
+
+/** `cpuFloat64PixelKMeans` as steps (`pace.ts`), so that an abort lands mid-run. */
+function* cpuFloat64Steps(image: PixelImage, options: PixelKMeansOptions): Steps<PixelKMeansResult> {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
   checkPixelKMeansOptions(options);
   // Always RGB bytes here: float OKLab is computed from them, not from the 8-bit OKLab code.
-  const { points, pixelIndex, n } = extractPoints(image, 'rgb', alphaThreshold);
+  const { points, pixelIndex, n } = yield* extractPointsSteps(image, 'rgb', alphaThreshold);
   if (n === 0) throw new NoOpaquePixelsError();
   const x = new Float64Array(3 * n);
   if (colorSpace === 'oklab') {
-    for (let i = 0; i < n; i++) x.set(srgb8ToOklab(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!), 3 * i);
+    yield* chunks(n, chunkFor(100), (from, to) => {
+      for (let i = from; i < to; i++) x.set(srgb8ToOklab(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!), 3 * i);
+    });
   } else if (image.float) {
     const float = checkedFloat(image);
-    for (let i = 0; i < n; i++) {
-      const p = 4 * (pixelIndex ? pixelIndex[i]! : i);
-      x[3 * i] = float[p]!;
-      x[3 * i + 1] = float[p + 1]!;
-      x[3 * i + 2] = float[p + 2]!;
-    }
+    yield* chunks(n, chunkFor(4), (from, to) => {
+      for (let i = from; i < to; i++) {
+        const p = 4 * (pixelIndex ? pixelIndex[i]! : i);
+        x[3 * i] = float[p]!;
+        x[3 * i + 1] = float[p + 1]!;
+        x[3 * i + 2] = float[p + 2]!;
+      }
+    });
   } else {
-    for (let i = 0; i < 3 * n; i++) x[i] = points[i]! / 255;
+    yield* chunks(3 * n, chunkFor(1), (from, to) => {
+      for (let i = from; i < to; i++) x[i] = points[i]! / 255;
+    });
   }
-  const { k, seed, nInit, maxIter, tol, signal, onProgress } = options;
+  const { k = DEFAULTS.k, seed, nInit, maxIter, tol, signal, onProgress } = options;
   onProgress?.({ phase: 'iterate', fraction: 0 });
-  const fit = kmeans(x, { k, seed, nInit, maxIter, tol, signal });
+  const fit = yield* kmeansSteps(x, { k, seed, nInit, maxIter, tol, signal });
   onProgress?.({ phase: 'iterate', fraction: 1 });
   const labels = new Int32Array(image.width * image.height).fill(-1);
   const counts = new Array<number>(fit.centers.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    const j = fit.labels[i]!;
-    labels[pixelIndex ? pixelIndex[i]! : i] = j;
-    counts[j]!++;
-  }
+  yield* chunks(n, chunkFor(2), (from, to) => {
+    for (let i = from; i < to; i++) {
+      const j = fit.labels[i]!;
+      labels[pixelIndex ? pixelIndex[i]! : i] = j;
+      counts[j]!++;
+    }
+  });
   const rgb = fit.centers.map(([c0, c1, c2]): Rgb8 =>
     colorSpace === 'oklab' ? oklabToSrgb8(c0!, c1!, c2!) : [unitToByte(c0!), unitToByte(c1!), unitToByte(c2!)],
   );
@@ -170,11 +186,21 @@ function describeDevice(device: GPUDevice): string {
 }
 
 /**
+ * The image with its pixels in an ArrayBuffer: WebGPU's `writeBuffer` takes no view of a SharedArrayBuffer, so such
+ * pixels are copied once before the upload.
+ */
+function unshared(image: PixelImage): PixelImage {
+  if (typeof SharedArrayBuffer === 'undefined' || !(image.data.buffer instanceof SharedArrayBuffer)) return image;
+  return { ...image, data: new Uint8ClampedArray(image.data) };
+}
+
+/**
  * The GPU engine on the caller's device, or on one acquired for this call and released after it. With
  * `hardwareOnly` (the `'auto'` policy), an acquired software adapter (SwiftShader, WARP) counts as no adapter: the
  * CPU gives the same bits many times sooner. A device the caller passes is always used.
  */
-async function gpuPalette(image: PixelImage, options: ExtractPaletteOptions, hardwareOnly = false): Promise<PaletteResult> {
+async function gpuPalette(shared: PixelImage, options: ExtractPaletteOptions, hardwareOnly = false): Promise<PaletteResult> {
+  const image = unshared(shared);
   const acquired = options.device
     ? null
     : await acquireDevice({ requiredBytes: imageBufferBytes(image.width * image.height) });
@@ -187,8 +213,11 @@ async function gpuPalette(image: PixelImage, options: ExtractPaletteOptions, har
   const device = options.device ?? acquired!.device;
   let engine: GpuKMeans | null = null;
   try {
+    // The run's CPU part (validation, tolerance, seedings) done here, paced, so that it neither holds the page's
+    // thread nor ignores an abort; the engine takes it as `prepared`.
+    const prepared = exactRunPlan(await runPaced(prepareExactRunSteps(image, options), options.signal));
     engine = new GpuKMeans(device);
-    const result = await engine.run(image, options);
+    const result = await engine.run(image, { ...options, prepared });
     return toPaletteResult(result, 'gpu', acquired ? acquired.info.text : describeDevice(device));
   } finally {
     engine?.destroy();
@@ -203,8 +232,14 @@ async function gpuPalette(image: PixelImage, options: ExtractPaletteOptions, har
  * NoOpaquePixelsError when no pixel reaches `alphaThreshold`, WebGPUUnavailableError / NoAdapterError for
  * `backend: 'gpu'` without a GPU, AbortError when `signal` fires.
  */
-export async function extractPalette(image: PixelImage, options: ExtractPaletteOptions): Promise<PaletteResult> {
+export async function extractPalette(image: PixelImage, options: ExtractPaletteOptions = {}): Promise<PaletteResult> {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError(`options must be an object (or left out), got ${options === null ? 'null' : typeof options}.`);
+  }
   throwIfAborted(options.signal);
+  // Checked before any backend is chosen, so that every backend refuses the same input the same way.
+  validateImage(image);
+  validateDevice(options.device);
   const backend = options.backend ?? 'auto';
   const arithmetic = options.arithmetic ?? 'exact';
   if (backend !== 'auto' && backend !== 'gpu' && backend !== 'cpu') {

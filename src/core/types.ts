@@ -70,7 +70,9 @@ export interface ProgressInfo {
 }
 
 /** Options of the pixel engines (`GpuKMeans`, `cpuPixelKMeans`) and of `extractPalette`. */
-export interface PixelKMeansOptions extends Omit<KMeansOptions, 'dimensions' | 'weights'> {
+export interface PixelKMeansOptions extends Omit<KMeansOptions, 'dimensions' | 'weights' | 'k'> {
+  /** Number of clusters, 1 ≤ k ≤ min(256, pixels used). Default 5. */
+  k?: number;
   /** Space to cluster in. `'rgb'` (default, the notebook's) or `'oklab'` (perceptual; centres reported as sRGB too). */
   colorSpace?: ColorSpace;
   /** Pixels whose alpha is below this (0..255) are left out. Default 128; 0 keeps every pixel. */

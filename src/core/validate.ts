@@ -4,6 +4,7 @@
  */
 import { DEFAULTS } from './constants.js';
 import { InvalidInputError, InvalidOptionError } from './errors.js';
+import { chunkFor, chunks, runSync, type Steps } from './pace.js';
 import type { KMeansOptions } from './types.js';
 
 /** The k-means options every engine understands; `k` falls back to `DEFAULTS.k` where a caller leaves it out. */
@@ -89,6 +90,11 @@ export function flattenPoints(
  * Returns the number of points.
  */
 export function validatePoints(points: ArrayLike<number>, dimensions: number): number {
+  return runSync(validatePointsSteps(points, dimensions));
+}
+
+/** `validatePoints` as steps (`pace.ts`): the values are checked a chunk at a time. */
+export function* validatePointsSteps(points: ArrayLike<number>, dimensions: number): Steps<number> {
   if (points === null || typeof points !== 'object' || typeof points.length !== 'number') {
     throw new InvalidInputError(`points must be an array or typed array of numbers, got ${describe(points)}.`);
   }
@@ -103,17 +109,19 @@ export function validatePoints(points: ArrayLike<number>, dimensions: number): n
   if (!(points instanceof Uint8Array || points instanceof Uint8ClampedArray || points instanceof Uint16Array ||
     points instanceof Int32Array || points instanceof Uint32Array || points instanceof Int16Array ||
     points instanceof Int8Array)) {
-    for (let i = 0; i < length; i++) {
-      const v = points[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        const point = Math.floor(i / dimensions);
-        throw new InvalidInputError(
-          `points must be finite numbers: value ${i} (point ${point}) is ${describe(v)}.`,
-        );
-      }
-    }
+    yield* chunks(length, chunkFor(2), (from, to) => checkFinite(points, from, to, dimensions));
   }
   return length / dimensions;
+}
+
+function checkFinite(points: ArrayLike<number>, from: number, to: number, dimensions: number): void {
+  for (let i = from; i < to; i++) {
+    const v = points[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      const point = Math.floor(i / dimensions);
+      throw new InvalidInputError(`points must be finite numbers: value ${i} (point ${point}) is ${describe(v)}.`);
+    }
+  }
 }
 
 /** Checks per-point weights: n finite values ≥ 0, not all zero. Returns a float64 copy. */
@@ -137,6 +145,70 @@ export function validateWeights(weights: ArrayLike<number>, n: number): Float64A
   }
   if (!any) throw new InvalidInputError('weights are all zero: no point counts, so there is nothing to cluster.');
   return out;
+}
+
+/**
+ * Throws InvalidInputError when k-means' float64 sums could overflow: squared distances between points are at most
+ * `d·(2·max|x|)²`, intermediate terms of `−2·x·c + ‖c‖² + ‖x‖²` (on centred points) four times that, and the sums
+ * add one per point (k-means++'s potential, unweighted) or one per unit of weight (inertia, centre sums). Refused up
+ * front, so a caller gets a reason instead of Infinity or NaN centres.
+ */
+export function checkMagnitudes(points: ArrayLike<number>, n: number, d: number, weights?: Float64Array): void {
+  runSync(checkMagnitudesSteps(points, n, d, weights));
+}
+
+function largestMagnitude(points: ArrayLike<number>, from: number, to: number, max: number): number {
+  for (let i = from; i < to; i++) {
+    const a = Math.abs(points[i]!);
+    if (a > max) max = a;
+  }
+  return max;
+}
+
+/** `checkMagnitudes` as steps (`pace.ts`). */
+export function* checkMagnitudesSteps(points: ArrayLike<number>, n: number, d: number, weights?: Float64Array): Steps<void> {
+  let maxAbs = 0;
+  yield* chunks(n * d, chunkFor(2), (from, to) => {
+    maxAbs = largestMagnitude(points, from, to, maxAbs);
+  });
+  let total = n;
+  if (weights !== undefined) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += weights[i]!;
+    if (!Number.isFinite(sum)) {
+      throw new InvalidInputError(
+        'weights are too large for float64 sums: they add up to more than 1.8e308, so every weighted sum would be Infinity.',
+      );
+    }
+    total = Math.max(n, sum);
+  }
+  if (!Number.isFinite(16 * d * maxAbs * maxAbs * total)) {
+    const over = weights === undefined ? `${n} points` : `points whose weights add up to ${total}`;
+    throw new InvalidInputError(
+      `points are too large for float64 sums: with values up to ${maxAbs} in magnitude over ${over}, sums of squared ` +
+        'distances would overflow to Infinity. Scale the points (or the weights) down.',
+    );
+  }
+}
+
+/** `options.device`: left out, or a GPUDevice (checked by shape, so a device from Dawn or another realm passes). */
+export function validateDevice(device: unknown): GPUDevice | undefined {
+  if (device === undefined) return undefined;
+  const d = device as { queue?: { writeBuffer?: unknown }; createBuffer?: unknown; createComputePipeline?: unknown; limits?: unknown };
+  const usable =
+    device !== null &&
+    typeof device === 'object' &&
+    typeof d.createBuffer === 'function' &&
+    typeof d.createComputePipeline === 'function' &&
+    typeof d.queue?.writeBuffer === 'function' &&
+    typeof d.limits === 'object' &&
+    d.limits !== null;
+  if (!usable) {
+    throw new InvalidOptionError(
+      `device must be a GPUDevice (from adapter.requestDevice()), or left out, got ${device === null ? 'null' : typeof device === 'object' ? 'an object that is not a GPUDevice' : describe(device)}.`,
+    );
+  }
+  return device as GPUDevice;
 }
 
 /**

@@ -5,19 +5,21 @@
  *   the full-size recoloured image as an ImageBitmap (transferred to the page, never copied through it);
  * - the helper (started with a `helper` message carrying its end of a MessageChannel) runs the other seedings on its
  *   copy of the distinct-colour table, which it keeps while the table stays the same.
- * A request can be cancelled: each worker checks between seedings (the event loop turns there to read `cancel`).
+ * A request can be cancelled while it runs: the work yields to the event loop every few milliseconds (`pace.ts`), so a
+ * `cancel` message is read mid-run and the request stops at its next yield, in either worker.
  * On the GPU path the main worker only prepares runs (`plan`: validation, tolerance, seedings on the kept points), so
  * that the page's thread, which drives the GPU, never does that CPU work.
  */
 import { extractPalette, toPaletteResult } from '../core/palette.js';
-import { PaletteError } from '../core/errors.js';
+import { AbortError, PaletteError, throwIfAborted } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
-import { pickBestRun, runExactSeeds, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
+import { pickBestRun, runExactSeedSteps, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
+import { runPaced, yieldToEventLoop } from '../core/pace.js';
 import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/types.js';
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
 import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
 import { displaySize } from '../image/canvas-limits.js';
-import { centersToFixed, fixedToRgb8, recolorFromLabels, recolorNearest } from './recolor.js';
+import { centersToFixed, fixedToRgb8, recolorFromLabelsSteps, recolorNearestSteps } from './recolor.js';
 
 /** The slice of DedicatedWorkerGlobalScope used here (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
@@ -26,14 +28,23 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-class Cancelled extends Error {}
-
-const cancelled = new Set<number>();
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/** Each request's abort, fired by its `cancel` message (which may come before the request starts, or while it runs). */
+const aborts = new Map<number, AbortController>();
+function signalOf(id: number): AbortSignal {
+  let controller = aborts.get(id);
+  if (!controller) aborts.set(id, (controller = new AbortController()));
+  return controller.signal;
+}
+function cancel(id: number): void {
+  signalOf(id);
+  aborts.get(id)!.abort();
+}
+/** Whether `error` is the request's own cancellation, which is answered with nothing. */
+const cancelledBy = (id: number, error: unknown): boolean => error instanceof AbortError && signalOf(id).aborted;
 /** Lets a `cancel` message in, then stops the request if it was cancelled. */
 async function checkpoint(id: number): Promise<void> {
-  await tick();
-  if (cancelled.has(id)) throw new Cancelled();
+  await yieldToEventLoop();
+  throwIfAborted(signalOf(id));
 }
 
 /** Requests run one at a time, in order. */
@@ -50,9 +61,8 @@ function keepBest(best: ExactRunResult | undefined, outcome: ExactRunResult): Ex
 async function runSeeds(id: number, work: ExactWork, runs: readonly number[], ran: () => void): Promise<ExactRunResult> {
   let best: ExactRunResult | undefined;
   for (const r of runs) {
-    await checkpoint(id);
     // Only the best so far is kept: each outcome holds a label for every distinct colour.
-    best = keepBest(best, runExactSeeds(work, [r])[0]!);
+    best = keepBest(best, await runPaced(runExactSeedSteps(work, r), signalOf(id)));
     ran();
   }
   return best!;
@@ -65,7 +75,7 @@ function startHelper(port: MessagePort): void {
   const reply = (message: HelperResponse, transfer: Transferable[] = []) => port.postMessage(message, transfer);
   port.onmessage = ({ data }: MessageEvent<HelperRequest>) => {
     if (data.type === 'cancel') {
-      cancelled.add(data.id);
+      cancel(data.id);
       return;
     }
     enqueue(async () => {
@@ -78,6 +88,8 @@ function startHelper(port: MessagePort): void {
         reply({ type: 'best', id: data.id, best }, [best.labels.buffer as ArrayBuffer]);
       } catch (error) {
         reply({ type: 'error', id: data.id, message: error instanceof Error ? error.message : String(error) });
+      } finally {
+        aborts.delete(data.id);
       }
     });
   };
@@ -131,7 +143,7 @@ function post(message: WorkerResponse, transfer: Transferable[] = []): void {
 async function exactRun(id: number, image: Loaded, options: Extract<WorkerRequest, { type: 'run' }>['options']) {
   const progress = (p: ProgressInfo) => post({ id, type: 'progress', progress: p });
   progress({ phase: 'init', fraction: 0 });
-  const request = image.session.prepare({ ...options, alphaThreshold: DEFAULTS.alphaThreshold });
+  const request = await runPaced(image.session.prepareSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }), signalOf(id));
   const parts = splitRuns(request.run.nInit, helper ? 2 : 1);
   let done = 0;
   const ran = () => progress({ phase: 'iterate', fraction: ++done / request.run.nInit });
@@ -142,19 +154,22 @@ async function exactRun(id: number, image: Loaded, options: Extract<WorkerReques
   const own = await runSeeds(id, request.work, parts[0]!, ran);
   const results = helped ? [own, await helped] : [own];
   await checkpoint(id);
-  const result = image.session.finish(request, results);
+  const result = await runPaced(image.session.finishSteps(request, results), signalOf(id));
   const adapter = `CPU (exact integer arithmetic, ${parts.length} worker${parts.length > 1 ? 's' : ''})`;
   return { result, palette: toPaletteResult(result, 'cpu', adapter) };
 }
 
-async function recolorBitmap(image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined) {
+async function recolorBitmap(id: number, image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined) {
   const fixed = exact ? Int32Array.from(exact.centersFixed) : centersToFixed(palette.centers, palette.colorSpace);
   const rgb = exact ? exact.rgb : fixedToRgb8(fixed, palette.colorSpace);
   const { original, sample } = image;
   const target = original ?? sample;
-  const pixels = original
-    ? recolorNearest(original.data, fixed, rgb, palette.colorSpace, DEFAULTS.alphaThreshold)
-    : recolorFromLabels(sample.data, palette.labels, rgb);
+  const pixels = await runPaced(
+    original
+      ? recolorNearestSteps(original.data, fixed, rgb, palette.colorSpace, DEFAULTS.alphaThreshold)
+      : recolorFromLabelsSteps(sample.data, palette.labels, rgb),
+    signalOf(id),
+  );
   // Straight alpha kept as it is: pixels left out by alpha keep their colour, as on the GPU.
   // Shown at a size a canvas can hold (a 1×100000 image is drawn 1×16384; CSS scales it anyway).
   const shown = displaySize(target.width, target.height);
@@ -176,7 +191,7 @@ async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Pr
   const { id, imageId, options } = request;
   await checkpoint(id);
   const image = held(imageId);
-  const plan = image.session.plan({ ...options, alphaThreshold: DEFAULTS.alphaThreshold });
+  const plan = await runPaced(image.session.planSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }), signalOf(id));
   await checkpoint(id);
   post({ id, type: 'plan', plan }, plan.initCenters.map((c) => c.buffer as ArrayBuffer));
 }
@@ -192,6 +207,7 @@ async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Prom
     palette = await extractPalette(image.sample, {
       ...options,
       backend: 'cpu',
+      signal: signalOf(id),
       onProgress: (progress: ProgressInfo) => post({ id, type: 'progress', progress }),
     });
   } else {
@@ -201,7 +217,7 @@ async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Prom
   let recolored: ImageBitmap | undefined;
   if (request.recolor) {
     post({ id, type: 'progress', progress: { phase: 'recolor', fraction: 0 } });
-    recolored = await recolorBitmap(image, palette, exact);
+    recolored = await recolorBitmap(id, image, palette, exact);
   }
   await checkpoint(id);
   const t2 = performance.now();
@@ -232,7 +248,7 @@ scope.addEventListener('message', ({ data }) => {
       connectHelper(data.port);
       return;
     case 'cancel':
-      cancelled.add(data.id);
+      cancel(data.id);
       helper?.postMessage({ type: 'cancel', id: data.id } satisfies HelperRequest);
       return;
     case 'load':
@@ -257,8 +273,8 @@ scope.addEventListener('message', ({ data }) => {
       const handle = data.type === 'run' ? () => handleRun(data) : () => handlePlan(data);
       enqueue(() =>
         handle().catch((error: unknown) => {
-          if (!(error instanceof Cancelled)) post(errorResponse(data.id, error));
-        }),
+          if (!cancelledBy(data.id, error)) post(errorResponse(data.id, error));
+        }).finally(() => aborts.delete(data.id)),
       );
     }
   }

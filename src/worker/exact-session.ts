@@ -3,13 +3,15 @@
  * distinct-colour table (`DistinctColors`). A new k, seed or nInit on the same image then skips extracting the points
  * and counting the colours, and its runs reuse the sorted grid of the table (`runExactSeeds`). For the GPU path it
  * prepares runs (`plan`: seedings and tolerance on the kept points) that the page's GPU engine then iterates.
- * DOM-free, so the same code is tested in Node against `cpuPixelKMeans`.
+ * Each step is also available as `Steps` (`src/core/pace.ts`), which the Worker runs paced so that a `cancel` lands
+ * mid-step. DOM-free, so the same code is tested in Node against `cpuPixelKMeans`.
  */
 import { DEFAULTS } from '../core/constants.js';
-import { extractPoints, type ExtractedPoints } from '../core/exact/points.js';
-import { distinctColors, spreadDistinctLabels, type DistinctColors } from '../core/exact/distinct.js';
+import { extractPointsSteps, type ExtractedPoints } from '../core/exact/points.js';
+import { distinctColorsSteps, spreadDistinctLabelsSteps, type DistinctColors } from '../core/exact/distinct.js';
 import { exactRunPlan, type ExactRunPlan } from '../core/exact/plan.js';
-import { prepareExactRun, resolvePixelOptions, type PreparedExactRun } from '../core/exact/prepare.js';
+import { prepareExactRunSteps, resolvePixelOptions, type PreparedExactRun } from '../core/exact/prepare.js';
+import { runSync, type Steps } from '../core/pace.js';
 import { finishExactResult } from '../core/exact/result.js';
 import { exactWork, pickBestRun, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../core/types.js';
@@ -45,12 +47,12 @@ export class ExactImageSession {
   }
 
   /** Points for a colour space and threshold, extracted on first use. */
-  #entry(options: PixelKMeansOptions): { key: string; entry: PointsEntry } {
+  *#entry(options: PixelKMeansOptions): Steps<{ key: string; entry: PointsEntry }> {
     const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
     const key = `${colorSpace}/${alphaThreshold}`;
     let entry = this.#points.get(key);
     if (!entry) {
-      entry = { extracted: extractPoints(this.image, colorSpace, alphaThreshold) };
+      entry = { extracted: yield* extractPointsSteps(this.image, colorSpace, alphaThreshold) };
       this.#points.set(key, entry);
     }
     return { key, entry };
@@ -58,11 +60,16 @@ export class ExactImageSession {
 
   /** Validates, seeds (`prepareExactRun`, on the kept points) and builds the work of every seeding. */
   prepare(options: PixelKMeansOptions): PreparedRequest {
+    return runSync(this.prepareSteps(options));
+  }
+
+  /** `prepare` as steps (`pace.ts`), for a Worker that must read `cancel` messages while it prepares. */
+  *prepareSteps(options: PixelKMeansOptions): Steps<PreparedRequest> {
     const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
-    const { key, entry } = this.#entry(withThreshold);
-    const run = prepareExactRun(this.image, withThreshold, entry.extracted);
+    const { key, entry } = yield* this.#entry(withThreshold);
+    const run = yield* prepareExactRunSteps(this.image, withThreshold, entry.extracted);
     // After prepareExactRun: an image without opaque points gets no table, it is reported there.
-    entry.distinct ??= distinctColors(entry.extracted.points, entry.extracted.n);
+    entry.distinct ??= yield* distinctColorsSteps(entry.extracted.points, entry.extracted.n);
     return { run, distinct: entry.distinct, work: exactWork(run, entry.distinct), distinctKey: key };
   }
 
@@ -71,16 +78,27 @@ export class ExactImageSession {
    * validated options, `tolFixed` and the seedings, computed on the kept points. No per-pixel array: small to post.
    */
   plan(options: PixelKMeansOptions): ExactRunPlan {
+    return runSync(this.planSteps(options));
+  }
+
+  /** `plan` as steps (`pace.ts`). */
+  *planSteps(options: PixelKMeansOptions): Steps<ExactRunPlan> {
     const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
-    return exactRunPlan(prepareExactRun(this.image, withThreshold, this.#entry(withThreshold).entry.extracted));
+    const { entry } = yield* this.#entry(withThreshold);
+    return exactRunPlan(yield* prepareExactRunSteps(this.image, withThreshold, entry.extracted));
   }
 
   /** The result of the best of `results` (the runs of every part), as `cpuPixelKMeans` returns it. */
   finish(request: PreparedRequest, results: readonly ExactRunResult[]): PixelKMeansResult {
+    return runSync(this.finishSteps(request, results));
+  }
+
+  /** `finish` as steps (`pace.ts`). */
+  *finishSteps(request: PreparedRequest, results: readonly ExactRunResult[]): Steps<PixelKMeansResult> {
     const { run, distinct } = request;
     const best = pickBestRun(results);
     const labels = new Int32Array(run.width * run.height);
-    spreadDistinctLabels(distinct, run.points, run.n, best.labels, run.pixelIndex, labels);
+    yield* spreadDistinctLabelsSteps(distinct, run.points, run.n, best.labels, run.pixelIndex, labels);
     return finishExactResult(run, { ...best, labels });
   }
 }

@@ -53,7 +53,7 @@ export type WorkerRequest =
   | { type: 'run'; id: number; imageId: number; recolor: boolean; options: RunOptions }
   /** Prepare a GPU run on the loaded image `imageId` (points kept between requests): answered with `plan`. */
   | { type: 'plan'; id: number; imageId: number; options: RunOptions }
-  /** The page no longer wants request `id`: stop at the next run boundary, send nothing. */
+  /** The page no longer wants request `id`: stop at the next yield of the work (within tens of ms), send nothing. */
   | { type: 'cancel'; id: number }
   /** The page no longer needs image `imageId`: free it. */
   | { type: 'drop'; imageId: number };

@@ -4,6 +4,7 @@
  */
 import { FIXED_ONE, MAX_COORD } from '../core/constants.js';
 import { fixedOklabToSrgb8, writeOklab8 } from '../core/oklab-int.js';
+import { chunkFor, chunks, runSync, type Steps } from '../core/pace.js';
 import type { ColorSpace } from '../core/types.js';
 
 /**
@@ -70,12 +71,46 @@ export function recolorNearest(
   colorSpace: ColorSpace,
   alphaThreshold: number,
 ): Uint8ClampedArray<ArrayBuffer> {
+  return runSync(recolorNearestSteps(pixels, fixed, rgb, colorSpace, alphaThreshold));
+}
+
+/** The nearest-colour cache of `recolorNearest`, kept across its chunks. */
+interface RecolorCache {
+  keys: Int32Array;
+  labels: Uint8Array;
+  code: Uint8Array;
+}
+
+/** `recolorNearest` as steps (`src/core/pace.ts`), so that a Worker reads `cancel` while it recolours. */
+export function* recolorNearestSteps(
+  pixels: Uint8ClampedArray,
+  fixed: Int32Array,
+  rgb: readonly (readonly [number, number, number])[],
+  colorSpace: ColorSpace,
+  alphaThreshold: number,
+): Steps<Uint8ClampedArray<ArrayBuffer>> {
   const out = new Uint8ClampedArray(pixels.length);
+  const cache: RecolorCache = { keys: new Int32Array(1 << 16).fill(-1), labels: new Uint8Array(1 << 16), code: new Uint8Array(3) };
+  yield* chunks(pixels.length / 4, chunkFor(rgb.length), (from, to) =>
+    recolorRange(pixels, out, 4 * from, 4 * to, fixed, rgb, colorSpace, alphaThreshold, cache),
+  );
+  return out;
+}
+
+function recolorRange(
+  pixels: Uint8ClampedArray,
+  out: Uint8ClampedArray,
+  start: number,
+  end: number,
+  fixed: Int32Array,
+  rgb: readonly (readonly [number, number, number])[],
+  colorSpace: ColorSpace,
+  alphaThreshold: number,
+  cache: RecolorCache,
+): void {
   const k = rgb.length;
-  const cacheKeys = new Int32Array(1 << 16).fill(-1);
-  const cacheLabels = new Uint8Array(1 << 16);
-  const code = new Uint8Array(3);
-  for (let i = 0; i < pixels.length; i += 4) {
+  const { keys: cacheKeys, labels: cacheLabels, code } = cache;
+  for (let i = start; i < end; i += 4) {
     const r = pixels[i]!;
     const g = pixels[i + 1]!;
     const b = pixels[i + 2]!;
@@ -108,7 +143,6 @@ export function recolorNearest(
     out[i + 2] = c[2];
     out[i + 3] = a;
   }
-  return out;
 }
 
 /** Recolours from labels the engine already gave every pixel (`sample-size="full"`). */
@@ -117,12 +151,23 @@ export function recolorFromLabels(
   labels: Int32Array,
   rgb: readonly (readonly [number, number, number])[],
 ): Uint8ClampedArray<ArrayBuffer> {
+  return runSync(recolorFromLabelsSteps(pixels, labels, rgb));
+}
+
+/** `recolorFromLabels` as steps (`src/core/pace.ts`). */
+export function* recolorFromLabelsSteps(
+  pixels: Uint8ClampedArray,
+  labels: Int32Array,
+  rgb: readonly (readonly [number, number, number])[],
+): Steps<Uint8ClampedArray<ArrayBuffer>> {
   const out = new Uint8ClampedArray(pixels);
-  for (let p = 0; p < labels.length; p++) {
-    const label = labels[p]!;
-    if (label < 0) continue;
-    const c = rgb[label]!;
-    out.set(c, 4 * p);
-  }
+  yield* chunks(labels.length, chunkFor(4), (from, to) => {
+    for (let p = from; p < to; p++) {
+      const label = labels[p]!;
+      if (label < 0) continue;
+      const c = rgb[label]!;
+      out.set(c, 4 * p);
+    }
+  });
   return out;
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { cpuPixelKMeans } from '../../src/core/exact/index.js';
 import {
+  AbortError,
   InvalidInputError,
   InvalidOptionError,
   NoOpaquePixelsError,
@@ -27,6 +28,7 @@ import {
   transparentImage,
 } from '../helpers/fuzz.js';
 import { randomImage } from '../helpers/images.js';
+import { MEGAPIXEL_SIZES, photoLikeImage } from '../helpers/large-image.js';
 import { gpuIt, useGpu } from '../helpers/webgpu.js';
 
 async function rejection(work: Promise<unknown>): Promise<unknown> {
@@ -133,6 +135,30 @@ describe('the GPU engine on bad input', () => {
       expect(onGpu.labels).toEqual(onCpu.labels);
     });
   }
+
+  gpuIt('clusters an image whose pixels live in a SharedArrayBuffer, with the bits of the same pixels on the CPU', gpu, async ({ device }) => {
+    const image = randomImage(13, 9, 77, { palette: 6 });
+    const shared = new Uint8ClampedArray(new SharedArrayBuffer(image.data.length));
+    shared.set(image.data);
+    const options = { k: 3, seed: 5, nInit: 1 };
+    const onGpu = await extractPalette({ data: shared, width: image.width, height: image.height }, { ...options, backend: 'gpu', device });
+    const onCpu = await extractPalette(image, { ...options, backend: 'cpu' });
+    expect(onGpu.backend).toBe('gpu');
+    expect(onGpu.colors).toEqual(onCpu.colors);
+    expect(onGpu.labels).toEqual(onCpu.labels);
+  });
+
+  gpuIt('stops extractPalette on the GPU path within 200 ms of an abort during its CPU preparation (1.2 MP, k 256)', gpu, async ({ device }) => {
+    // k-means++ for 256 centres on the seeding sample is a few hundred ms of CPU work before the GPU starts.
+    const [width, height] = MEGAPIXEL_SIZES[1]!;
+    const image = photoLikeImage(width, height, 3);
+    const controller = new AbortController();
+    const due = performance.now() + 30;
+    setTimeout(() => controller.abort(), 30);
+    const error = await rejection(extractPalette(image, { k: 256, nInit: 1, backend: 'gpu', device, signal: controller.signal }));
+    expectTyped(error, AbortError, 'aborted');
+    expect(performance.now() - due).toBeLessThan(200);
+  });
 
   gpuIt('refuses 30000 × 30000 declared without the pixels with InvalidInputError', gpu, async ({ device }) => {
     const image = { data: new Uint8ClampedArray(16), width: 30000, height: 30000 };

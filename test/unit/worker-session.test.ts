@@ -6,11 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
 import { exactRunPlan } from '../../src/core/exact/plan.js';
 import { prepareExactRun } from '../../src/core/exact/prepare.js';
-import { runExactSeeds, type ExactRunResult } from '../../src/core/exact/runs.js';
+import { runExactSeedSteps, runExactSeeds, type ExactRunResult } from '../../src/core/exact/runs.js';
+import { AbortError } from '../../src/core/errors.js';
+import { runPaced } from '../../src/core/pace.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../../src/core/types.js';
 import { ExactImageSession, splitRuns } from '../../src/worker/exact-session.js';
+import { recolorNearest, recolorNearestSteps } from '../../src/worker/recolor.js';
 import { loadSample } from '../helpers/images.js';
-import { photoLikeImage } from '../helpers/large-image.js';
+import { MEGAPIXEL_SIZES, photoLikeImage } from '../helpers/large-image.js';
 
 function expectSameResult(actual: PixelKMeansResult, expected: PixelKMeansResult): void {
   expect(actual.centersFixed).toEqual(expected.centersFixed);
@@ -99,5 +102,56 @@ describe('the CPU worker session', () => {
     const second = session.prepare({ k: 8, seed: 2, nInit: 2 });
     expect(second.run.points).toBe(first.run.points);
     expect(second.distinct).toBe(first.distinct);
+  });
+});
+
+describe('the CPU worker session, paced as the Worker runs it', () => {
+  it('gives the bits of its synchronous steps when its preparation, runs and finish are paced', async () => {
+    const image = photoLikeImage(200, 150, 9);
+    const options = { k: 5, seed: 3, nInit: 2 };
+    const paced = new ExactImageSession(image);
+    const request = await runPaced(paced.prepareSteps(options));
+    const runs = [];
+    for (const r of [0, 1]) runs.push(await runPaced(runExactSeedSteps(request.work, r)));
+    const result = await runPaced(paced.finishSteps(request, runs));
+    expectSameResult(result, sessionRun(new ExactImageSession(image), options, 1));
+    expect(await runPaced(paced.planSteps(options))).toEqual(exactRunPlan(prepareExactRun(image, options)));
+  });
+
+  it('stops within 200 ms of an abort 30 ms into the preparation and the run of a fresh 1.2 MP image', async () => {
+    const [width, height] = MEGAPIXEL_SIZES[1]!;
+    const session = new ExactImageSession(photoLikeImage(width, height, 3));
+    const controller = new AbortController();
+    const due = performance.now() + 30;
+    setTimeout(() => controller.abort(), 30);
+    const error = await (async () => {
+      const request = await runPaced(session.prepareSteps({ k: 8, nInit: 1 }), controller.signal);
+      await runPaced(runExactSeedSteps(request.work, 0), controller.signal);
+    })().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AbortError);
+    expect(performance.now() - due).toBeLessThan(200);
+  });
+});
+
+describe("the CPU worker's full-size recolour, paced", () => {
+  it('gives the synchronous recolour, and stops within 200 ms of an abort 30 ms in (1.2 MP, k 64)', async () => {
+    const [width, height] = MEGAPIXEL_SIZES[1]!;
+    const image = photoLikeImage(width, height, 5);
+    const fixed = new Int32Array(3 * 64).map((_, i) => ((i * 7919) % 256) * 128);
+    const rgb = Array.from({ length: 64 }, (_, j) => [j * 4, 255 - j * 4, (j * 37) % 256] as [number, number, number]);
+    const small = photoLikeImage(120, 90, 6);
+    expect(await runPaced(recolorNearestSteps(small.data, fixed, rgb, 'oklab', 128))).toEqual(recolorNearest(small.data, fixed, rgb, 'oklab', 128));
+    const controller = new AbortController();
+    const due = performance.now() + 30;
+    setTimeout(() => controller.abort(), 30);
+    const error = await runPaced(recolorNearestSteps(image.data, fixed, rgb, 'oklab', 0), controller.signal).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AbortError);
+    expect(performance.now() - due).toBeLessThan(200);
   });
 });

@@ -3,6 +3,7 @@
  * sums, centres and inertia as on every point (all integer), at a fraction of the cost: a 24 MP photo holds
  * 10^5–10^6 distinct colours, and the work per iteration follows that number, not the pixel count.
  */
+import { chunks, runSync, type Steps } from '../pace.js';
 
 export interface DistinctColors {
   /** u × 3 bytes: each distinct point once. */
@@ -32,8 +33,16 @@ function hashSlot(key: number, bits: number): number {
 
 /** The distinct colours of `points` (n × 3 bytes), in order of their 24-bit key when n is large, else of appearance. */
 export function distinctColors(points: Uint8Array, n: number): DistinctColors {
+  return runSync(distinctColorsSteps(points, n));
+}
+
+/** `distinctColors` as steps (`pace.ts`): it yields between chunks of points (and of the direct table). */
+export function distinctColorsSteps(points: Uint8Array, n: number): Steps<DistinctColors> {
   return n >= DIRECT_TABLE_MIN_POINTS ? distinctDirect(points, n) : distinctHashed(points, n);
 }
+
+/** Points (or table slots) per chunk of the passes below. */
+const CHUNK = 1 << 18;
 
 /**
  * The direct table's slot of a colour: its bits interleaved by scale (the top 4 bits of r, g, b, then the next 2 of
@@ -54,37 +63,60 @@ function slotChannel(slot: number, channel: number): number {
   return (((slot >> (12 + 4 * shift)) & 15) << 4) | (((slot >> (6 + 2 * shift)) & 3) << 2) | ((slot >> (2 * shift)) & 3);
 }
 
+function countDirect(points: Uint8Array, from: number, to: number, table: Uint32Array): void {
+  for (let i = 3 * from; i < 3 * to; i += 3) table[SLOT_R[points[i]!]! | SLOT_G[points[i + 1]!]! | SLOT_B[points[i + 2]!]!]!++;
+}
+
 /** Two passes: count every colour in a 2^24 table, then number the colours that occur, in slot order, in place. */
-function distinctDirect(points: Uint8Array, n: number): DistinctColors {
+function* distinctDirect(points: Uint8Array, n: number): Steps<DistinctColors> {
   const table = new Uint32Array(1 << 24);
-  for (let i = 0; i < 3 * n; i += 3) table[SLOT_R[points[i]!]! | SLOT_G[points[i + 1]!]! | SLOT_B[points[i + 2]!]!]!++;
+  yield* chunks(n, CHUNK, (from, to) => countDirect(points, from, to, table));
   let u = 0;
-  for (let key = 0; key < 1 << 24; key++) if (table[key] !== 0) u++;
+  yield* chunks(1 << 24, 4 * CHUNK, (from, to) => {
+    let count = 0;
+    for (let key = from; key < to; key++) if (table[key] !== 0) count++;
+    u += count;
+  });
   const colors = new Uint8Array(3 * u);
   const weights = new Float64Array(u);
-  let index = 0;
-  for (let key = 0; key < 1 << 24; key++) {
-    const count = table[key]!;
-    if (count === 0) continue;
-    weights[index] = count;
-    colors[3 * index] = slotChannel(key, 0);
-    colors[3 * index + 1] = slotChannel(key, 1);
-    colors[3 * index + 2] = slotChannel(key, 2);
-    table[key] = index++;
-  }
+  let next = 0;
+  yield* chunks(1 << 24, 4 * CHUNK, (from, to) => {
+    let index = next;
+    for (let key = from; key < to; key++) {
+      const count = table[key]!;
+      if (count === 0) continue;
+      weights[index] = count;
+      colors[3 * index] = slotChannel(key, 0);
+      colors[3 * index + 1] = slotChannel(key, 1);
+      colors[3 * index + 2] = slotChannel(key, 2);
+      table[key] = index++;
+    }
+    next = index;
+  });
   return { colors, weights, u, table, keys: null, bits: 24 };
 }
 
 /** Open addressing with linear probing at load factor ≤ 1/2; colours in order of first appearance. */
-function distinctHashed(points: Uint8Array, n: number): DistinctColors {
+function* distinctHashed(points: Uint8Array, n: number): Steps<DistinctColors> {
   const bits = Math.max(4, Math.ceil(Math.log2(2 * n)));
-  const mask = (1 << bits) - 1;
   const table = new Uint32Array(1 << bits);
   const keys = new Uint32Array(1 << bits);
   const colors = new Uint8Array(3 * n);
   const counts = new Float64Array(n);
-  let u = 0;
-  for (let i = 0; i < n; i++) {
+  const found = { u: 0 };
+  yield* chunks(n, CHUNK / 2, (from, to) => hashPoints(points, from, to, bits, table, keys, colors, counts, found));
+  const { u } = found;
+  return { colors: colors.slice(0, 3 * u), weights: counts.slice(0, u), u, table, keys, bits };
+}
+
+/** Counts points `from .. to` into the hash table, adding each new colour as colour `found.u`. */
+function hashPoints(
+  points: Uint8Array, from: number, to: number, bits: number, table: Uint32Array, keys: Uint32Array,
+  colors: Uint8Array, counts: Float64Array, found: { u: number },
+): void {
+  const mask = (1 << bits) - 1;
+  let u = found.u;
+  for (let i = from; i < to; i++) {
     const key = (points[3 * i]! << 16) | (points[3 * i + 1]! << 8) | points[3 * i + 2]!;
     let slot = hashSlot(key, bits);
     for (;;) {
@@ -103,7 +135,7 @@ function distinctHashed(points: Uint8Array, n: number): DistinctColors {
       slot = (slot + 1) & mask;
     }
   }
-  return { colors: colors.slice(0, 3 * u), weights: counts.slice(0, u), u, table, keys, bits };
+  found.u = u;
 }
 
 /** Index in `d.colors` of point `i` of `points`; the point must be one `d` was built from. */
@@ -128,14 +160,38 @@ export function spreadDistinctLabels(
   pixelIndex: Uint32Array | null,
   out: Int32Array,
 ): Int32Array {
+  return runSync(spreadDistinctLabelsSteps(d, points, n, distinctLabels, pixelIndex, out));
+}
+
+/** `spreadDistinctLabels` as steps (`pace.ts`). */
+export function* spreadDistinctLabelsSteps(
+  d: DistinctColors,
+  points: Uint8Array,
+  n: number,
+  distinctLabels: Int32Array,
+  pixelIndex: Uint32Array | null,
+  out: Int32Array,
+): Steps<Int32Array> {
   if (pixelIndex !== null) out.fill(-1);
+  yield* chunks(n, CHUNK / 2, (from, to) => spreadRange(d, points, from, to, distinctLabels, pixelIndex, out));
+  return out;
+}
+
+function spreadRange(
+  d: DistinctColors,
+  points: Uint8Array,
+  from: number,
+  to: number,
+  distinctLabels: Int32Array,
+  pixelIndex: Uint32Array | null,
+  out: Int32Array,
+): void {
   if (d.keys === null) {
     const table = d.table;
     const slot = (i: number): number => SLOT_R[points[3 * i]!]! | SLOT_G[points[3 * i + 1]!]! | SLOT_B[points[3 * i + 2]!]!;
-    if (pixelIndex === null) for (let i = 0; i < n; i++) out[i] = distinctLabels[table[slot(i)]!]!;
-    else for (let i = 0; i < n; i++) out[pixelIndex[i]!] = distinctLabels[table[slot(i)]!]!;
-    return out;
+    if (pixelIndex === null) for (let i = from; i < to; i++) out[i] = distinctLabels[table[slot(i)]!]!;
+    else for (let i = from; i < to; i++) out[pixelIndex[i]!] = distinctLabels[table[slot(i)]!]!;
+    return;
   }
-  for (let i = 0; i < n; i++) out[pixelIndex === null ? i : pixelIndex[i]!] = distinctLabels[distinctIndex(d, points, i)]!;
-  return out;
+  for (let i = from; i < to; i++) out[pixelIndex === null ? i : pixelIndex[i]!] = distinctLabels[distinctIndex(d, points, i)]!;
 }

@@ -12,6 +12,7 @@
  * index), and the sums are the same integers. `test/unit/exact-lloyd.test.ts` checks this against a BigInt transcription.
  */
 import { FIXED_ONE } from '../constants.js';
+import { chunks, runSync, type Steps } from '../pace.js';
 
 export interface ExactRunOutcome {
   /** k × 3 centres in fixed point (128 · 8-bit units). */
@@ -30,6 +31,8 @@ export interface ExactRunOutcome {
 const COARSE_SHIFT = 4;
 const FINE_SHIFT = 2;
 const FINE_BITS = 3 * (COARSE_SHIFT - FINE_SHIFT);
+/** Point-centre tests between two yields of an assignment (`pace.ts`): about a millisecond of work. */
+const ASSIGN_CHUNK = 1 << 19;
 
 /**
  * Points sorted by box, with each box's tight bounds and totals. Built once per point set and shared by every run on
@@ -94,14 +97,18 @@ function addToBox(level: BoxLevel, b: number, p0: number, p1: number, p2: number
 
 /** Sorts the points by box (a counting sort on the 18-bit fine key) and totals each box. */
 export function buildPointGrid(points: Uint8Array, weights: Float64Array): PointGrid {
+  return runSync(buildPointGridSteps(points, weights));
+}
+
+/** Points per chunk of the grid's passes (`pace.ts`). */
+const GRID_CHUNK = 1 << 16;
+
+/** `buildPointGrid` as steps (`pace.ts`): it yields between chunks of points. */
+export function* buildPointGridSteps(points: Uint8Array, weights: Float64Array): Steps<PointGrid> {
   const n = points.length / 3;
   const keys = new Uint32Array(n);
   const bucket = new Uint32Array((1 << (12 + FINE_BITS)) + 1);
-  for (let i = 0; i < n; i++) {
-    const key = fineKey(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
-    keys[i] = key;
-    bucket[key + 1]!++;
-  }
+  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => keyPoints(points, from, to, keys, bucket));
   let fineCount = 0;
   let coarseCount = 0;
   let lastCoarse = -1;
@@ -114,17 +121,45 @@ export function buildPointGrid(points: Uint8Array, weights: Float64Array): Point
     }
   }
   for (let key = 1; key < bucket.length; key++) bucket[key]! += bucket[key - 1]!;
+  yield;
   const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[bucket[keys[i]!]!++] = i;
-  const sorted = new Uint8Array(3 * n);
-  const w = new Float64Array(n);
-  const fine = newLevel(fineCount);
-  const coarse = newLevel(coarseCount);
-  const coarseFirst = new Uint32Array(coarseCount + 1);
-  let f = -1;
-  let c = -1;
-  let lastKey = -1;
-  for (let s = 0; s < n; s++) {
+  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => orderPoints(from, to, keys, bucket, order));
+  const grid: PointGrid = {
+    n,
+    points: new Uint8Array(3 * n),
+    weights: new Float64Array(n),
+    order,
+    fine: newLevel(fineCount),
+    coarse: newLevel(coarseCount),
+    coarseFirst: new Uint32Array(coarseCount + 1),
+  };
+  const cursor = { f: -1, c: -1, lastKey: -1 };
+  yield* chunks(n, GRID_CHUNK, (from, to) => fillGrid(grid, from, to, points, weights, keys, cursor));
+  grid.fine.start[fineCount] = n;
+  grid.coarseFirst[coarseCount] = fineCount;
+  return grid;
+}
+
+function keyPoints(points: Uint8Array, from: number, to: number, keys: Uint32Array, bucket: Uint32Array): void {
+  for (let i = from; i < to; i++) {
+    const key = fineKey(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
+    keys[i] = key;
+    bucket[key + 1]!++;
+  }
+}
+
+function orderPoints(from: number, to: number, keys: Uint32Array, bucket: Uint32Array, order: Uint32Array): void {
+  for (let i = from; i < to; i++) order[bucket[keys[i]!]!++] = i;
+}
+
+/** Sorted points `from .. to` into the grid: copied in box order, boxes opened and totalled as they come. */
+function fillGrid(
+  grid: PointGrid, from: number, to: number, points: Uint8Array, weights: Float64Array, keys: Uint32Array,
+  cursor: { f: number; c: number; lastKey: number },
+): void {
+  const { order, points: sorted, weights: w, fine, coarse, coarseFirst } = grid;
+  let { f, c, lastKey } = cursor;
+  for (let s = from; s < to; s++) {
     const i = order[s]!;
     const p0 = points[3 * i]!;
     const p1 = points[3 * i + 1]!;
@@ -147,9 +182,9 @@ export function buildPointGrid(points: Uint8Array, weights: Float64Array): Point
     addToBox(fine, f, p0, p1, p2, wi);
     addToBox(coarse, c, p0, p1, p2, wi);
   }
-  fine.start[fineCount] = n;
-  coarseFirst[coarseCount] = fineCount;
-  return { n, points: sorted, weights: w, order, fine, coarse, coarseFirst };
+  cursor.f = f;
+  cursor.c = c;
+  cursor.lastKey = lastKey;
 }
 
 /** The state of one run: centres, labels (in grid order) and the per-cluster sums of the current labels. */
@@ -165,11 +200,14 @@ class LloydState {
   readonly afterCoarse: Int32Array;
   readonly afterFine: Int32Array;
 
+  readonly fine: BoxLevel;
+
   constructor(
     readonly grid: PointGrid,
     readonly centers: Float64Array,
     readonly k: number,
   ) {
+    this.fine = grid.fine;
     this.labels = new Int32Array(grid.n).fill(-1);
     this.sums = new Float64Array(3 * k);
     this.counts = new Float64Array(k);
@@ -274,42 +312,60 @@ class LloydState {
     sums[3 * a + 2]! += level.sums[3 * b + 2]!;
   }
 
-  /** Labels every point against the current centres and recomputes the sums. Returns how many labels changed. */
-  assign(): number {
-    const { grid, k, all, afterCoarse, afterFine, fineMemo, coarseMemo } = this;
-    const { fine, coarse, coarseFirst } = grid;
+  /**
+   * Labels every point against the current centres and recomputes the sums. Returns how many labels changed.
+   * Steps (`pace.ts`): it yields after about ASSIGN_CHUNK point-centre tests (a coarse box is never split).
+   */
+  *assign(): Steps<number> {
+    const { grid, fine } = this;
     this.sums.fill(0);
     this.counts.fill(0);
     let changed = 0;
-    for (let c = 0; c < coarse.count; c++) {
-      const firstFine = coarseFirst[c]!;
-      const endFine = coarseFirst[c + 1]!;
-      const mc = this.filter(coarse, c, all, k, afterCoarse);
-      if (mc === 1) {
-        const a = afterCoarse[0]!;
-        this.addBox(coarse, c, a);
-        if (coarseMemo[c] !== a) {
-          changed += this.fill(fine.start[firstFine]!, fine.start[endFine]!, a);
-          coarseMemo[c] = a;
-          fineMemo.fill(a, firstFine, endFine);
+    let budget = ASSIGN_CHUNK;
+    const { coarseFirst } = grid;
+    for (let c = 0; c < grid.coarse.count; c++) {
+      changed += this.assignCoarse(c);
+      budget -= 16 + (fine.start[coarseFirst[c + 1]!]! - fine.start[coarseFirst[c]!]!) * this.k;
+      if (budget < 0) {
+        budget = ASSIGN_CHUNK;
+        yield;
+      }
+    }
+    return changed;
+  }
+
+  /** `assign` on coarse box c: its points labelled, their sums added. Returns how many labels changed. */
+  assignCoarse(c: number): number {
+    const { grid, k, all, afterCoarse, afterFine, fineMemo, coarseMemo } = this;
+    const { fine, coarse, coarseFirst } = grid;
+    let changed = 0;
+    const firstFine = coarseFirst[c]!;
+    const endFine = coarseFirst[c + 1]!;
+    const mc = this.filter(coarse, c, all, k, afterCoarse);
+    if (mc === 1) {
+      const a = afterCoarse[0]!;
+      this.addBox(coarse, c, a);
+      if (coarseMemo[c] !== a) {
+        changed += this.fill(fine.start[firstFine]!, fine.start[endFine]!, a);
+        coarseMemo[c] = a;
+        fineMemo.fill(a, firstFine, endFine);
+      }
+      return changed;
+    }
+    coarseMemo[c] = -1;
+    for (let f = firstFine; f < endFine; f++) {
+      const mf = this.filter(fine, f, afterCoarse, mc, afterFine);
+      if (mf === 1) {
+        const a = afterFine[0]!;
+        this.addBox(fine, f, a);
+        if (fineMemo[f] !== a) {
+          changed += this.fill(fine.start[f]!, fine.start[f + 1]!, a);
+          fineMemo[f] = a;
         }
         continue;
       }
-      coarseMemo[c] = -1;
-      for (let f = firstFine; f < endFine; f++) {
-        const mf = this.filter(fine, f, afterCoarse, mc, afterFine);
-        if (mf === 1) {
-          const a = afterFine[0]!;
-          this.addBox(fine, f, a);
-          if (fineMemo[f] !== a) {
-            changed += this.fill(fine.start[f]!, fine.start[f + 1]!, a);
-            fineMemo[f] = a;
-          }
-          continue;
-        }
-        fineMemo[f] = -1;
-        changed += this.scanPoints(fine.start[f]!, fine.start[f + 1]!, afterFine, mf);
-      }
+      fineMemo[f] = -1;
+      changed += this.scanPoints(fine.start[f]!, fine.start[f + 1]!, afterFine, mf);
     }
     return changed;
   }
@@ -347,12 +403,28 @@ function roundedMean(sum: number, count: number): number {
 
 /**
  * Σ w · d(P, c_label) as a bigint. `d < 2^32` and `w` may be large (a distinct colour's count), so each product is
- * split into 16-bit halves of `d` whose partial sums stay exact in float64 until flushed.
+ * split into 16-bit halves of `d` whose partial sums stay exact in float64 until flushed. Every partial sum is an
+ * exact integer, so where the flushes fall (and the chunks: `pace.ts`) changes nothing.
  */
-function inertiaOf(
+function* inertiaSteps(
   points: Uint8Array,
   weights: Float64Array,
   n: number,
+  centers: Float64Array,
+  labels: Int32Array,
+): Steps<bigint> {
+  let total = 0n;
+  yield* chunks(n, GRID_CHUNK, (from, to) => {
+    total += inertiaRange(points, weights, from, to, centers, labels);
+  });
+  return total;
+}
+
+function inertiaRange(
+  points: Uint8Array,
+  weights: Float64Array,
+  from: number,
+  to: number,
   centers: Float64Array,
   labels: Int32Array,
 ): bigint {
@@ -361,7 +433,7 @@ function inertiaOf(
   let lo = 0n;
   let accHi = 0;
   let accLo = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const j = labels[i]!;
     const d0 = points[3 * i]! * FIXED_ONE - centers[3 * j]!;
     const d1 = points[3 * i + 1]! * FIXED_ONE - centers[3 * j + 1]!;
@@ -410,6 +482,17 @@ export function exactLloydOnGrid(
   maxIter: number,
   tolFixed: number,
 ): ExactRunOutcome {
+  return runSync(exactLloydOnGridSteps(grid, initCenters, k, maxIter, tolFixed));
+}
+
+/** `exactLloydOnGrid` as steps (`pace.ts`): it yields within and between iterations. */
+export function* exactLloydOnGridSteps(
+  grid: PointGrid,
+  initCenters: Uint32Array,
+  k: number,
+  maxIter: number,
+  tolFixed: number,
+): Steps<ExactRunOutcome> {
   // Integers held as doubles: int32 products of up to 32640² would overflow V8's small-integer path and deoptimise.
   const state = new LloydState(grid, Float64Array.from(initCenters), k);
   let strict = false;
@@ -417,7 +500,7 @@ export function exactLloydOnGrid(
   let i = 0;
   for (; i < maxIter; i++) {
     // Iteration 0 compares against scikit-learn's `labels_old` of -1s, i.e. against nothing.
-    const changed = state.assign();
+    const changed = yield* state.assign();
     const shift = state.update();
     if (i > 0 && changed === 0) {
       strict = true;
@@ -428,10 +511,11 @@ export function exactLloydOnGrid(
       stopped = true;
       break;
     }
+    yield;
   }
   // After a tol stop (or maxIter) the centres moved since the last assignment: label against the final ones. After a
   // strict stop the last update came from unchanged labels, so the centres did not move and labels and counts stand.
-  if (!strict) state.assign();
+  if (!strict) yield* state.assign();
   const labels = new Int32Array(grid.n);
   for (let s = 0; s < grid.n; s++) labels[grid.order[s]!] = state.labels[s]!;
   const counts = state.counts;
@@ -439,7 +523,7 @@ export function exactLloydOnGrid(
     centersFixed: Uint32Array.from(state.centers),
     labels,
     counts,
-    inertiaFixed: inertiaOf(grid.points, grid.weights, grid.n, state.centers, state.labels),
+    inertiaFixed: yield* inertiaSteps(grid.points, grid.weights, grid.n, state.centers, state.labels),
     iterations: stopped ? i + 1 : maxIter,
     converged: stopped,
   };

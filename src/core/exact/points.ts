@@ -4,6 +4,7 @@
  */
 import type { ColorSpace, PixelImage } from '../types.js';
 import { writeOklab8 } from '../oklab-int.js';
+import { chunkFor, chunks, runSync, type Steps } from '../pace.js';
 
 export interface ExtractedPoints {
   /** n × 3 bytes: RGB, or the 8-bit OKLab code. */
@@ -38,15 +39,42 @@ function oklabConverter(): (r: number, g: number, b: number, out: Uint8Array, o:
 
 /** Keeps the pixels with `alpha ≥ alphaThreshold`, in pixel order, converted to the clustering space. */
 export function extractPoints(image: PixelImage, colorSpace: ColorSpace, alphaThreshold: number): ExtractedPoints {
+  return runSync(extractPointsSteps(image, colorSpace, alphaThreshold));
+}
+
+/** `extractPoints` as steps (`pace.ts`): it yields between chunks of pixels. */
+export function* extractPointsSteps(image: PixelImage, colorSpace: ColorSpace, alphaThreshold: number): Steps<ExtractedPoints> {
   const { data } = image;
   const pixelCount = image.width * image.height;
+  const chunk = chunkFor(colorSpace === 'oklab' ? 16 : 4);
   let n = alphaThreshold === 0 ? pixelCount : 0;
-  if (alphaThreshold > 0) for (let i = 3; i < 4 * pixelCount; i += 4) if (data[i]! >= alphaThreshold) n++;
+  if (alphaThreshold > 0) {
+    yield* chunks(pixelCount, 4 * chunk, (from, to) => {
+      n += countOpaque(data, from, to, alphaThreshold);
+    });
+  }
   const points = new Uint8Array(3 * n);
   const pixelIndex = n === pixelCount ? null : new Uint32Array(n);
   const toOklab = colorSpace === 'oklab' ? oklabConverter() : null;
-  let o = 0;
-  for (let i = 0; i < pixelCount; i++) {
+  const cursor = { o: 0 };
+  yield* chunks(pixelCount, chunk, (from, to) => keepPoints(data, from, to, alphaThreshold, toOklab, points, pixelIndex, cursor));
+  return { points, pixelIndex, n };
+}
+
+function countOpaque(data: Uint8Array | Uint8ClampedArray, from: number, to: number, alphaThreshold: number): number {
+  let count = 0;
+  for (let i = 4 * from + 3; i < 4 * to; i += 4) if (data[i]! >= alphaThreshold) count++;
+  return count;
+}
+
+/** Pixels `from .. to` with alpha ≥ alphaThreshold, converted, appended at point `cursor.o` on. */
+function keepPoints(
+  data: Uint8Array | Uint8ClampedArray, from: number, to: number, alphaThreshold: number,
+  toOklab: ReturnType<typeof oklabConverter> | null, points: Uint8Array, pixelIndex: Uint32Array | null,
+  cursor: { o: number },
+): void {
+  let o = cursor.o;
+  for (let i = from; i < to; i++) {
     const s = 4 * i;
     if (data[s + 3]! < alphaThreshold) continue;
     if (toOklab) toOklab(data[s]!, data[s + 1]!, data[s + 2]!, points, 3 * o);
@@ -58,7 +86,7 @@ export function extractPoints(image: PixelImage, colorSpace: ColorSpace, alphaTh
     if (pixelIndex) pixelIndex[o] = i;
     o++;
   }
-  return { points, pixelIndex, n };
+  cursor.o = o;
 }
 
 /**
@@ -66,13 +94,27 @@ export function extractPoints(image: PixelImage, colorSpace: ColorSpace, alphaTh
  * fixed float64 expression, so the CPU and GPU paths (which both take it from here) stop at the same shift.
  */
 export function toleranceFixed(points: Uint8Array, n: number, tol: number, fixedOne: number): number {
-  // Scalars, not arrays: this is a pass over every point. Sums stay below 2^53 up to 2^37 points.
-  let s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0;
-  for (let i = 0; i < 3 * n; i += 3) {
+  return runSync(toleranceFixedSteps(points, n, tol, fixedOne));
+}
+
+/** Adds the channel sums and sums of squares of points `from .. to` to `sums` (s0, s1, s2, q0, q1, q2). */
+function addChannelSums(points: Uint8Array, from: number, to: number, sums: Float64Array): void {
+  // Scalars, not arrays, in the loop: this is a pass over every point.
+  let s0 = sums[0]!, s1 = sums[1]!, s2 = sums[2]!, q0 = sums[3]!, q1 = sums[4]!, q2 = sums[5]!;
+  for (let i = 3 * from; i < 3 * to; i += 3) {
     const v0 = points[i]!, v1 = points[i + 1]!, v2 = points[i + 2]!;
     s0 += v0; s1 += v1; s2 += v2;
     q0 += v0 * v0; q1 += v1 * v1; q2 += v2 * v2;
   }
+  sums.set([s0, s1, s2, q0, q1, q2]);
+}
+
+/** `toleranceFixed` as steps (`pace.ts`): the integer sums are carried from chunk to chunk. */
+export function* toleranceFixedSteps(points: Uint8Array, n: number, tol: number, fixedOne: number): Steps<number> {
+  // Sums stay below 2^53 up to 2^37 points.
+  const sums = new Float64Array(6);
+  yield* chunks(n, chunkFor(8), (from, to) => addChannelSums(points, from, to, sums));
+  const [s0, s1, s2, q0, q1, q2] = sums as unknown as [number, number, number, number, number, number];
   // The same expression, channel by channel in order, as before the sums were scalars.
   let variance = 0;
   variance += (q0 - (s0 * s0) / n) / n;

@@ -5,12 +5,13 @@
 import { DEFAULTS, FIXED_ONE, MAX_K, SEED_SAMPLE_MAX } from '../constants.js';
 import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { greedyKMeansPlusPlus } from '../sklearn/kmeans-plusplus.js';
+import { runSync, type Steps } from '../pace.js';
+import { greedyKMeansPlusPlusSteps } from '../sklearn/kmeans-plusplus.js';
 import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
 import type { ExactRunPlan } from './plan.js';
-import { extractPoints, toleranceFixed, type ExtractedPoints } from './points.js';
+import { extractPointsSteps, toleranceFixedSteps, type ExtractedPoints } from './points.js';
 
 /** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine: its plan, and the points behind it. */
 export interface PreparedExactRun extends ExactRunPlan {
@@ -94,6 +95,17 @@ export function seedExactRuns(
   seed: number,
   nInit: number,
 ): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
+  return runSync(seedExactRunsSteps(points, n, k, seed, nInit));
+}
+
+/** `seedExactRuns` as steps (`pace.ts`). */
+export function* seedExactRunsSteps(
+  points: Uint8Array,
+  n: number,
+  k: number,
+  seed: number,
+  nInit: number,
+): Steps<{ initCenters: Uint32Array[]; initIndices: Int32Array[] }> {
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
   const x = new Float64Array(3 * m);
@@ -106,7 +118,7 @@ export function seedExactRuns(
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   for (let run = 0; run < nInit; run++) {
-    const indices = greedyKMeansPlusPlus(X, m, 3, k, rng, xSquaredNorms);
+    const indices = yield* greedyKMeansPlusPlusSteps(X, m, 3, k, rng, xSquaredNorms);
     if (sample !== null) for (let j = 0; j < k; j++) indices[j] = sample[indices[j]!]!;
     const centers = new Uint32Array(3 * k);
     for (let j = 0; j < k; j++) {
@@ -131,15 +143,24 @@ export function prepareExactRun(
   options: PixelKMeansOptions,
   extracted?: ExtractedPoints,
 ): PreparedExactRun {
+  return runSync(prepareExactRunSteps(image, options, extracted));
+}
+
+/** `prepareExactRun` as steps (`pace.ts`): it yields between chunks of its passes over the pixels and points. */
+export function* prepareExactRunSteps(
+  image: PixelImage,
+  options: PixelKMeansOptions,
+  extracted?: ExtractedPoints,
+): Steps<PreparedExactRun> {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
   // Every option is checked before the pixels are looked at; only `k ≤ points` has to wait for the count.
   checkPixelKMeansOptions(options);
-  const { points, pixelIndex, n } = extracted ?? extractPoints(image, colorSpace, alphaThreshold);
+  const { points, pixelIndex, n } = extracted ?? (yield* extractPointsSteps(image, colorSpace, alphaThreshold));
   if (n === 0) throw new NoOpaquePixelsError();
   const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
-  const tolFixed = toleranceFixed(points, n, tol, FIXED_ONE);
-  const { initCenters, initIndices } = seedExactRuns(points, n, k, seed, nInit);
+  const tolFixed = yield* toleranceFixedSteps(points, n, tol, FIXED_ONE);
+  const { initCenters, initIndices } = yield* seedExactRunsSteps(points, n, k, seed, nInit);
   return {
     width: image.width,
     height: image.height,

@@ -3,7 +3,8 @@
  * order, from one generator), run r depends on nothing but seed r. So runs can be split over Workers and the results
  * merged with `pickBestRun`, which gives the bits a single loop over all runs gives.
  */
-import { buildPointGrid, exactLloydOnGrid, type ExactRunOutcome, type PointGrid } from './lloyd.js';
+import { runSync, type Steps } from '../pace.js';
+import { buildPointGridSteps, exactLloydOnGridSteps, type ExactRunOutcome, type PointGrid } from './lloyd.js';
 import type { DistinctColors } from './distinct.js';
 import type { PreparedExactRun } from './prepare.js';
 
@@ -39,16 +40,19 @@ const grids = new WeakMap<Uint8Array, PointGrid>();
 
 /** Runs the seedings `runIndices` (any subset of 0 .. nInit−1, in any order) and returns their outcomes. */
 export function runExactSeeds(work: ExactWork, runIndices: readonly number[]): ExactRunResult[] {
+  return runIndices.map((r) => runSync(runExactSeedSteps(work, r)));
+}
+
+/** Seeding r of `work`, as steps (`pace.ts`): the grid built on first use, then the run, yielding as they go. */
+export function* runExactSeedSteps(work: ExactWork, r: number): Steps<ExactRunResult> {
+  const init = work.initCenters[r];
+  if (init === undefined) throw new RangeError(`No seeding ${r}: there are ${work.initCenters.length}.`);
   let grid = grids.get(work.colors);
   if (grid === undefined) {
-    grid = buildPointGrid(work.colors, work.weights);
+    grid = yield* buildPointGridSteps(work.colors, work.weights);
     grids.set(work.colors, grid);
   }
-  return runIndices.map((r) => {
-    const init = work.initCenters[r];
-    if (init === undefined) throw new RangeError(`No seeding ${r}: there are ${work.initCenters.length}.`);
-    return { ...exactLloydOnGrid(grid, init, work.k, work.maxIter, work.tolFixed), run: r };
-  });
+  return { ...(yield* exactLloydOnGridSteps(grid, init, work.k, work.maxIter, work.tolFixed)), run: r };
 }
 
 /**

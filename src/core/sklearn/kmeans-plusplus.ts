@@ -2,23 +2,25 @@
  * scikit-learn 1.2's greedy k-means++ (`_kmeans_plusplus`), step for step, so the same generator state picks the
  * same rows. Distances are `_euclidean_distances`: `(-2·x·c + ‖c‖²) + ‖x‖²`, clipped at 0, in that order.
  */
+import { chunkFor, chunks, runSync, type Steps } from '../pace.js';
 import type { RandomState } from '../random.js';
-import { cumulativeSum, pairwiseSum, searchSortedLeft } from './numeric.js';
+import { cumulativeSum, pairwiseSumSteps, searchSortedLeft } from './numeric.js';
 import { rowSquaredNorms } from './prepare.js';
 
 /**
- * Squared distances from row `c` to every row, as `_euclidean_distances(X[c], X, squared=True)` computes them,
- * each then lowered to `bound[i]` where that is smaller (`np.minimum(closest_dist_sq, ...)`) when a bound is given.
+ * Squared distances from row `c` to rows `from .. to`, as `_euclidean_distances(X[c], X, squared=True)` computes
+ * them, each then lowered to `bound[i]` where that is smaller (`np.minimum(closest_dist_sq, ...)`) when a bound is
+ * given.
  */
 function distancesToRow(
-  X: Float64Array, n: number, d: number, c: number, xSquaredNorms: Float64Array, out: Float64Array,
+  X: Float64Array, from: number, to: number, d: number, c: number, xSquaredNorms: Float64Array, out: Float64Array,
   bound?: Float64Array,
 ): void {
   const cBase = c * d;
   const cNorm = xSquaredNorms[c];
   if (d === 3) {
     const c0 = X[cBase], c1 = X[cBase + 1], c2 = X[cBase + 2];
-    for (let i = 0, p = 0; i < n; i++, p += 3) {
+    for (let i = from, p = 3 * from; i < to; i++, p += 3) {
       const dot = c0 * X[p] + c1 * X[p + 1] + c2 * X[p + 2];
       let dist = -2 * dot + cNorm + xSquaredNorms[i];
       if (dist < 0) dist = 0;
@@ -27,7 +29,7 @@ function distancesToRow(
     }
     return;
   }
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const base = i * d;
     let dot = 0;
     for (let j = 0; j < d; j++) dot += X[cBase + j] * X[base + j];
@@ -43,14 +45,22 @@ export function greedyKMeansPlusPlus(
   X: Float64Array, n: number, d: number, k: number, rng: RandomState,
   xSquaredNorms: Float64Array = rowSquaredNorms(X, n, d),
 ): Int32Array {
+  return runSync(greedyKMeansPlusPlusSteps(X, n, d, k, rng, xSquaredNorms));
+}
+
+/** `greedyKMeansPlusPlus` as steps (`pace.ts`): it yields between chunks of every pass over the points. */
+export function* greedyKMeansPlusPlusSteps(
+  X: Float64Array, n: number, d: number, k: number, rng: RandomState, xSquaredNorms: Float64Array,
+): Steps<Int32Array> {
   const indices = new Int32Array(k);
   const trials = 2 + Math.floor(Math.log(k));
+  const chunk = chunkFor(d + 4);
 
   let closest = new Float64Array(n);
   const first = rng.randint(n);
   indices[0] = first;
-  distancesToRow(X, n, d, first, xSquaredNorms, closest);
-  let currentPot = pairwiseSum(closest);
+  yield* chunks(n, chunk, (from, to) => distancesToRow(X, from, to, d, first, xSquaredNorms, closest));
+  let currentPot = yield* pairwiseSumSteps(closest);
 
   const cumulative = new Float64Array(n);
   const candidateIds = new Int32Array(trials);
@@ -60,14 +70,21 @@ export function greedyKMeansPlusPlus(
 
   for (let c = 1; c < k; c++) {
     const randVals = rng.uniform(trials);
-    cumulativeSum(closest, cumulative);
+    // `np.cumsum`, carried from chunk to chunk.
+    let sum = 0;
+    const potentials = closest;
+    yield* chunks(n, 4 * chunk, (from, to) => {
+      sum = cumulativeSum(potentials, cumulative, from, to, sum);
+    });
     for (let t = 0; t < trials; t++) {
       candidateIds[t] = Math.min(searchSortedLeft(cumulative, randVals[t] * currentPot), n - 1);
     }
     let best = 0;
     for (let t = 0; t < trials; t++) {
-      distancesToRow(X, n, d, candidateIds[t], xSquaredNorms, rows[t]!, closest);
-      pots[t] = pairwiseSum(rows[t]!);
+      const row = rows[t]!;
+      const candidate = candidateIds[t];
+      yield* chunks(n, chunk, (from, to) => distancesToRow(X, from, to, d, candidate, xSquaredNorms, row, closest));
+      pots[t] = yield* pairwiseSumSteps(row);
       if (pots[t] < pots[best]) best = t;
     }
     currentPot = pots[best];

@@ -2,13 +2,21 @@
  * `kmeans()` and `kmeansPlusPlus()`: scikit-learn 1.2.1's `KMeans(algorithm="lloyd")` and `kmeans_plusplus`,
  * reproduced in float64 so the same points and seed give the same labels, centres and iteration count.
  */
-import { throwIfAborted } from '../errors.js';
+import { InvalidInputError, throwIfAborted } from '../errors.js';
 import { RandomState } from '../random.js';
 import type { KMeansOptions, KMeansPlusPlusResult, KMeansResult, Points } from '../types.js';
-import { flattenPoints, resolveKMeansOptions, validatePoints } from '../validate.js';
-import { greedyKMeansPlusPlus } from './kmeans-plusplus.js';
-import { lloydRun, type LloydProblem, type LloydRunResult } from './lloyd.js';
-import { centerPoints, rowSquaredNorms, scaledTolerance } from './prepare.js';
+import {
+  checkMagnitudes,
+  checkMagnitudesSteps,
+  flattenPoints,
+  resolveKMeansOptions,
+  validatePoints,
+  validatePointsSteps,
+} from '../validate.js';
+import { runPaced, runSync, type Steps } from '../pace.js';
+import { greedyKMeansPlusPlus, greedyKMeansPlusPlusSteps } from './kmeans-plusplus.js';
+import { lloydRunSteps, type LloydProblem, type LloydRunResult } from './lloyd.js';
+import { centerPointsSteps, rowSquaredNorms, scaledToleranceSteps } from './prepare.js';
 
 /**
  * scikit-learn's `_is_same_clustering`: whether two labelings are the same partition up to a renaming of clusters.
@@ -43,31 +51,48 @@ function gatherRows(X: Float64Array, d: number, indices: Int32Array): Float64Arr
 /**
  * k-means on N points of `dimensions` values (default 3), as scikit-learn's `KMeans(n_clusters=k,
  * random_state=seed, n_init=nInit, max_iter=maxIter, tol=tol, algorithm="lloyd").fit(points, sample_weight=weights)`.
- * Throws InvalidOptionError / InvalidInputError on bad input, AbortError (between iterations) when `signal` fires.
+ * Throws InvalidOptionError / InvalidInputError on bad input, AbortError when `signal` has fired before it starts.
+ * Synchronous: it holds its thread until it ends. `kmeansAsync` gives the same result and can be aborted mid-run.
  */
 export function kmeans(input: Points, options: KMeansOptions): KMeansResult {
+  return runSync(kmeansSteps(input, options));
+}
+
+/**
+ * `kmeans` that lets the event loop turn every few milliseconds (`pace.ts`), so that it neither blocks a page nor
+ * ignores an abort: it rejects with AbortError within about `SLICE_MS` of `signal` firing. Same bits as `kmeans`.
+ */
+export function kmeansAsync(input: Points, options: KMeansOptions): Promise<KMeansResult> {
+  return runPaced(kmeansSteps(input, options), options?.signal);
+}
+
+/** `kmeans` as steps: validation first, then one yield at least between passes over the points. */
+export function* kmeansSteps(input: Points, options: KMeansOptions): Steps<KMeansResult> {
   const { flat: points, d } = flattenPoints(input, options?.dimensions);
-  const n = validatePoints(points, d);
+  const n = yield* validatePointsSteps(points, d);
   const { k, seed, nInit, maxIter, tol, weights, signal } = resolveKMeansOptions(options, n);
+  yield* checkMagnitudesSteps(points, n, d, weights);
   throwIfAborted(signal);
 
   // scikit-learn scales tol on the points as given, before it centres them.
-  const scaledTol = scaledTolerance(points, n, d, tol);
-  const { X, mean, xSquaredNorms } = centerPoints(points, n, d);
+  const scaledTol = yield* scaledToleranceSteps(points, n, d, tol);
+  const { X, mean, xSquaredNorms } = yield* centerPointsSteps(points, n, d);
   const problem: LloydProblem = { X, n, d, k, weights, maxIter, tol: scaledTol };
   const rng = new RandomState(seed);
-  const checkAbort = signal ? () => throwIfAborted(signal) : undefined;
 
   let best: LloydRunResult | undefined;
   for (let run = 0; run < nInit; run++) {
-    throwIfAborted(signal);
-    const indices = greedyKMeansPlusPlus(X, n, d, k, rng, xSquaredNorms);
-    const result = lloydRun(problem, gatherRows(X, d, indices), checkAbort);
+    const indices = yield* greedyKMeansPlusPlusSteps(X, n, d, k, rng, xSquaredNorms);
+    const result = yield* lloydRunSteps(problem, gatherRows(X, d, indices));
     if (best === undefined || (result.inertia < best.inertia && !isSameClustering(result.labels, best.labels, k))) {
       best = result;
     }
   }
   const chosen = best!;
+  // A safety net behind checkMagnitudes: a non-finite answer is never returned as if it were one.
+  if (!Number.isFinite(chosen.inertia) || !chosen.centers.every(Number.isFinite)) {
+    throw new InvalidInputError('points are too large for float64 sums: k-means ended with a non-finite inertia or centre.');
+  }
   return {
     centers: rows(chosen.centers, k, d, mean),
     labels: chosen.labels,
@@ -85,6 +110,7 @@ export function kmeansPlusPlus(input: Points, k: number, seed: number, dimension
   const { flat: points, d } = flattenPoints(input, dimensions);
   const n = validatePoints(points, d);
   resolveKMeansOptions({ k, seed }, n);
+  checkMagnitudes(points, n, d);
   const X = Float64Array.from(points);
   const indices = greedyKMeansPlusPlus(X, n, d, k, new RandomState(seed), rowSquaredNorms(X, n, d));
   return { centers: rows(gatherRows(X, d, indices), k, d), indices };

@@ -7,6 +7,7 @@
  * - centres: sums times `1 / weight` (scikit-learn multiplies by the reciprocal);
  * - stop on unchanged labels (strict) or on `Σ shift² ≤ tol`, then one more E-step when not strict.
  */
+import { chunkFor, chunks, runSync, type Steps } from '../pace.js';
 import { largestIndices } from './argpartition.js';
 import { pairwiseSum } from './numeric.js';
 import { rowSquaredNorms } from './prepare.js';
@@ -55,20 +56,15 @@ function squaredDistance(a: Float64Array, ai: number, b: Float64Array, bi: numbe
 }
 
 /**
- * The E-step: labels every point with its nearest centre. With `sums`, also accumulates the M-step's weighted sums
- * and cluster weights (zeroed here first).
+ * The E-step on points `from .. to`: labels each with its nearest centre (`centerNorms` already computed). With `sums`,
+ * also adds each point into the M-step's weighted sums and cluster weights (zeroed by the caller before point 0).
  */
 function assign(
-  p: LloydProblem, centers: Float64Array, centerNorms: Float64Array, labels: Int32Array,
+  p: LloydProblem, from: number, to: number, centers: Float64Array, centerNorms: Float64Array, labels: Int32Array,
   sums?: { centers: Float64Array; weights: Float64Array },
 ): void {
-  const { X, n, d, k, weights } = p;
-  rowSquaredNorms(centers, k, d, centerNorms);
-  if (sums) {
-    sums.centers.fill(0);
-    sums.weights.fill(0);
-  }
-  for (let i = 0; i < n; i++) {
+  const { X, d, k, weights } = p;
+  for (let i = from; i < to; i++) {
     const xi = i * d;
     let best = 0;
     let bestDist = 0;
@@ -98,20 +94,17 @@ function assign(
  * same order; the sums path and the labels-only path are separate loops so neither tests a flag per point.
  */
 function assignRgb(
-  p: LloydProblem, centers: Float64Array, centerNorms: Float64Array, labels: Int32Array,
+  p: LloydProblem, from: number, to: number, centers: Float64Array, centerNorms: Float64Array, labels: Int32Array,
   sums?: { centers: Float64Array; weights: Float64Array },
 ): void {
-  const { X, n, k } = p;
-  rowSquaredNorms(centers, k, 3, centerNorms);
+  const { X, k } = p;
   if (sums === undefined) {
-    for (let i = 0, xi = 0; i < n; i++, xi += 3) labels[i] = nearestRgb(centers, centerNorms, k, X[xi], X[xi + 1], X[xi + 2]);
+    for (let i = from, xi = 3 * from; i < to; i++, xi += 3) labels[i] = nearestRgb(centers, centerNorms, k, X[xi], X[xi + 1], X[xi + 2]);
     return;
   }
   const sc = sums.centers;
   const sw = sums.weights;
-  sc.fill(0);
-  sw.fill(0);
-  for (let i = 0, xi = 0; i < n; i++, xi += 3) {
+  for (let i = from, xi = 3 * from; i < to; i++, xi += 3) {
     const x0 = X[xi], x1 = X[xi + 1], x2 = X[xi + 2];
     const best = nearestRgb(centers, centerNorms, k, x0, x1, x2);
     labels[i] = best;
@@ -121,6 +114,20 @@ function assignRgb(
     sc[cb + 1] += x1;
     sc[cb + 2] += x2;
   }
+}
+
+/** The whole E-step, in chunks of points with a yield after each (`pace.ts`); the sums come out the same. */
+function* assignSteps(
+  p: LloydProblem, centers: Float64Array, centerNorms: Float64Array, labels: Int32Array,
+  sums?: { centers: Float64Array; weights: Float64Array },
+): Steps<void> {
+  const step = p.d === 3 && p.weights === undefined ? assignRgb : assign;
+  rowSquaredNorms(centers, p.k, p.d, centerNorms);
+  if (sums) {
+    sums.centers.fill(0);
+    sums.weights.fill(0);
+  }
+  yield* chunks(p.n, chunkFor(p.k * (p.d + 2)), (from, to) => step(p, from, to, centers, centerNorms, labels, sums));
 }
 
 /** argmin over j of `−2·x·c_j + ‖c_j‖²`, strict `<` so the lowest j wins ties. */
@@ -200,15 +207,28 @@ function updateCenters(
   return pairwiseSum(shift);
 }
 
-/** `_inertia_dense`: Σ w · ‖x − c_label‖², point by point. */
-export function inertiaOf(p: LloydProblem, centers: Float64Array, labels: Int32Array): number {
-  const { X, n, d, weights } = p;
+/** `_inertia_dense`: Σ w · ‖x − c_label‖², point by point (in chunks, the running sum carried from one to the next). */
+export function* inertiaSteps(p: LloydProblem, centers: Float64Array, labels: Int32Array): Steps<number> {
   let inertia = 0;
-  for (let i = 0; i < n; i++) {
+  yield* chunks(p.n, chunkFor(2 * p.d), (from, to) => {
+    inertia = addInertia(p, from, to, centers, labels, inertia);
+  });
+  return inertia;
+}
+
+/** `inertia` plus the terms of points `from .. to`, added one by one. */
+function addInertia(p: LloydProblem, from: number, to: number, centers: Float64Array, labels: Int32Array, inertia: number): number {
+  const { X, d, weights } = p;
+  for (let i = from; i < to; i++) {
     const dist = squaredDistance(X, i * d, centers, labels[i] * d, d);
     inertia += dist * (weights === undefined ? 1 : weights[i]);
   }
   return inertia;
+}
+
+/** `inertiaSteps` run to the end. */
+export function inertiaOf(p: LloydProblem, centers: Float64Array, labels: Int32Array): number {
+  return runSync(inertiaSteps(p, centers, labels));
 }
 
 function sameLabels(a: Int32Array, b: Int32Array): boolean {
@@ -216,13 +236,14 @@ function sameLabels(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
-/**
- * Runs Lloyd from `centersInit` (k × d, centred space; not modified). `checkAbort` is called before each iteration
- * so a long run can be cancelled.
- */
-export function lloydRun(p: LloydProblem, centersInit: Float64Array, checkAbort?: () => void): LloydRunResult {
+/** Runs Lloyd from `centersInit` (k × d, centred space; not modified). */
+export function lloydRun(p: LloydProblem, centersInit: Float64Array): LloydRunResult {
+  return runSync(lloydRunSteps(p, centersInit));
+}
+
+/** `lloydRun` as steps (`pace.ts`): it yields between chunks of points and between iterations. */
+export function* lloydRunSteps(p: LloydProblem, centersInit: Float64Array): Steps<LloydRunResult> {
   const { n, d, k, maxIter, tol } = p;
-  const assignStep = d === 3 && p.weights === undefined ? assignRgb : assign;
   let centers = Float64Array.from(centersInit);
   let centersNew = new Float64Array(k * d);
   const sumWeights = new Float64Array(k);
@@ -235,8 +256,7 @@ export function lloydRun(p: LloydProblem, centersInit: Float64Array, checkAbort?
   let converged = false;
   let i = 0;
   for (; i < maxIter; i++) {
-    checkAbort?.();
-    assignStep(p, centers, centerNorms, labels, { centers: centersNew, weights: sumWeights });
+    yield* assignSteps(p, centers, centerNorms, labels, { centers: centersNew, weights: sumWeights });
     relocateEmptyClusters(p, centers, labels, centersNew, sumWeights);
     const shiftTotal = updateCenters(p, centers, centersNew, sumWeights, shift);
     [centers, centersNew] = [centersNew, centers];
@@ -250,9 +270,11 @@ export function lloydRun(p: LloydProblem, centersInit: Float64Array, checkAbort?
       break;
     }
     labelsOld.set(labels);
+    yield;
   }
   // The loop variable of a Python `for` keeps its last value; `n_iter_` is that plus one.
   const iterations = Math.min(i, maxIter - 1) + 1;
-  if (!strict) assignStep(p, centers, centerNorms, labels);
-  return { labels, centers, inertia: inertiaOf(p, centers, labels), iterations, converged };
+  if (!strict) yield* assignSteps(p, centers, centerNorms, labels);
+  const inertia = yield* inertiaSteps(p, centers, labels);
+  return { labels, centers, inertia, iterations, converged };
 }
