@@ -4,8 +4,9 @@
  *
  * An image is sent once (`imageId` says which; its pixels are copied into transferred buffers, the caller keeps its
  * own; the full-size original only once a recolour needs it); a new k, seed or nInit sends only options. On the GPU
- * path the workers prepare the run (`plan`) and the page's GPU engine iterates it. An aborted request is cancelled in the workers (they stop at the
- * next seeding), and its answer, should one still come, is dropped. A worker that fails to start, or dies, fails the
+ * path the workers prepare the run (`plan`) and the page's GPU engine iterates it. An aborted request is cancelled in
+ * the workers (their loops yield every ~20 ms, so it stops within tens of ms), and its answer, should one still come,
+ * is dropped. A worker that fails to start, or dies, fails the
  * requests in flight with `worker-failed`; the next request starts fresh workers.
  */
 import { AbortError, PaletteError } from '../core/errors.js';
