@@ -14,7 +14,7 @@ import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
 import { drawForDisplay, readFullPixels } from '../image/canvas-limits.js';
-import { loadImage, type ColorManagement, type DecodedImage, type ImageInput, type LoadOptions } from '../image/load.js';
+import { abortable, loadImage, type ColorManagement, type DecodedImage, type ImageInput, type LoadOptions } from '../image/load.js';
 import { ignoreMatcher, type IgnoreEntry } from '../core/ignore.js';
 import { cropPixels, isWholeImage, resolveRegion, type PixelRect } from '../image/region.js';
 import { readSample } from '../image/sample.js';
@@ -76,19 +76,6 @@ const CPU_ADAPTER = 'CPU (Web Worker)';
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortError();
-}
-
-/** Waits for `promise` unless `signal` fires first; the promise itself goes on (others may wait for it). */
-function until<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new AbortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
 }
 
 function canvasFor(width: number, height: number): HTMLCanvasElement {
@@ -194,7 +181,7 @@ export class ExtractionPipeline {
 
     // Decode once per input: a change of k or seed re-runs from the decoded image.
     const entry = this.#decode(input, request.load, options.colorManagement);
-    const image = await until(entry.image, signal);
+    const image = await abortable(entry.image, signal);
     if (!entry.original) {
       entry.original = drawForDisplay(image);
       request.onDecoded?.(entry.original, image.width, image.height);
@@ -226,7 +213,7 @@ export class ExtractionPipeline {
 
     let notice: string | undefined;
     let gpu: GpuSession | null = null;
-    if (options.backend !== 'cpu' || compare) gpu = await until(this.#gpuSession(), signal);
+    if (options.backend !== 'cpu' || compare) gpu = await abortable(this.#gpuSession(), signal);
     if (!gpu && options.backend !== 'cpu') {
       notice = 'WebGPU is not available in this browser, so the palette was computed on the CPU (same result).';
     }

@@ -31,7 +31,8 @@ export interface DecodedImage {
   release(): void;
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+/** Waits for `promise` unless `signal` fires first (then rejects with AbortError); the promise itself goes on. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) return Promise.reject(new AbortError());
   return new Promise<T>((resolve, reject) => {
