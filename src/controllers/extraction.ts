@@ -96,6 +96,35 @@ function croppedImage(full: ImageData, rect: PixelRect): DecodedImage {
   return { source, width, height, release: () => {} };
 }
 
+/** Samples up to this many pixels have their distinct colours counted when a palette comes out short. */
+const COUNT_DISTINCT_MAX = 1 << 22;
+
+/**
+ * Honest output: when the palette has fewer colours than were asked for, says why. Either the sample has fewer
+ * distinct colours than k (counted in a 2^24-bit table), or clusters came out empty or rounded to one colour.
+ */
+function fewerColorsNotice(asked: number, found: number, sample: ImageData): string | undefined {
+  if (found >= asked) return undefined;
+  const got = `${found} colour${found === 1 ? '' : 's'} instead of ${asked}`;
+  if (sample.width * sample.height <= COUNT_DISTINCT_MAX) {
+    const seen = new Uint32Array(1 << 19);
+    const data = sample.data;
+    let distinct = 0;
+    for (let p = 0; p < data.length; p += 4) {
+      if (data[p + 3]! < DEFAULTS.alphaThreshold) continue;
+      const c = (data[p]! << 16) | (data[p + 1]! << 8) | data[p + 2]!;
+      const bit = 1 << (c & 31);
+      if (seen[c >>> 5]! & bit) continue;
+      seen[c >>> 5]! |= bit;
+      distinct++;
+    }
+    if (distinct < asked) {
+      return `${got}: the image has only ${distinct} distinct colour${distinct === 1 ? '' : 's'}, and the palette shows each.`;
+    }
+  }
+  return `${got}: ${asked - found} of the clusters came out empty or the same 8-bit colour as another.`;
+}
+
 /** Pixels per slice of the ignore mask before the page gets a turn. */
 const MASK_SLICE = 1 << 20;
 
@@ -271,7 +300,8 @@ export class ExtractionPipeline {
 
     const detail = this.#detail(result!, options, image, sample, timings);
     const outcome: ExtractionOutcome = { detail, original: entry.original, recolored: recolored! };
-    if (notice) outcome.notice = notice;
+    const fewer = fewerColorsNotice(request.options.k, detail.colors.length, sample);
+    if (notice || fewer) outcome.notice = [notice, fewer].filter(Boolean).join(' ');
 
     if (compare) {
       if (!gpu) {

@@ -168,6 +168,35 @@ describe('<palette-extractor> steered by ignore and region', () => {
     await run({ [name]: '' });
   });
 
+  it('says how many distinct colours there are when the image has fewer than k, and shows each', async () => {
+    const result = await page.evaluate(async () => {
+      const el = document.querySelector<PaletteExtractor>('#el')!;
+      const three = new ImageData(30, 10);
+      for (let i = 0; i < 300; i++) three.data.set([[250, 0, 0], [0, 128, 0], [0, 0, 255]][i % 3]!.concat(255), 4 * i);
+      const outcome = await settle(el, () => Object.assign(el, { colors: 8, image: three }));
+      await el.updateComplete;
+      return { outcome, notice: el.shadowRoot!.querySelector('[part~=notice]')?.textContent ?? '' };
+    });
+    expect((result.outcome.detail as PaletteDetail).colors.map((c) => c.hex).sort()).toEqual(['#0000ff', '#008000', '#fa0000']);
+    expect(result.notice).toMatch(/3 colours instead of 8: the image has only 3 distinct colours/);
+  });
+
+  it.each(['rgb', 'oklab'])('gives a grey image greys only, never an invented hue (%s)', async (colorSpace) => {
+    const colors = await page.evaluate(async (colorSpace) => {
+      const el = document.querySelector<PaletteExtractor>('#el')!;
+      const greys = new ImageData(256, 4);
+      for (let i = 0; i < 1024; i++) {
+        const v = (i * 37) % 256;
+        greys.data.set([v, v, v, 255], 4 * i);
+      }
+      const outcome = await settle(el, () => Object.assign(el, { colors: 6, colorSpace, image: greys }));
+      return (outcome.detail as PaletteDetail).colors.map((c) => c.rgb);
+    }, colorSpace);
+    expect(colors).toHaveLength(6);
+    for (const [r, g, b] of colors) expect(r === g && g === b).toBe(true);
+    await page.evaluate(() => Object.assign(document.querySelector<PaletteExtractor>('#el')!, { colorSpace: 'rgb' }));
+  });
+
   it('logged no page error', () => {
     expect(errors).toEqual([]);
   });
