@@ -84,7 +84,7 @@ export const styles = css`
     }
   }
   @container (max-width: 480px) {
-    [part~='swatches'] {
+    .layout [part~='swatches'] {
       grid-template-columns: repeat(var(--cols-narrow, 3), minmax(0, 1fr));
     }
   }
