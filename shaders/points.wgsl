@@ -8,12 +8,14 @@
 // Output word: p0 | p1 << 8 | p2 << 16 | valid << 24.
 //
 // Bindings
-//   group 0: 0 run: RunParams (uniform: alpha_threshold, oklab)   1 lin: 256 u32   2 m1q: 9 i32   3 m2q: 9 i32
+//   group 0: 0 run: PointsParams (uniform: alpha_threshold, oklab)   1 lin: 256 u32   2 m1q: 9 i32   3 m2q: 9 i32
 //   group 1: 0 segment: SegmentParams (uniform)   1 pixels: vec4u per 4 pixels (RGBA8, r in the low byte)
 //            2 points: vec4u per 4 pixels (written)
 //
-// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in assign.wgsl.
-// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in assign.wgsl.
+// One invocation: PIXELS_PER_THREAD pixels as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t` at index
+// (t · PIXELS_PER_THREAD / 4 + q) · WORKGROUP_SIZE + local_index (consecutive threads read consecutive 16-byte quads).
+// Dispatch: one workgroup per tile of WORKGROUP_SIZE · PIXELS_PER_THREAD pixels, `segment.tiles` in all, laid out
+// as (x, y) with x ≤ maxComputeWorkgroupsPerDimension; tile = id.x + id.y · num_workgroups.x, spare ones return.
 
 override WORKGROUP_SIZE: u32;
 override PIXELS_PER_THREAD: u32;
@@ -24,11 +26,7 @@ override AB_OFFSET: i32;
 
 override POINT_VALID_BIT: u32;
 
-struct RunParams {
-  k: u32,
-  max_iter: u32,
-  tol_lo: u32,
-  tol_hi: u32,
+struct PointsParams {
   alpha_threshold: u32,
   oklab: u32,
   _pad0: u32,
@@ -42,7 +40,7 @@ struct SegmentParams {
   width: u32,
 }
 
-@group(0) @binding(0) var<uniform> run: RunParams;
+@group(0) @binding(0) var<uniform> run: PointsParams;
 @group(0) @binding(1) var<storage, read> lin: array<u32>;
 @group(0) @binding(2) var<storage, read> m1q: array<i32>;
 @group(0) @binding(3) var<storage, read> m2q: array<i32>;

@@ -2,13 +2,16 @@
 // low byte: the layout of an ImageData, and of an rgba8unorm texture a copyBufferToTexture can fill). Pixels left
 // out of the clustering (alpha below the threshold) become transparent black.
 //
+// pixel → point code → label (lut.wgsl's table) → palette, all on the device.
+//
 // Bindings
 //   group 0: 0 palette: k u32, each centre as RGBA8 with alpha 255 (computed on the CPU from the result)
-//   group 1: 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (the valid bit, see points.wgsl)
-//            2 labels: one u32 per 4 pixels, 8-bit labels packed little-endian   3 out: vec4u per 4 pixels (written)
+//            1 lut: 2^24 u32, the label of each colour code that occurs (lut.wgsl)
+//   group 1: 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (code and valid bit, see points.wgsl)
+//            2 out: u32 per pixel (written)
 //
-// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in assign.wgsl.
-// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in assign.wgsl. `out` is bound at the
+// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.
+// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in points.wgsl. `out` is bound at the
 // segment's first pixel; the quads past the segment's last pixel (the padding of its last tile) are not written, so
 // `out` needs to hold only the image's pixels.
 
@@ -24,10 +27,10 @@ struct SegmentParams {
 }
 
 @group(0) @binding(0) var<storage, read> palette: array<u32>;
+@group(0) @binding(1) var<storage, read> lut: array<u32>;
 @group(1) @binding(0) var<uniform> segment: SegmentParams;
 @group(1) @binding(1) var<storage, read> points: array<vec4u>;
-@group(1) @binding(2) var<storage, read> labels: array<u32>;
-@group(1) @binding(3) var<storage, read_write> out: array<u32>;
+@group(1) @binding(2) var<storage, read_write> out: array<u32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -44,13 +47,12 @@ fn main(
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + q * WORKGROUP_SIZE + lid;
     let packed = points[quad];
-    let packed_labels = labels[quad];
     for (var i = 0u; i < 4u; i++) {
       let pixel = 4u * quad + i;
       if (pixel < segment.pixel_count) {
         var colour = 0u;
         if (((packed[i] >> POINT_VALID_BIT) & 1u) != 0u) {
-          colour = palette[(packed_labels >> (8u * i)) & 0xffu];
+          colour = palette[lut[packed[i] & 0xffffffu]];
         }
         out[pixel] = colour;
       }

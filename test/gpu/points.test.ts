@@ -8,7 +8,7 @@ import { extractPoints } from '../../src/core/exact/index.js';
 import { BufferAllocator } from '../../src/core/gpu/allocator.js';
 import { GpuImage } from '../../src/core/gpu/gpu-image.js';
 import { pipelinesFor } from '../../src/core/gpu/pipelines.js';
-import { RunState } from '../../src/core/gpu/run-state.js';
+import { OKLAB_LINEAR_TABLE, OKLAB_M1Q, OKLAB_M2Q } from '../../src/core/oklab-int.js';
 import { dispatchGrid, planSegments, tilesPerBinding } from '../../src/core/gpu/segments.js';
 import { packStruct, POINT_VALID_BIT, structLayout } from '../../src/core/gpu/shader-source.js';
 import type { PixelImage } from '../../src/core/types.js';
@@ -24,12 +24,16 @@ async function gpuPoints(device: GPUDevice, image: PixelImage, colorSpace: 'rgb'
     const pipelines = pipelinesFor(device);
     const plan = planSegments(image.width * image.height, tilesPerBinding(device.limits.maxStorageBufferBindingSize));
     const gpuImage = new GpuImage(device, allocator, pipelines, image, plan);
-    const state = new RunState(device, allocator, pipelines);
-    device.queue.writeBuffer(
-      state.params,
-      0,
-      packStruct(structLayout('RunParams'), { k: 1, max_iter: 1, alpha_threshold: alphaThreshold, oklab: colorSpace === 'oklab' ? 1 : 0 }),
+    const params = allocator.createWith(
+      'test points params',
+      packStruct(structLayout('PointsParams'), { alpha_threshold: alphaThreshold, oklab: colorSpace === 'oklab' ? 1 : 0 }),
+      GPUBufferUsage.UNIFORM,
     );
+    const tables = [OKLAB_LINEAR_TABLE, OKLAB_M1Q, OKLAB_M2Q].map((t) => allocator.createWith('test oklab table', t, GPUBufferUsage.STORAGE));
+    const pointsGroup = device.createBindGroup({
+      layout: pipelines.layout('pointsRun'),
+      entries: [params, ...tables].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
     const pipeline = await pipelines.pipeline('points');
     const out = new Uint32Array(gpuImage.pixelCount);
     for (const segment of gpuImage.segments) {
@@ -37,7 +41,7 @@ async function gpuPoints(device: GPUDevice, image: PixelImage, colorSpace: 'rgb'
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       pass.setPipeline(pipeline);
-      pass.setBindGroup(0, state.pointsGroup);
+      pass.setBindGroup(0, pointsGroup);
       pass.setBindGroup(1, segment.toPoints);
       pass.dispatchWorkgroups(...dispatchGrid(segment.tiles, device.limits.maxComputeWorkgroupsPerDimension));
       pass.end();

@@ -27,12 +27,13 @@ export {
 } from './distinct.js';
 export { exactLloyd, type ExactRunOutcome } from './lloyd.js';
 export { checkExactRunPlan, exactRunPlan, type ExactRunPlan } from './plan.js';
-export { extractPoints, toleranceFixed, type ExtractedPoints } from './points.js';
+export { extractPoints, toleranceFixed, toleranceFromSums, type ExtractedPoints } from './points.js';
 export {
   checkPixelKMeansOptions,
   prepareExactRun,
   resolvePixelOptions,
   seedExactRuns,
+  seedFromSample,
   seedSampleIndices,
   validateImage,
   type PreparedExactRun,

@@ -73,10 +73,22 @@ export function toleranceFixed(points: Uint8Array, n: number, tol: number, fixed
     s0 += v0; s1 += v1; s2 += v2;
     q0 += v0 * v0; q1 += v1 * v1; q2 += v2 * v2;
   }
+  return toleranceFromSums([s0, s1, s2], [q0, q1, q2], n, tol, fixedOne);
+}
+
+/**
+ * `toleranceFixed` from the exact integer sums `Σp_i` and `Σp_i²` over the n points (each below 2^53), wherever they
+ * were totalled: the GPU engine counts them on the device and gets the same `tolFixed` from this one expression.
+ */
+export function toleranceFromSums(
+  sums: readonly number[],
+  squares: readonly number[],
+  n: number,
+  tol: number,
+  fixedOne: number,
+): number {
   // The same expression, channel by channel in order, as before the sums were scalars.
   let variance = 0;
-  variance += (q0 - (s0 * s0) / n) / n;
-  variance += (q1 - (s1 * s1) / n) / n;
-  variance += (q2 - (s2 * s2) / n) / n;
+  for (let c = 0; c < 3; c++) variance += (squares[c]! - (sums[c]! * sums[c]!) / n) / n;
   return Math.floor(tol * fixedOne * fixedOne * (variance / 3));
 }

@@ -96,22 +96,37 @@ export function seedExactRuns(
 ): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
+  const samplePoints = sample === null ? points.subarray(0, 3 * n) : new Uint8Array(3 * m);
+  if (sample !== null) for (let i = 0; i < m; i++) samplePoints.set(points.subarray(3 * sample[i]!, 3 * sample[i]! + 3), 3 * i);
+  return seedFromSample(samplePoints, sample, k, seed, nInit);
+}
+
+/**
+ * `seedExactRuns` given the seeding sample itself: `samplePoints` (m × 3 bytes) are the points at `sample` (point
+ * indices, `seedSampleIndices(n)`), or every point in order when `sample` is null. An engine that holds the points
+ * elsewhere (the GPU) gathers just these and gets the same seedings.
+ */
+export function seedFromSample(
+  samplePoints: Uint8Array,
+  sample: Uint32Array | null,
+  k: number,
+  seed: number,
+  nInit: number,
+): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
+  const m = samplePoints.length / 3;
   const x = new Float64Array(3 * m);
-  for (let i = 0; i < m; i++) {
-    const p = sample === null ? i : sample[i]!;
-    for (let c = 0; c < 3; c++) x[3 * i + c] = points[3 * p + c]! / 255;
-  }
+  for (let i = 0; i < 3 * m; i++) x[i] = samplePoints[i]! / 255;
   const { X, xSquaredNorms } = centerPoints(x, m, 3);
   const rng = new RandomState(seed);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   for (let run = 0; run < nInit; run++) {
     const indices = greedyKMeansPlusPlus(X, m, 3, k, rng, xSquaredNorms);
-    if (sample !== null) for (let j = 0; j < k; j++) indices[j] = sample[indices[j]!]!;
     const centers = new Uint32Array(3 * k);
     for (let j = 0; j < k; j++) {
-      for (let c = 0; c < 3; c++) centers[3 * j + c] = points[3 * indices[j]! + c]! * FIXED_ONE;
+      for (let c = 0; c < 3; c++) centers[3 * j + c] = samplePoints[3 * indices[j]! + c]! * FIXED_ONE;
     }
+    if (sample !== null) for (let j = 0; j < k; j++) indices[j] = sample[indices[j]!]!;
     initCenters.push(centers);
     initIndices.push(indices);
   }

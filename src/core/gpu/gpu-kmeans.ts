@@ -1,26 +1,42 @@
 /**
  * Exact k-means on the GPU (docs/ARITHMETIC.md): the same labels, centres, iteration count and inertia as the CPU
- * engine (`cpuPixelKMeans`), bit for bit. The CPU prepares each run (validation, `tolFixed`, the k-means++ seedings:
- * `prepareExactRun`) and assembles the result (`finishExactResult`); the Lloyd iterations run on the device. The
- * preparation may be made elsewhere and passed in (`prepared`, an `ExactRunPlan`): the element has its CPU worker,
- * which keeps the image's points, prepare it, so the page's main thread does not.
+ * engine (`cpuPixelKMeans`), bit for bit. Like the CPU engine it clusters the image's distinct colours weighted by
+ * their counts, which gives the same bits as clustering every pixel:
  *
- * The image is uploaded once (`setImage`) and stays on the device with its points and labels; a run with another k,
- * seed, nInit or colour space reuses it. Iterations are batched into one submission each, the update kernel setting
- * a `done` flag that turns the rest of a batch into no-ops, and between batches the host reads back only the 16-byte
- * status. Labels are read back once, at the end.
+ * 1. once per image, colour space and alpha threshold: pixels → points → a 2^24-entry count table → the list of U
+ *    distinct colours and their counts (`ColorTable`), with n and the exact sums behind `tolFixed` (one 64-byte
+ *    readback);
+ * 2. per run: the plan on the CPU (`tolFixed` from those sums, the k-means++ seedings on a sample of at most
+ *    SEED_SAMPLE_MAX points gathered from the image), or one made elsewhere (`prepared`, an `ExactRunPlan`: the
+ *    element's CPU worker makes it);
+ * 3. all nInit seedings iterate together on the device, U·k work per iteration, the host out of the loop
+ *    (`runPass`): one submission and one small readback per pass unless a run goes past the first batch;
+ * 4. the best run's labels fill the colour table (code → label); per-pixel labels are read back only when asked
+ *    (`labels`, default true), and `recolor()` draws pixel → code → label → palette on the device.
+ *
+ * The image is uploaded once (`setImage`) and stays on the device; a run with another k, seed or nInit reuses its
+ * colour list, and another colour space or threshold counts again.
  */
 import { MAX_K } from '../constants.js';
-import { DeviceLostError, GpuError, InvalidInputError, TooLargeError, throwIfAborted } from '../errors.js';
-import { checkExactRunPlan, finishExactResult, prepareExactRun, type ExactRunPlan } from '../exact/index.js';
+import { DeviceLostError, GpuError, InvalidInputError, NoOpaquePixelsError, TooLargeError, throwIfAborted } from '../errors.js';
+import { checkExactRunPlan, type ExactRunPlan } from '../exact/plan.js';
+import { checkPixelKMeansOptions, resolvePixelOptions, seedFromSample } from '../exact/prepare.js';
+import { toleranceFromSums } from '../exact/points.js';
+import { finishExactResult } from '../exact/result.js';
+import { pickBestRun } from '../exact/runs.js';
+import { FIXED_ONE } from '../constants.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types.js';
+import { resolveKMeansOptions } from '../validate.js';
 import { BufferAllocator } from './allocator.js';
+import { ColorTable, type ColorSet, type GpuTraffic } from './color-table.js';
 import { closeScopes, openScopes, withScopes } from './error-scopes.js';
-import { GpuImage, type GpuSegment } from './gpu-image.js';
+import { GpuImage } from './gpu-image.js';
+import { encodeLabelling, labelWords, RunBuffers, runPass, type Dispatcher, type RunOutcome } from './lloyd-runs.js';
 import { pipelinesFor, type EnginePipelines, type PipelineName } from './pipelines.js';
-import { CENTRE_WORDS, RunState } from './run-state.js';
+import { encodeLut, encodeRecolor, paletteWords, readPixelLabels } from './pixel-ops.js';
+import { gatherSeedSample } from './seed-sample.js';
 import { dispatchGrid, planSegments, tilesPerBinding } from './segments.js';
-import { DONE, packStruct, readField, structLayout, TILE_PIXELS } from './shader-source.js';
+import { structLayout, TILE_PIXELS } from './shader-source.js';
 
 /** Knobs for tests and benchmarks; the defaults follow the device's limits. */
 export interface GpuKMeansTuning {
@@ -28,36 +44,42 @@ export interface GpuKMeansTuning {
   segmentPixels?: number;
   /** Most workgroups along one dispatch dimension. Default: the device's `maxComputeWorkgroupsPerDimension`. */
   workgroupsPerDimension?: number;
-  /** Most Lloyd iterations encoded in one submission. Default 16. */
+  /** Most Lloyd iterations encoded in one submission. Default 256 (the first submission of a pass: 32). */
   maxIterationsPerSubmit?: number;
+  /** Most seedings iterated together in one pass. Default: all nInit, as the labels' binding allows. */
+  runsPerPass?: number;
 }
 
 export interface GpuRunOptions extends PixelKMeansOptions {
   /**
    * The run's preparation, made elsewhere (`exactRunPlan(prepareExactRun(image, options))`, e.g. in a Worker) for
-   * this image and these options; checked against them. Without it the run prepares itself on this thread.
+   * this image and these options; checked against them. Without it the run plans itself (tolerance from the GPU's
+   * sums, seedings on this thread from a sample of at most SEED_SAMPLE_MAX pixels).
    */
   prepared?: ExactRunPlan;
+  /**
+   * Whether the result carries a label per pixel (read back from the device: 4 bytes a pixel). Default true. With
+   * false, `labels` is an empty array; `counts`, the palette and `recolor()` do not need them.
+   */
+  labels?: boolean;
 }
 
-/** What one seeding's run leaves behind, read back from the device. */
-interface RunOutcome {
-  centersFixed: Uint32Array;
-  inertiaFixed: bigint;
-  iterations: number;
-  converged: boolean;
+/** Milliseconds of each phase of the last run (benchmarks). */
+export interface GpuRunPhases {
+  /** Points, count and colour list (0 when the image's list for this colour space was already there). */
+  countMs: number;
+  /** Plan: tolerance and k-means++ seedings (0 with `prepared`). */
+  planMs: number;
+  /** Lloyd loops, final E-step and the readback of every run's outcome. */
+  iterateMs: number;
+  /** Label table, and the per-pixel labels when asked. */
+  labelsMs: number;
 }
 
 type Pipelines = Record<PipelineName, GPUComputePipeline>;
+const RUN_PIPELINES = ['assign', 'assignFinal', 'update', 'control', 'lut'] as const;
 
-const ITERATION_PIPELINES = ['points', 'assign', 'assignFinal', 'update', 'inertia'] as const;
-
-/** The first batch is short: a run that converges at once wastes little; later batches double. */
-const FIRST_BATCH = 2;
-const DEFAULT_MAX_BATCH = 16;
-/** Pixels per slice of the pass over the read-back labels (~20–30 ms on a slow CPU), between yields to the event loop. */
-const LABEL_SLICE = 1 << 21;
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+const DEFAULT_MAX_BATCH = 256;
 
 function isImage(value: PixelImage | PixelKMeansOptions): value is PixelImage {
   return typeof value === 'object' && value !== null && 'data' in value && 'width' in value;
@@ -80,12 +102,19 @@ export class GpuKMeans {
   readonly #maxTiles: number;
   readonly #perDimension: number;
   readonly #maxBatch: number;
-  #state: RunState | null = null;
+  readonly #maxRunsPerPass: number;
+  readonly #traffic: GpuTraffic = { submissions: 0, roundTrips: 0, bytesRead: 0 };
+  #table: ColorTable | null = null;
+  #runs: RunBuffers | null = null;
+  #lutParams: GPUBuffer | null = null;
+  #palette: GPUBuffer | null = null;
   #image: GpuImage | null = null;
   #source: PixelImage | null = null;
   #imageReady: Promise<Error | null> = Promise.resolve(null);
   #uploads = 0;
+  /** The result the colour table's labels belong to (recolor() draws it). */
   #last: PixelKMeansResult | null = null;
+  #phases: GpuRunPhases = { countMs: 0, planMs: 0, iterateMs: 0, labelsMs: 0 };
   #lost: DeviceLostError | null = null;
   #destroyed = false;
   #queue: Promise<unknown> = Promise.resolve();
@@ -101,6 +130,7 @@ export class GpuKMeans {
     this.#maxTiles = Math.min(bindingTiles, Math.max(1, wantedTiles));
     this.#perDimension = Math.min(limits.maxComputeWorkgroupsPerDimension, tuning.workgroupsPerDimension ?? Infinity);
     this.#maxBatch = Math.max(1, tuning.maxIterationsPerSubmit ?? DEFAULT_MAX_BATCH);
+    this.#maxRunsPerPass = Math.max(1, tuning.runsPerPass ?? Infinity);
     void device.lost.then((info) => {
       this.#lost = new DeviceLostError(`The GPU device was lost: ${info.message || info.reason}`, info.reason ?? 'unknown');
     });
@@ -121,20 +151,36 @@ export class GpuKMeans {
     return this.#allocator.count;
   }
 
+  /** Submissions, round trips (buffer maps) and bytes read back since the engine was made (benchmarks). */
+  get traffic(): Readonly<GpuTraffic> {
+    return { ...this.#traffic };
+  }
+
+  /** Phase times of the last run (benchmarks). */
+  get lastPhases(): Readonly<GpuRunPhases> {
+    return { ...this.#phases };
+  }
+
+  /** The image's pixel ranges as the engine holds them: each fits one storage binding (see `recolor`'s `segment`). */
+  get segments(): readonly { firstPixel: number; pixelCount: number }[] {
+    return (this.#image?.segments ?? []).map(({ firstPixel, pixelCount }) => ({ firstPixel, pixelCount }));
+  }
+
   /**
-   * Uploads an image and keeps it on the device for the following runs. The pixels are copied now; the CPU side of
-   * a run (seeding) reads `image.data` again, so leave it unchanged while you use this image.
+   * Uploads an image and keeps it on the device for the following runs. The pixels are copied now; a run without
+   * `prepared` reads `image.data` again for its seeding sample, so leave it unchanged while you use this image.
    */
   setImage(image: PixelImage): void {
     this.#assertUsable();
     checkImage(image);
     // Planned before anything is freed or allocated: an image too large leaves the current one in place.
     const plan = planSegments(image.width * image.height, this.#maxTiles);
-    if (this.#image) for (const s of this.#image.segments) for (const b of [s.params, s.pixels, s.points, s.labels]) this.#allocator.free(b);
+    if (this.#image) for (const s of this.#image.segments) for (const b of [s.params, s.pixels, s.points]) this.#allocator.free(b);
     // Forget the old source too: if this upload fails, a later run() of the old image must upload it again.
     this.#image = null;
     this.#source = null;
     this.#last = null;
+    this.#table?.forget();
     openScopes(this.device);
     try {
       this.#image = new GpuImage(this.device, this.#allocator, this.#pipelines, image, plan);
@@ -157,17 +203,19 @@ export class GpuKMeans {
    * Writes the last run's result as an image: each pixel its centre's 8-bit sRGB colour, pixels left out by alpha
    * transparent. `target` is an rgba8unorm texture of the image's size with STORAGE_BINDING usage; or a canvas's
    * WebGPU context configured with that format and usage (its current texture is drawn, shown without a trip
-   * through JS memory); or a STORAGE buffer of at least 4 bytes a pixel (ImageData's layout). Resolves once the
-   * work is submitted.
+   * through JS memory); or a STORAGE buffer of at least 4 bytes a pixel (ImageData's layout). With `segment`, only
+   * that pixel range of `segments` is written, to a buffer holding just it (4 bytes a pixel of the range, from
+   * offset 0): an image whose picture exceeds one buffer is drawn range by range. Resolves once the work is submitted.
    */
-  recolor(target: GPUTexture | GPUBuffer | GPUCanvasContext): Promise<void> {
-    return this.#serialize(() => withScopes(this.device, 'recolouring', () => this.#recolor(target)));
+  recolor(target: GPUTexture | GPUBuffer | GPUCanvasContext, options: { segment?: number } = {}): Promise<void> {
+    return this.#serialize(() => withScopes(this.device, 'recolouring', () => this.#recolor(target, options.segment)));
   }
 
   /**
    * Gives the image set last the palette of `result`, a run on another image (typically a downscaled copy of this
-   * one): every pixel is labelled with its nearest centre (the final E-step alone, exact, ties to the lowest index),
-   * and `recolor()` then draws this image with that palette. Resolves once the work is submitted.
+   * one): every pixel is labelled with its nearest centre (the final E-step alone, exact, ties to the lowest index,
+   * done on the image's distinct colours), and `recolor()` then draws this image with that palette. Resolves once the
+   * work is submitted.
    */
   applyResult(result: PixelKMeansResult, alphaThreshold = 128): Promise<void> {
     return this.#serialize(() =>
@@ -177,15 +225,13 @@ export class GpuKMeans {
         if (!image) throw new InvalidInputError('applyResult() needs an image: call setImage(image) first.');
         const imageError = await this.#imageReady;
         if (imageError) throw imageError;
-        const pipelines = await this.#loadPipelines(ITERATION_PIPELINES);
-        this.#state ??= new RunState(this.device, this.#allocator, this.#pipelines);
-        const { colorSpace } = result;
-        const k = result.centersFixed.length / 3;
-        // Only these fields of a prepared run reach the device; there is nothing to seed or iterate.
-        const run = { k, maxIter: 1, tolFixed: 0, alphaThreshold, colorSpace } as ExactRunPlan;
-        this.#writeParams(run);
-        this.#computePoints(image, pipelines, run);
-        this.#relabel(image, pipelines, result.centersFixed);
+        const pipelines = await this.#loadPipelines(RUN_PIPELINES);
+        const set = await this.#colors(image, result.colorSpace, alphaThreshold);
+        const runs = this.#runBuffers(1, set);
+        const encoder = this.device.createCommandEncoder({ label: 'palette-extractor apply a palette' });
+        encodeLabelling(this.device, encoder, pipelines.assignFinal, runs, set, result.centersFixed, this.#grid(set.tiles));
+        this.#encodeLut(encoder, pipelines, set, 0);
+        this.#submit(encoder);
         this.#last = result;
       }),
     );
@@ -196,7 +242,10 @@ export class GpuKMeans {
     this.#destroyed = true;
     this.#allocator.freeAll();
     this.#image = null;
-    this.#state = null;
+    this.#table = null;
+    this.#runs = null;
+    this.#lutParams = null;
+    this.#palette = null;
     this.#source = null;
     this.#last = null;
   }
@@ -212,6 +261,58 @@ export class GpuKMeans {
     if (this.#destroyed) throw new GpuError('This GpuKMeans was destroyed; create a new one.');
   }
 
+  #grid(tiles: number): [number, number] {
+    return dispatchGrid(tiles, this.#perDimension);
+  }
+
+  readonly #dispatch = (pass: GPUComputePassEncoder, tiles: number): void => {
+    pass.dispatchWorkgroups(...this.#grid(tiles));
+  };
+
+  #submit(encoder: GPUCommandEncoder): void {
+    this.device.queue.submit([encoder.finish()]);
+    this.#traffic.submissions++;
+  }
+
+  readonly #dispatcher: Dispatcher = {
+    grid: (tiles) => this.#grid(tiles),
+    submit: (encoder) => this.#submit(encoder),
+    read: async (buffer, bytes) => {
+      await this.#map(buffer, bytes);
+      const copy = new Uint32Array(buffer.getMappedRange(0, bytes).slice(0));
+      buffer.unmap();
+      this.#traffic.roundTrips++;
+      this.#traffic.bytesRead += bytes;
+      return copy;
+    },
+    traffic: this.#traffic,
+  };
+
+  async #colors(image: GpuImage, colorSpace: PixelKMeansResult['colorSpace'], alphaThreshold: number): Promise<ColorSet> {
+    this.#table ??= new ColorTable(this.device, this.#allocator, this.#pipelines);
+    return this.#table.load(image, colorSpace, alphaThreshold, this.#dispatch, this.#traffic, (b, n) => this.#map(b, n));
+  }
+
+  /** Run buffers for `runs` runs on `set`; how many runs one pass can hold is decided by the caller. */
+  #runBuffers(runs: number, set: ColorSet): RunBuffers {
+    this.#runs ??= new RunBuffers(this.device, this.#allocator, this.#pipelines);
+    this.#runs.ensure(runs, 4 * labelWords(set) * runs);
+    return this.#runs;
+  }
+
+  /** Runs a pass can hold: the labels of all its runs in one binding, the runs in one dispatch dimension. */
+  #passSize(set: ColorSet, nInit: number): number {
+    const { limits } = this.device;
+    const binding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    const byLabels = Math.floor(binding / (4 * labelWords(set)));
+    return Math.max(1, Math.min(nInit, this.#maxRunsPerPass, byLabels, limits.maxComputeWorkgroupsPerDimension));
+  }
+
+  #encodeLut(encoder: GPUCommandEncoder, pipelines: Pipelines, set: ColorSet, slot: number): void {
+    this.#lutParams ??= this.#allocator.create('label table params', 4 * structLayout('LutParams').words, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    encodeLut(this.device, encoder, pipelines.lut, this.#pipelines, this.#lutParams, set, this.#runs!.labels, slot * labelWords(set), this.#table!.table, this.#dispatch);
+  }
+
   async #run(image: PixelImage | null, options: GpuRunOptions): Promise<PixelKMeansResult> {
     const { signal, onProgress } = options;
     this.#assertUsable();
@@ -221,174 +322,100 @@ export class GpuKMeans {
       this.setImage(image);
     }
     const source = this.#source;
-    if (!source || !this.#image) throw new InvalidInputError('No image: call setImage(image) or run(image, options).');
+    const gpuImage = this.#image;
+    if (!source || !gpuImage) throw new InvalidInputError('No image: call setImage(image) or run(image, options).');
     onProgress?.({ phase: 'init', fraction: 0 });
-    const prepared =
-      options.prepared === undefined
-        ? prepareExactRun(source, options)
-        : checkExactRunPlan(options.prepared, options, source.width * source.height);
+    // Every option is checked before the device works, in the CPU engine's order; only k ≤ n waits for the count.
+    const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
+    checkPixelKMeansOptions(options);
+    const prepared = options.prepared === undefined ? undefined : checkExactRunPlan(options.prepared, options, gpuImage.pixelCount);
     const imageError = await this.#imageReady;
     if (imageError) throw imageError;
-    const pipelines = await this.#loadPipelines(ITERATION_PIPELINES);
-    const gpuImage = this.#image;
-    this.#state ??= new RunState(this.device, this.#allocator, this.#pipelines);
+    const pipelines = await this.#loadPipelines(RUN_PIPELINES);
+    const phases: GpuRunPhases = { countMs: 0, planMs: 0, iterateMs: 0, labelsMs: 0 };
     const result = await withScopes(this.device, 'running k-means', async () => {
-      this.#writeParams(prepared);
-      this.#computePoints(gpuImage, pipelines, prepared);
-      let best: (RunOutcome & { index: number }) | null = null;
-      for (let r = 0; r < prepared.nInit; r++) {
-        throwIfAborted(signal);
-        const outcome = await this.#lloyd(gpuImage, pipelines, prepared, r, options);
-        // A later run replaces the best only if strictly better, as on the CPU.
-        if (best === null || outcome.inertiaFixed < best.inertiaFixed) best = { ...outcome, index: r };
+      let t = performance.now();
+      const set = await this.#colors(gpuImage, colorSpace, alphaThreshold);
+      phases.countMs = performance.now() - t;
+      t = performance.now();
+      const plan = prepared ?? this.#plan(source, options, set);
+      if (plan.n !== set.n) {
+        throw new InvalidInputError(`The run was prepared for ${plan.n} used pixels; this image has ${set.n}: prepared for another image.`);
       }
-      // The labels on the device are the last run's: relabel against the best centres when that was another run
-      // (the final E-step is a function of the centres alone, so this reproduces that run's labels exactly).
-      if (best!.index !== prepared.nInit - 1) this.#relabel(gpuImage, pipelines, best!.centersFixed);
+      phases.planMs = performance.now() - t;
+      t = performance.now();
+      const { best, slot } = await this.#iterate(pipelines, set, plan, options);
+      phases.iterateMs = performance.now() - t;
+      t = performance.now();
       onProgress?.({ phase: 'readback', fraction: 0 });
-      const { labels, counts } = await this.#readLabels(gpuImage, source, prepared, signal);
+      const encoder = this.device.createCommandEncoder({ label: 'palette-extractor label table' });
+      if (slot < 0) encodeLabelling(this.device, encoder, pipelines.assignFinal, this.#runs!, set, best.centersFixed, this.#grid(set.tiles));
+      this.#encodeLut(encoder, pipelines, set, Math.max(0, slot));
+      this.#submit(encoder);
+      let labels: Int32Array = new Int32Array(0);
+      if (options.labels !== false) {
+        const pipeline = await this.#pipelines.pipeline('pixelLabels');
+        labels = await readPixelLabels(this.device, this.#allocator, pipeline, this.#pipelines, this.#table!.table, gpuImage, this.#dispatch, (b, n) => this.#map(b, n), this.#traffic);
+      }
+      phases.labelsMs = performance.now() - t;
       onProgress?.({ phase: 'readback', fraction: 1 });
-      return finishExactResult(prepared, { ...best!, labels, pixelCounts: counts });
+      return finishExactResult(plan, { ...best, labels, pixelCounts: best.counts });
     });
+    this.#phases = phases;
     this.#last = result;
     return result;
+  }
+
+  /** The plan of a run made here: n and the tolerance from the device's totals, the seedings from a sample. */
+  #plan(source: PixelImage, options: GpuRunOptions, set: ColorSet): ExactRunPlan {
+    const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
+    if (set.n === 0) throw new NoOpaquePixelsError();
+    const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, set.n);
+    const tolFixed = toleranceFromSums(set.sums, set.squares, set.n, tol, FIXED_ONE);
+    const sample = gatherSeedSample(source, colorSpace, alphaThreshold, set.n);
+    const { initCenters } = seedFromSample(sample.points, sample.sample, k, seed, nInit);
+    return { colorSpace, alphaThreshold, k, seed, nInit, maxIter, tol, n: set.n, tolFixed, initCenters };
+  }
+
+  /**
+   * Every seeding, in passes of as many runs as fit; the best by the rule of ARITHMETIC.md ("Runs"). `slot` is the
+   * best run's label slot in the last pass, or -1 when it ran in an earlier pass (its labels are gone: relabel).
+   */
+  async #iterate(
+    pipelines: Pipelines,
+    set: ColorSet,
+    plan: ExactRunPlan,
+    { signal, onProgress }: GpuRunOptions,
+  ): Promise<{ best: RunOutcome; slot: number }> {
+    const perPass = this.#passSize(set, plan.nInit);
+    const buffers = this.#runBuffers(perPass, set);
+    let best: RunOutcome | null = null;
+    let lastFirst = 0;
+    for (let first = 0; first < plan.nInit; first += perPass) {
+      throwIfAborted(signal);
+      const runs = Math.min(perPass, plan.nInit - first);
+      const { outcomes } = await runPass(
+        this.device,
+        pipelines,
+        buffers,
+        set,
+        plan,
+        first,
+        runs,
+        { maxBatch: this.#maxBatch, runsPerPass: perPass, signal, ...(onProgress ? { onProgress } : {}) },
+        this.#dispatcher,
+        { done: first, total: plan.nInit },
+      );
+      best = pickBestRun(best ? [best, ...outcomes] : outcomes);
+      lastFirst = first;
+    }
+    const slot = best!.run >= lastFirst ? best!.run - lastFirst : -1;
+    return { best: best!, slot };
   }
 
   async #loadPipelines(names: readonly PipelineName[]): Promise<Pipelines> {
     const loaded = await Promise.all(names.map((name) => this.#pipelines.pipeline(name)));
     return Object.fromEntries(names.map((name, i) => [name, loaded[i]])) as Pipelines;
-  }
-
-  #writeParams(run: ExactRunPlan): void {
-    // tolFixed is an integer-valued double; the update kernel compares the shift with it as a u64.
-    const tol = Math.max(0, run.tolFixed);
-    const saturated = tol >= 2 ** 64;
-    const params = packStruct(structLayout('RunParams'), {
-      k: run.k,
-      max_iter: run.maxIter,
-      tol_lo: saturated ? 0xffffffff : tol % 2 ** 32,
-      tol_hi: saturated ? 0xffffffff : Math.floor(tol / 2 ** 32),
-      alpha_threshold: run.alphaThreshold,
-      oklab: run.colorSpace === 'oklab' ? 1 : 0,
-    });
-    this.device.queue.writeBuffer(this.#state!.params, 0, params);
-  }
-
-  /** Converts the pixels to points unless they already are, for this colour space and threshold. */
-  #computePoints(image: GpuImage, pipelines: Pipelines, run: ExactRunPlan): void {
-    const key = `${run.colorSpace}/${run.alphaThreshold}`;
-    if (image.pointsKey === key) return;
-    const encoder = this.device.createCommandEncoder({ label: 'palette-extractor points' });
-    const pass = encoder.beginComputePass({ label: 'palette-extractor points pass' });
-    pass.setPipeline(pipelines.points);
-    pass.setBindGroup(0, this.#state!.pointsGroup);
-    for (const segment of image.segments) this.#dispatchTiles(pass, segment, segment.toPoints);
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    image.pointsKey = key;
-  }
-
-  #dispatchTiles(pass: GPUComputePassEncoder, segment: GpuSegment, group: GPUBindGroup): void {
-    pass.setBindGroup(1, group);
-    pass.dispatchWorkgroups(...dispatchGrid(segment.tiles, this.#perDimension));
-  }
-
-  #encodeIteration(pass: GPUComputePassEncoder, image: GpuImage, pipelines: Pipelines): void {
-    const state = this.#state!;
-    pass.setPipeline(pipelines.assign);
-    pass.setBindGroup(0, state.iterateGroup);
-    for (const segment of image.segments) this.#dispatchTiles(pass, segment, segment.toLabels);
-    pass.setPipeline(pipelines.update);
-    pass.setBindGroup(0, state.updateGroup);
-    pass.dispatchWorkgroups(1);
-  }
-
-  #encodeFinalEStep(pass: GPUComputePassEncoder, image: GpuImage, pipelines: Pipelines): void {
-    pass.setPipeline(pipelines.assignFinal);
-    pass.setBindGroup(0, this.#state!.iterateGroup);
-    for (const segment of image.segments) this.#dispatchTiles(pass, segment, segment.toLabels);
-  }
-
-  #writeCentres(centersFixed: Uint32Array): void {
-    const k = centersFixed.length / 3;
-    const words = new Uint32Array(CENTRE_WORDS * k);
-    for (let j = 0; j < k; j++) words.set(centersFixed.subarray(3 * j, 3 * j + 3), CENTRE_WORDS * j);
-    this.device.queue.writeBuffer(this.#state!.centres, 0, words);
-  }
-
-  /** One seeding's Lloyd loop, batch by batch, then the final E-step and the inertia. */
-  async #lloyd(
-    image: GpuImage,
-    pipelines: Pipelines,
-    run: ExactRunPlan,
-    r: number,
-    { signal, onProgress }: PixelKMeansOptions,
-  ): Promise<RunOutcome> {
-    const state = this.#state!;
-    const status = structLayout('Status');
-    this.#writeCentres(run.initCenters[r]!);
-    let batch = Math.min(FIRST_BATCH, this.#maxBatch, run.maxIter);
-    let first = true;
-    for (;;) {
-      const encoder = this.device.createCommandEncoder({ label: `palette-extractor run ${r} batch` });
-      if (first) state.encodeReset(encoder);
-      first = false;
-      const pass = encoder.beginComputePass({ label: `palette-extractor ${batch} Lloyd iterations` });
-      for (let b = 0; b < batch; b++) this.#encodeIteration(pass, image, pipelines);
-      pass.end();
-      state.encodeReadback(encoder, false);
-      this.device.queue.submit([encoder.finish()]);
-      const words = await this.#readback(state.statusWords);
-      const iteration = readField(status, words, 'iteration');
-      onProgress?.({ phase: 'iterate', fraction: (r + iteration / run.maxIter) / run.nInit });
-      if (readField(status, words, 'done') !== DONE.running) break;
-      throwIfAborted(signal);
-      batch = Math.min(2 * batch, this.#maxBatch, run.maxIter - iteration);
-    }
-
-    const encoder = this.device.createCommandEncoder({ label: `palette-extractor run ${r} final` });
-    const pass = encoder.beginComputePass({ label: 'palette-extractor final E-step and inertia' });
-    this.#encodeFinalEStep(pass, image, pipelines);
-    pass.setPipeline(pipelines.inertia);
-    pass.setBindGroup(0, state.inertiaGroup);
-    for (const segment of image.segments) this.#dispatchTiles(pass, segment, segment.read);
-    pass.end();
-    state.encodeReadback(encoder, true);
-    this.device.queue.submit([encoder.finish()]);
-    const words = await this.#readback(state.readback.size / 4);
-    const at = state.readbackOffsets;
-    const counters = structLayout('Counters');
-    const lo = readField(counters, words, 'inertia_lo', at.counters / 4);
-    const hi = readField(counters, words, 'inertia_hi', at.counters / 4);
-    const centersFixed = new Uint32Array(3 * run.k);
-    for (let j = 0; j < run.k; j++) {
-      const base = at.centres / 4 + CENTRE_WORDS * j;
-      centersFixed.set(words.subarray(base, base + 3), 3 * j);
-    }
-    return {
-      centersFixed,
-      inertiaFixed: (BigInt(hi) << 32n) | BigInt(lo),
-      iterations: readField(status, words, 'iteration'),
-      converged: readField(status, words, 'done') !== DONE.maxIter,
-    };
-  }
-
-  #relabel(image: GpuImage, pipelines: Pipelines, centersFixed: Uint32Array): void {
-    this.#writeCentres(centersFixed);
-    const encoder = this.device.createCommandEncoder({ label: 'palette-extractor relabel' });
-    const pass = encoder.beginComputePass({ label: 'palette-extractor final E-step of the best run' });
-    this.#encodeFinalEStep(pass, image, pipelines);
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
-  }
-
-  /** Maps the first `words` words of the readback buffer and returns a copy. */
-  async #readback(words: number): Promise<Uint32Array> {
-    const buffer = this.#state!.readback;
-    await this.#map(buffer, 4 * words);
-    const copy = new Uint32Array(buffer.getMappedRange(0, 4 * words).slice(0));
-    buffer.unmap();
-    return copy;
   }
 
   async #map(buffer: GPUBuffer, bytes: number): Promise<void> {
@@ -401,110 +428,43 @@ export class GpuKMeans {
     }
   }
 
-  /**
-   * The packed labels of every segment, as one label per pixel (-1 where alpha is below the threshold), and the
-   * count of each cluster. Checks that the run's count of used pixels is this image's: a preparation made for another
-   * image fails here. The pass over every pixel goes in slices of `LABEL_SLICE` pixels, yielding to the event loop
-   * between them (a 24 MP pass is ~0.25 s on a slow CPU), and checking `signal` and this engine after each yield.
-   */
-  async #readLabels(
-    image: GpuImage,
-    source: PixelImage,
-    { alphaThreshold, n, k }: ExactRunPlan,
-    signal: AbortSignal | undefined,
-  ): Promise<{ labels: Int32Array; counts: number[] }> {
-    let used = 0;
-    const labels = new Int32Array(image.pixelCount);
-    const counts = new Array<number>(k).fill(0);
-    const largest = Math.max(...image.segments.map((s) => s.labels.size));
-    const staging = this.#allocator.create('labels readback', largest, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    try {
-      for (const segment of image.segments) {
-        const bytes = Math.ceil(segment.pixelCount / 4) * 4;
-        const encoder = this.device.createCommandEncoder({ label: 'palette-extractor labels readback' });
-        encoder.copyBufferToBuffer(segment.labels, 0, staging, 0, bytes);
-        this.device.queue.submit([encoder.finish()]);
-        await this.#map(staging, bytes);
-        const packed = new Uint8Array(staging.getMappedRange(0, bytes));
-        const { data } = source;
-        for (let start = 0; start < segment.pixelCount; start += LABEL_SLICE) {
-          if (start > 0) {
-            await yieldToEventLoop();
-            // destroy() frees the staging buffer, detaching `packed`: stop rather than read nothing.
-            this.#assertUsable();
-            throwIfAborted(signal);
-          }
-          const end = Math.min(segment.pixelCount, start + LABEL_SLICE);
-          for (let i = start, p = segment.firstPixel + start; i < end; i++, p++) {
-            if (data[4 * p + 3]! >= alphaThreshold) {
-              const j = packed[i]!;
-              labels[p] = j;
-              counts[j]!++;
-              used++;
-            } else labels[p] = -1;
-          }
-        }
-        staging.unmap();
-      }
-    } finally {
-      this.#allocator.free(staging);
-    }
-    if (used !== n) {
-      throw new InvalidInputError(`The run was prepared for ${n} used pixels; this image has ${used}: prepared for another image.`);
-    }
-    return { labels, counts };
-  }
-
-  async #recolor(target: GPUTexture | GPUBuffer | GPUCanvasContext): Promise<void> {
+  async #recolor(target: GPUTexture | GPUBuffer | GPUCanvasContext, segmentIndex: number | undefined): Promise<void> {
     this.#assertUsable();
     const image = this.#image;
     const result = this.#last;
-    if (!image || !result) throw new InvalidInputError('recolor() needs a finished run() on the current image.');
+    if (!image || !result || !this.#table) throw new InvalidInputError('recolor() needs a finished run() on the current image.');
     const toBuffer = 'mapAsync' in target;
+    let segments = image.segments;
+    if (segmentIndex !== undefined) {
+      const segment = image.segments[segmentIndex];
+      if (!segment || !toBuffer) throw new InvalidInputError(`recolor() of segment ${segmentIndex} needs a buffer and one of ${image.segments.length} segments.`);
+      segments = [segment];
+    }
     // Compiled before anything is encoded: a canvas's current texture is taken only after this wait, in the same
     // task as the submit, so it cannot expire in between.
     const pipeline = await this.#pipelines.pipeline(toBuffer ? 'recolorBuffer' : 'recolorTexture');
     this.#assertUsable();
-    const palette = new Uint32Array(MAX_K);
-    // RGBA8 with r in the low byte, as unpack4x8unorm and ImageData read it.
-    result.rgb.forEach(([r, g, b], j) => (palette[j] = (r | (g << 8) | (b << 16) | (255 << 24)) >>> 0));
-    let groups: { run: GPUBindGroup; segment: (segment: GpuSegment) => GPUBindGroup };
+    this.#palette ??= this.#allocator.create('palette', 4 * MAX_K, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    const encoder = this.device.createCommandEncoder({ label: 'palette-extractor recolour' });
     if (toBuffer) {
-      this.#checkBuffer(target, image);
-      groups = { run: this.#state!.paletteGroup, segment: (segment) => this.#recolorBufferGroup(segment, target) };
+      const firstPixel = segments[0]!.firstPixel;
+      const pixels = segments.reduce((sum, s) => sum + s.pixelCount, 0);
+      if (!(target.usage & GPUBufferUsage.STORAGE) || target.size < 4 * pixels) {
+        throw new InvalidInputError(`recolor() needs a STORAGE buffer of at least ${4 * pixels} bytes.`);
+      }
+      this.#writePalette(result);
+      encodeRecolor(this.device, encoder, pipeline, this.#pipelines, this.#palette, this.#table.table, segments, { kind: 'buffer', buffer: target, firstPixel }, this.#dispatch);
     } else {
       const texture = 'getCurrentTexture' in target ? target.getCurrentTexture() : target;
       this.#checkTexture(texture, image);
-      const run = this.device.createBindGroup({
-        label: 'palette-extractor recolour texture group',
-        layout: this.#pipelines.layout('paletteTexture'),
-        entries: [
-          { binding: 0, resource: { buffer: this.#state!.palette } },
-          { binding: 1, resource: texture.createView({ label: 'palette-extractor recolour target' }) },
-        ],
-      });
-      groups = { run, segment: (segment) => segment.read };
+      this.#writePalette(result);
+      encodeRecolor(this.device, encoder, pipeline, this.#pipelines, this.#palette, this.#table.table, segments, { kind: 'texture', texture }, this.#dispatch);
     }
-    this.device.queue.writeBuffer(this.#state!.palette, 0, palette, 0, result.rgb.length);
-    const encoder = this.device.createCommandEncoder({ label: 'palette-extractor recolour' });
-    const pass = encoder.beginComputePass({ label: 'palette-extractor recolour pass' });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, groups.run);
-    for (const segment of image.segments) this.#dispatchTiles(pass, segment, groups.segment(segment));
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
+    this.#submit(encoder);
   }
 
-  /** Group 1 of the buffer recolour: the segment's points and labels, and its slice of the output buffer. */
-  #recolorBufferGroup(segment: GpuSegment, target: GPUBuffer): GPUBindGroup {
-    const out = { buffer: target, offset: 4 * segment.firstPixel, size: 4 * segment.pixelCount };
-    return this.device.createBindGroup({
-      label: 'palette-extractor recolour buffer group',
-      layout: this.#pipelines.layout('segmentRecolor'),
-      entries: [segment.params, segment.points, segment.labels]
-        .map((buffer, binding): GPUBindGroupEntry => ({ binding, resource: { buffer } }))
-        .concat([{ binding: 3, resource: out }]),
-    });
+  #writePalette(result: PixelKMeansResult): void {
+    this.device.queue.writeBuffer(this.#palette!, 0, paletteWords(result.rgb));
   }
 
   #checkTexture(texture: GPUTexture, image: GpuImage): void {
@@ -518,11 +478,5 @@ export class GpuKMeans {
     }
     const max = this.device.limits.maxTextureDimension2D;
     if (image.width > max || image.height > max) throw new TooLargeError(`Textures on this device are at most ${max} pixels a side.`);
-  }
-
-  #checkBuffer(buffer: GPUBuffer, image: GpuImage): void {
-    if (!(buffer.usage & GPUBufferUsage.STORAGE) || buffer.size < 4 * image.pixelCount) {
-      throw new InvalidInputError(`recolor() needs a STORAGE buffer of at least ${4 * image.pixelCount} bytes.`);
-    }
   }
 }

@@ -7,17 +7,24 @@ import { kernelConstants, kernelSource, type KernelName } from './shader-source.
 
 type Binding = 'uniform' | 'read' | 'storage' | 'rgba8-write';
 
-/** The shapes of the bind groups, binding by binding (group 0: the run, group 1: one image segment). */
+/**
+ * The shapes of the bind groups, binding by binding. Group 0 of the per-pixel kernels is the operation's (tables,
+ * palette), group 1 one image segment; group 0 of the per-colour kernels is the runs', group 1 the colours'.
+ */
 const LAYOUTS = {
   pointsRun: ['uniform', 'read', 'read', 'read'],
-  iterateRun: ['uniform', 'read', 'read', 'storage', 'storage'],
-  updateRun: ['uniform', 'storage', 'storage', 'storage', 'storage'],
-  inertiaRun: ['read', 'storage'],
-  palette: ['read'],
-  paletteTexture: ['read', 'rgba8-write'],
+  countTable: ['storage', 'storage'],
+  compactTable: ['read', 'storage', 'storage', 'storage'],
+  iterateRuns: ['uniform', 'read', 'read', 'storage', 'storage'],
+  updateRuns: ['uniform', 'storage', 'storage', 'storage', 'storage'],
+  controlRuns: ['uniform', 'read', 'storage'],
+  colors: ['read', 'read', 'storage'],
+  lut: ['uniform', 'read', 'read', 'read', 'storage'],
+  lutRead: ['read'],
+  palette: ['read', 'read'],
+  paletteTexture: ['read', 'read', 'rgba8-write'],
   segmentWrite: ['uniform', 'read', 'storage'],
-  segmentRead: ['uniform', 'read', 'read'],
-  segmentRecolor: ['uniform', 'read', 'read', 'storage'],
+  segmentRead: ['uniform', 'read'],
 } as const satisfies Record<string, readonly Binding[]>;
 
 export type LayoutName = keyof typeof LAYOUTS;
@@ -25,11 +32,15 @@ export type LayoutName = keyof typeof LAYOUTS;
 /** Pipelines by role: the kernel they run, their variant constants, the layouts of their groups. */
 const PIPELINES = {
   points: { kernel: 'points', groups: ['pointsRun', 'segmentWrite'] },
-  assign: { kernel: 'assign', variant: { FINAL_E_STEP: 0 }, groups: ['iterateRun', 'segmentWrite'] },
-  assignFinal: { kernel: 'assign', variant: { FINAL_E_STEP: 1 }, groups: ['iterateRun', 'segmentWrite'] },
-  update: { kernel: 'update', groups: ['updateRun'] },
-  inertia: { kernel: 'inertia', groups: ['inertiaRun', 'segmentRead'] },
-  recolorBuffer: { kernel: 'recolorBuffer', groups: ['palette', 'segmentRecolor'] },
+  count: { kernel: 'count', groups: ['countTable', 'segmentRead'] },
+  compact: { kernel: 'compact', groups: ['compactTable'] },
+  assign: { kernel: 'assign', variant: { FINAL_E_STEP: 0 }, groups: ['iterateRuns', 'colors'] },
+  assignFinal: { kernel: 'assign', variant: { FINAL_E_STEP: 1 }, groups: ['iterateRuns', 'colors'] },
+  update: { kernel: 'update', groups: ['updateRuns'] },
+  control: { kernel: 'control', groups: ['controlRuns'] },
+  lut: { kernel: 'lut', groups: ['lut'] },
+  pixelLabels: { kernel: 'pixelLabels', groups: ['lutRead', 'segmentWrite'] },
+  recolorBuffer: { kernel: 'recolorBuffer', groups: ['palette', 'segmentWrite'] },
   recolorTexture: { kernel: 'recolorTexture', groups: ['paletteTexture', 'segmentRead'] },
 } as const satisfies Record<
   string,

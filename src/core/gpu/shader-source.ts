@@ -7,7 +7,11 @@
  *   offsets are never restated here. Kernels that share a struct must declare it identically, which is checked.
  */
 import assignWgsl from '../../../shaders/assign.wgsl?raw';
-import inertiaWgsl from '../../../shaders/inertia.wgsl?raw';
+import compactWgsl from '../../../shaders/compact.wgsl?raw';
+import controlWgsl from '../../../shaders/control.wgsl?raw';
+import countWgsl from '../../../shaders/count.wgsl?raw';
+import lutWgsl from '../../../shaders/lut.wgsl?raw';
+import pixelLabelsWgsl from '../../../shaders/pixel-labels.wgsl?raw';
 import pointsWgsl from '../../../shaders/points.wgsl?raw';
 import recolorBufferWgsl from '../../../shaders/recolor-buffer.wgsl?raw';
 import recolorTextureWgsl from '../../../shaders/recolor-texture.wgsl?raw';
@@ -15,13 +19,27 @@ import updateWgsl from '../../../shaders/update.wgsl?raw';
 import { FIXED_SHIFT, MAX_K, PIXELS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
 import { AB_OFFSET, CBRT_FRACTION_BITS, CODE_SHIFT, LAB_SHIFT } from '../oklab-int.js';
 
-export type KernelName = 'points' | 'assign' | 'update' | 'inertia' | 'recolorBuffer' | 'recolorTexture';
+export type KernelName =
+  | 'points'
+  | 'count'
+  | 'compact'
+  | 'assign'
+  | 'update'
+  | 'control'
+  | 'lut'
+  | 'pixelLabels'
+  | 'recolorBuffer'
+  | 'recolorTexture';
 
 const SOURCES: Record<KernelName, string> = {
   points: pointsWgsl,
+  count: countWgsl,
+  compact: compactWgsl,
   assign: assignWgsl,
   update: updateWgsl,
-  inertia: inertiaWgsl,
+  control: controlWgsl,
+  lut: lutWgsl,
+  pixelLabels: pixelLabelsWgsl,
   recolorBuffer: recolorBufferWgsl,
   recolorTexture: recolorTextureWgsl,
 };
@@ -33,13 +51,21 @@ export const CLUSTER_SUM_WORDS = 8;
 /** Values of `Status.done` (update.wgsl): why a run stopped, 0 while it runs. */
 export const DONE = { running: 0, strict: 1, tol: 2, maxIter: 3 } as const;
 
-/** Pixels one workgroup of the per-pixel kernels covers. */
+/** Pixels one workgroup of the per-pixel kernels covers (and colours, for the per-colour kernels). */
 export const TILE_PIXELS = WORKGROUP_SIZE * PIXELS_PER_THREAD;
+
+/** Entries of the colour count table: one per 24-bit point code. */
+export const COLOR_TABLE_SIZE = 1 << 24;
+/** Quads of the count table one thread of compact.wgsl reads. */
+export const TABLE_QUADS_PER_THREAD = 4;
+/** Workgroups of compact.wgsl: the table in tiles of WORKGROUP_SIZE · 4 · TABLE_QUADS_PER_THREAD entries. */
+export const TABLE_TILES = COLOR_TABLE_SIZE / (WORKGROUP_SIZE * 4 * TABLE_QUADS_PER_THREAD);
 
 /** Every value a shader may declare as an `override`, by name. */
 const OVERRIDES: Readonly<Record<string, number>> = {
   WORKGROUP_SIZE,
   PIXELS_PER_THREAD,
+  TABLE_QUADS_PER_THREAD,
   MAX_K,
   FIXED_SHIFT,
   CLUSTER_SUM_WORDS,
@@ -55,6 +81,7 @@ const OVERRIDES: Readonly<Record<string, number>> = {
 
 if (PIXELS_PER_THREAD % 4 !== 0) throw new Error('PIXELS_PER_THREAD must be a multiple of 4: kernels read quads.');
 if (MAX_K > 256) throw new Error('MAX_K must fit labels in a byte.');
+if (!Number.isInteger(TABLE_TILES)) throw new Error('The colour table must be whole compact tiles.');
 
 export function kernelSource(name: KernelName): string {
   return SOURCES[name];
@@ -124,7 +151,7 @@ function allLayouts(): Map<string, StructLayout> {
   return layouts;
 }
 
-/** The layout of a struct the kernels declare (RunParams, Status, Counters, SegmentParams). */
+/** The layout of a struct the kernels declare (RunParams, Status, Counters, ColorStats, SegmentParams, ...). */
 export function structLayout(name: string): StructLayout {
   const layout = allLayouts().get(name);
   if (!layout) throw new Error(`No kernel declares struct ${name}.`);

@@ -1,0 +1,120 @@
+// count.wgsl: counts the colours of an image's points into a table of 2^24 counters indexed by the point's 24-bit
+// code (p0 | p1 << 8 | p2 << 16), once per image, colour space and alpha threshold. It also totals what the plan
+// needs (docs/ARITHMETIC.md): n (points), U (distinct colours: a counter that goes from 0 to 1), and the exact sums
+// Σp_i and Σp_i² over every point, behind `tolFixed`. Atomic additions only, so the totals are independent of the
+// order threads run in.
+//
+// Bindings
+//   group 0: 0 table: 2^24 atomic u32 counters (cleared before the first segment)
+//            1 stats: ColorStats (n, u += ; the six u64 sums as (low, high) words +=)
+//   group 1 (the segment): 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (see points.wgsl)
+//
+// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.
+// Dispatch: one workgroup per tile of the segment, `segment.tiles` in all, in (x, y) as in points.wgsl.
+
+override WORKGROUP_SIZE: u32;
+override PIXELS_PER_THREAD: u32;
+override POINT_VALID_BIT: u32;
+
+struct ColorStats {
+  n: atomic<u32>,
+  u: atomic<u32>,
+  appended: atomic<u32>,
+  _pad: atomic<u32>,
+  s0_lo: atomic<u32>,
+  s0_hi: atomic<u32>,
+  s1_lo: atomic<u32>,
+  s1_hi: atomic<u32>,
+  s2_lo: atomic<u32>,
+  s2_hi: atomic<u32>,
+  q0_lo: atomic<u32>,
+  q0_hi: atomic<u32>,
+  q1_lo: atomic<u32>,
+  q1_hi: atomic<u32>,
+  q2_lo: atomic<u32>,
+  q2_hi: atomic<u32>,
+}
+
+struct SegmentParams {
+  pixel_count: u32,
+  first_pixel: u32,
+  tiles: u32,
+  width: u32,
+}
+
+@group(0) @binding(0) var<storage, read_write> table: array<atomic<u32>>;
+@group(0) @binding(1) var<storage, read_write> stats: ColorStats;
+@group(1) @binding(0) var<uniform> segment: SegmentParams;
+@group(1) @binding(1) var<storage, read> points: array<vec4u>;
+
+// The tile's n, u, Σp0, Σp1, Σp2, Σp0², Σp1², Σp2²: at most 4096 · 255² < 2^32 each.
+var<workgroup> wg: array<atomic<u32>, 8>;
+
+// Adds `v` to a u64 held as two atomic words; the carry is detected from the returned old low word.
+fn add_u64(lo: ptr<storage, atomic<u32>, read_write>, hi: ptr<storage, atomic<u32>, read_write>, v: u32) {
+  let old = atomicAdd(lo, v);
+  if (old > 0xffffffffu - v) {
+    atomicAdd(hi, 1u);
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let tile = wid.x + wid.y * groups.x;
+  if (tile >= segment.tiles) {
+    return;
+  }
+  if (lid < 8u) {
+    atomicStore(&wg[lid], 0u);
+  }
+  workgroupBarrier();
+
+  var n = 0u;
+  var u = 0u;
+  var s = vec3u(0u);
+  var q = vec3u(0u);
+  let quads_per_thread = PIXELS_PER_THREAD / 4u;
+  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  for (var i = 0u; i < quads_per_thread; i++) {
+    let packed = points[tile_base + i * WORKGROUP_SIZE + lid];
+    for (var c = 0u; c < 4u; c++) {
+      let word = packed[c];
+      if (((word >> POINT_VALID_BIT) & 1u) != 0u) {
+        let key = word & 0xffffffu;
+        if (atomicAdd(&table[key], 1u) == 0u) {
+          u += 1u;
+        }
+        let p = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
+        n += 1u;
+        s += p;
+        q += p * p;
+      }
+    }
+  }
+  if (n > 0u) {
+    atomicAdd(&wg[0], n);
+    atomicAdd(&wg[1], u);
+    atomicAdd(&wg[2], s.x);
+    atomicAdd(&wg[3], s.y);
+    atomicAdd(&wg[4], s.z);
+    atomicAdd(&wg[5], q.x);
+    atomicAdd(&wg[6], q.y);
+    atomicAdd(&wg[7], q.z);
+  }
+  workgroupBarrier();
+
+  if (lid == 0u) {
+    atomicAdd(&stats.n, atomicLoad(&wg[0]));
+    atomicAdd(&stats.u, atomicLoad(&wg[1]));
+    add_u64(&stats.s0_lo, &stats.s0_hi, atomicLoad(&wg[2]));
+    add_u64(&stats.s1_lo, &stats.s1_hi, atomicLoad(&wg[3]));
+    add_u64(&stats.s2_lo, &stats.s2_hi, atomicLoad(&wg[4]));
+    add_u64(&stats.q0_lo, &stats.q0_hi, atomicLoad(&wg[5]));
+    add_u64(&stats.q1_lo, &stats.q1_hi, atomicLoad(&wg[6]));
+    add_u64(&stats.q2_lo, &stats.q2_hi, atomicLoad(&wg[7]));
+  }
+}

@@ -1,0 +1,52 @@
+// lut.wgsl: one run's labels of the distinct colours → a table from every 24-bit colour code to its label (the
+// count table's storage, reused), so that per-pixel kernels (recolour, labels) find a pixel's label with one load:
+// pixel → point code → label → palette.
+//
+// Bindings (group 0): 0 params: LutParams (uniform: the run's first label word, the colour tiles)
+//   1 colors: vec4u per 4 colours (24-bit codes)   2 weights: vec4u per 4 colours (0 = padding)
+//   3 labels: u32 words, 8-bit labels packed little-endian, the run's from `label_base`
+//   4 lut: 2^24 u32 (written at the codes that occur; other entries are never read)
+//
+// One invocation: PIXELS_PER_THREAD colours as quads, laid out as in assign.wgsl.
+// Dispatch: one workgroup per colour tile (`params.tiles`), in (x, y) as in assign.wgsl.
+
+override WORKGROUP_SIZE: u32;
+override PIXELS_PER_THREAD: u32;
+
+struct LutParams {
+  label_base: u32,
+  tiles: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: LutParams;
+@group(0) @binding(1) var<storage, read> colors: array<vec4u>;
+@group(0) @binding(2) var<storage, read> weights: array<vec4u>;
+@group(0) @binding(3) var<storage, read> labels: array<u32>;
+@group(0) @binding(4) var<storage, read_write> lut: array<u32>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let tile = wid.x + wid.y * groups.x;
+  if (tile >= params.tiles) {
+    return;
+  }
+  let quads_per_thread = PIXELS_PER_THREAD / 4u;
+  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  for (var q = 0u; q < quads_per_thread; q++) {
+    let quad = tile_base + q * WORKGROUP_SIZE + lid;
+    let codes = colors[quad];
+    let w4 = weights[quad];
+    let packed = labels[params.label_base + quad];
+    for (var i = 0u; i < 4u; i++) {
+      if (w4[i] != 0u) {
+        lut[codes[i] & 0xffffffu] = (packed >> (8u * i)) & 0xffu;
+      }
+    }
+  }
+}
