@@ -76,11 +76,6 @@ var<workgroup> wg_changed: atomic<u32>;
 var<workgroup> wg_inertia: array<atomic<u32>, 2>;
 var<workgroup> wg_done: u32;
 
-struct Nearest {
-  j: vec4u,
-  d: vec4u,
-}
-
 // The 8-bit colour of a 24-bit code, and its position in fixed point.
 fn point8(word: u32) -> vec3u {
   return vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
@@ -90,10 +85,10 @@ fn position(word: u32) -> vec3u {
   return point8(word) << vec3u(FIXED_SHIFT);
 }
 
-// The nearest centre to each of four points and its distance; a tie keeps the lower index. Squared distances are
+// The nearest centre to each of four points (its distance in `dist`); a tie keeps the lower index. Squared distances are
 // exact in u32: a difference taken modulo 2^32 squares to the true square (below 2^30), and three of them sum to
 // less than 3 · (255 · 128)² < 2^32 - 1, so the first centre always replaces the initial `best`.
-fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32) -> Nearest {
+fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32, dist_out: ptr<function, vec4u>) -> vec4u {
   var best = vec4u(0xffffffffu);
   var best_j = vec4u(0u);
   for (var j = 0u; j < k; j++) {
@@ -107,7 +102,8 @@ fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32) -> Nearest {
     best = select(best, dist, closer);
     best_j = select(best_j, vec4u(j), closer);
   }
-  return Nearest(best_j, best);
+  *dist_out = best;
+  return best_j;
 }
 
 // a · b as a u64 (low, high), from 16-bit halves.
@@ -206,9 +202,10 @@ fn main(
     let quad = tile_base + q * WORKGROUP_SIZE + lid;
     let packed = colors[quad];
     let w4 = weights[quad];
-    let nearest = nearest4(position(packed.x), position(packed.y), position(packed.z), position(packed.w), k);
+    var dist: vec4u;
+    let nearest = nearest4(position(packed.x), position(packed.y), position(packed.z), position(packed.w), k, &dist);
     let valid = w4 != vec4u(0u);
-    let labels4 = select(vec4u(0u), nearest.j, valid);
+    let labels4 = select(vec4u(0u), nearest, valid);
     let out = labels4.x | (labels4.y << 8u) | (labels4.z << 16u) | (labels4.w << 24u);
     let valid_mask = dot(select(vec4u(0u), vec4u(1u), valid), vec4u(0xffu, 0xff00u, 0xff0000u, 0xff000000u));
     for (var i = 0u; i < 4u; i++) {
@@ -224,7 +221,7 @@ fn main(
         // A cluster's weight is at most the image's points (< 2^30): no overflow in u32.
         run_weight += w;
         if (FINAL_E_STEP) {
-          inertia = add64(inertia, mul_wide(w, nearest.d[i]));
+          inertia = add64(inertia, mul_wide(w, dist[i]));
         } else {
           let p = point8(packed[i]);
           for (var c = 0u; c < 3u; c++) {

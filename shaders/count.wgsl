@@ -50,12 +50,9 @@ struct SegmentParams {
 // The tile's n, u, Σp0, Σp1, Σp2, Σp0², Σp1², Σp2²: at most 4096 · 255² < 2^32 each.
 var<workgroup> wg: array<atomic<u32>, 8>;
 
-// Adds `v` to a u64 held as two atomic words; the carry is detected from the returned old low word.
-fn add_u64(lo: ptr<storage, atomic<u32>, read_write>, hi: ptr<storage, atomic<u32>, read_write>, v: u32) {
-  let old = atomicAdd(lo, v);
-  if (old > 0xffffffffu - v) {
-    atomicAdd(hi, 1u);
-  }
+// The carry into the high word of a u64 whose low word was `old` before `v` was added to it.
+fn carry(old: u32, v: u32) -> u32 {
+  return select(0u, 1u, old > 0xffffffffu - v);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -110,11 +107,17 @@ fn main(
   if (lid == 0u) {
     atomicAdd(&stats.n, atomicLoad(&wg[0]));
     atomicAdd(&stats.u, atomicLoad(&wg[1]));
-    add_u64(&stats.s0_lo, &stats.s0_hi, atomicLoad(&wg[2]));
-    add_u64(&stats.s1_lo, &stats.s1_hi, atomicLoad(&wg[3]));
-    add_u64(&stats.s2_lo, &stats.s2_hi, atomicLoad(&wg[4]));
-    add_u64(&stats.q0_lo, &stats.q0_hi, atomicLoad(&wg[5]));
-    add_u64(&stats.q1_lo, &stats.q1_hi, atomicLoad(&wg[6]));
-    add_u64(&stats.q2_lo, &stats.q2_hi, atomicLoad(&wg[7]));
+    let s0 = atomicLoad(&wg[2]);
+    atomicAdd(&stats.s0_hi, carry(atomicAdd(&stats.s0_lo, s0), s0));
+    let s1 = atomicLoad(&wg[3]);
+    atomicAdd(&stats.s1_hi, carry(atomicAdd(&stats.s1_lo, s1), s1));
+    let s2 = atomicLoad(&wg[4]);
+    atomicAdd(&stats.s2_hi, carry(atomicAdd(&stats.s2_lo, s2), s2));
+    let q0 = atomicLoad(&wg[5]);
+    atomicAdd(&stats.q0_hi, carry(atomicAdd(&stats.q0_lo, q0), q0));
+    let q1 = atomicLoad(&wg[6]);
+    atomicAdd(&stats.q1_hi, carry(atomicAdd(&stats.q1_lo, q1), q1));
+    let q2 = atomicLoad(&wg[7]);
+    atomicAdd(&stats.q2_hi, carry(atomicAdd(&stats.q2_lo, q2), q2));
   }
 }
