@@ -15,8 +15,9 @@
 //   group 1 (the colours): 0 colors: vec4u per 4 colours (24-bit codes)   1 weights: vec4u per 4 colours (0 = padding)
 //                          2 labels: per run `run.label_words` u32, 8-bit labels packed little-endian
 //
-// One invocation: PIXELS_PER_THREAD colours as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t` at index
-// (t · PIXELS_PER_THREAD / 4 + q) · WORKGROUP_SIZE + local_index.
+// One invocation: PIXELS_PER_THREAD consecutive colours as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t`
+// at index (t · WORKGROUP_SIZE + local_index) · PIXELS_PER_THREAD / 4 + q: neighbours in the list are neighbours in
+// colour (compact.wgsl), so a thread's colours mostly share a label and its runs of equal labels are long.
 //
 // Dispatch: (x, y, runs) workgroups, one per tile of WORKGROUP_SIZE · PIXELS_PER_THREAD colours (`run.tiles`, laid
 // out as x + y · num_workgroups.x with x ≤ maxComputeWorkgroupsPerDimension) and run; spare ones return. In the
@@ -188,8 +189,8 @@ fn main(
   }
   workgroupBarrier();
 
-  // Colours of one workgroup are neighbours in the count table, so they often share a label: a thread sums its run
-  // of equal labels and touches the shared atomics only when the label changes.
+  // A thread's colours are neighbours in colour, so they often share a label: a thread sums its run of equal labels
+  // and touches the shared atomics only when the label changes.
   var run_label = 0u;
   var run_weight = 0u;
   var run_sum = array<vec2u, 3>(vec2u(0u), vec2u(0u), vec2u(0u));
@@ -199,7 +200,7 @@ fn main(
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
   let label_base = r * run.label_words;
   for (var q = 0u; q < quads_per_thread; q++) {
-    let quad = tile_base + q * WORKGROUP_SIZE + lid;
+    let quad = tile_base + lid * quads_per_thread + q;
     let packed = colors[quad];
     let w4 = weights[quad];
     var dist: vec4u;

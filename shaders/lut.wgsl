@@ -39,7 +39,7 @@ fn main(
   let quads_per_thread = PIXELS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
   for (var q = 0u; q < quads_per_thread; q++) {
-    let quad = tile_base + q * WORKGROUP_SIZE + lid;
+    let quad = tile_base + lid * quads_per_thread + q;
     let codes = colors[quad];
     let w4 = weights[quad];
     let packed = labels[params.label_base + quad];

@@ -105,6 +105,7 @@ export class ColorTable {
     colorSpace: ColorSpace,
     alphaThreshold: number,
     dispatch: Dispatch,
+    maxWorkgroups: number,
     traffic: GpuTraffic,
     map: (buffer: GPUBuffer, bytes: number) => Promise<void>,
   ): Promise<ColorSet> {
@@ -168,7 +169,7 @@ export class ColorTable {
     const listPass = listEncoder.beginComputePass({ label: 'palette-extractor compact pass' });
     listPass.setPipeline(compact!);
     listPass.setBindGroup(0, this.#group('compactTable', [this.table, this.#stats, this.#colors, this.#weights!]));
-    dispatch(listPass, TABLE_TILES);
+    dispatch(listPass, Math.min(TABLE_TILES, maxWorkgroups));
     listPass.end();
     device.queue.submit([listEncoder.finish()]);
     traffic.submissions++;

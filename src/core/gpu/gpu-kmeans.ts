@@ -290,7 +290,7 @@ export class GpuKMeans {
 
   async #colors(image: GpuImage, colorSpace: PixelKMeansResult['colorSpace'], alphaThreshold: number): Promise<ColorSet> {
     this.#table ??= new ColorTable(this.device, this.#allocator, this.#pipelines);
-    return this.#table.load(image, colorSpace, alphaThreshold, this.#dispatch, this.#traffic, (b, n) => this.#map(b, n));
+    return this.#table.load(image, colorSpace, alphaThreshold, this.#dispatch, this.#perDimension ** 2, this.#traffic, (b, n) => this.#map(b, n));
   }
 
   /** Run buffers for `runs` runs on `set`; how many runs one pass can hold is decided by the caller. */
