@@ -1,5 +1,5 @@
 // count.wgsl: counts the colours of an image's points into a table of 2^24 counters indexed by the point's 24-bit
-// code (p0 | p1 << 8 | p2 << 16), once per image, colour space and alpha threshold. It also totals what the plan
+// Morton key (points.wgsl), once per image, colour space and alpha threshold. It also totals what the plan
 // needs (docs/ARITHMETIC.md): n (points), U (distinct colours: a counter that goes from 0 to 1), and the exact sums
 // Σp_i and Σp_i² over every point, behind `tolFixed`. Atomic additions only, so the totals are independent of the
 // order threads run in.
@@ -50,6 +50,19 @@ struct SegmentParams {
 // The tile's n, u, Σp0, Σp1, Σp2, Σp0², Σp1², Σp2²: at most 4096 · 255² < 2^32 each.
 var<workgroup> wg: array<atomic<u32>, 8>;
 
+// The 8-bit point of a Morton key (points.wgsl): bit i of channel c is bit 3i + c of the key.
+fn squeeze8(v: u32) -> u32 {
+  var x = v & 0x249249u;
+  x = (x | (x >> 2u)) & 0x0c30c3u;
+  x = (x | (x >> 4u)) & 0x00f00fu;
+  x = (x | (x >> 8u)) & 0x0000ffu;
+  return x;
+}
+
+fn unmorton(key: u32) -> vec3u {
+  return vec3u(squeeze8(key), squeeze8(key >> 1u), squeeze8(key >> 2u));
+}
+
 // The carry into the high word of a u64 whose low word was `old` before `v` was added to it.
 fn carry(old: u32, v: u32) -> u32 {
   return select(0u, 1u, old > 0xffffffffu - v);
@@ -85,7 +98,7 @@ fn main(
         if (atomicAdd(&table[key], 1u) == 0u) {
           u += 1u;
         }
-        let p = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
+        let p = unmorton(key);
         n += 1u;
         s += p;
         q += p * p;

@@ -1,17 +1,31 @@
-// lut.wgsl: one run's labels of the distinct colours → a table from every 24-bit colour code to its label (the
-// count table's storage, reused), so that per-pixel kernels (recolour, labels) find a pixel's label with one load:
+// lut.wgsl: one run's labels of the distinct colours → a table from each colour's Morton key (points.wgsl) to its
+// label (the count table's storage, reused), so that per-pixel kernels (recolour, labels) find a pixel's label with one load:
 // pixel → point code → label → palette.
 //
 // Bindings (group 0): 0 params: LutParams (uniform: the run's first label word, the colour tiles)
-//   1 colors: vec4u per 4 colours (24-bit codes)   2 weights: vec4u per 4 colours (0 = padding)
+//   1 colors: vec4u per 4 colours (codes p0 | p1 << 8 | p2 << 16)   2 weights: vec4u per 4 colours (0 = padding)
 //   3 labels: u32 words, 8-bit labels packed little-endian, the run's from `label_base`
-//   4 lut: 2^24 u32 (written at the codes that occur; other entries are never read)
+//   4 lut: 2^24 u32 by Morton key (written at the colours that occur; other entries are never read)
 //
 // One invocation: PIXELS_PER_THREAD colours as quads, laid out as in assign.wgsl.
 // Dispatch: one workgroup per colour tile (`params.tiles`), in (x, y) as in assign.wgsl.
 
 override WORKGROUP_SIZE: u32;
 override PIXELS_PER_THREAD: u32;
+
+// The Morton key of an 8-bit point: bit 3i + c of the key is bit i of channel c, so that keys close together are
+// colours close together (count.wgsl's table and the colour list are in this order).
+fn spread8(v: u32) -> u32 {
+  var x = v & 0xffu;
+  x = (x | (x << 8u)) & 0x00f00fu;
+  x = (x | (x << 4u)) & 0x0c30c3u;
+  x = (x | (x << 2u)) & 0x249249u;
+  return x;
+}
+
+fn morton(p: vec3u) -> u32 {
+  return spread8(p.x) | (spread8(p.y) << 1u) | (spread8(p.z) << 2u);
+}
 
 struct LutParams {
   label_base: u32,
@@ -45,7 +59,8 @@ fn main(
     let packed = labels[params.label_base + quad];
     for (var i = 0u; i < 4u; i++) {
       if (w4[i] != 0u) {
-        lut[codes[i] & 0xffffffu] = (packed >> (8u * i)) & 0xffu;
+        let code = codes[i];
+        lut[morton(vec3u(code & 0xffu, (code >> 8u) & 0xffu, (code >> 16u) & 0xffu))] = (packed >> (8u * i)) & 0xffu;
       }
     }
   }

@@ -1,8 +1,8 @@
 // pixel-labels.wgsl: every pixel's label as an i32 (-1 for a pixel left out by alpha), written only when a caller
-// asks for per-pixel labels: point code → label through the table lut.wgsl filled.
+// asks for per-pixel labels: point's Morton key → label through the table lut.wgsl filled.
 //
 // Bindings
-//   group 0: 0 lut: 2^24 u32 (label of each colour code that occurs)
+//   group 0: 0 lut: 2^24 u32 (the label of each colour that occurs, by Morton key)
 //   group 1: 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (see points.wgsl)
 //            2 out: i32 per pixel, bound at the segment's first pixel (written for the segment's pixels only)
 //

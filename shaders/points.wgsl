@@ -5,7 +5,7 @@
 //   OKLab: the integer 8-bit OKLab code: linear light from the uploaded table `lin`, LMS = M1q · lin, an integer cube
 //          root with CBRT_FRACTION_BITS fractional bits (floor by binary search, then one integer Newton step),
 //          Lab = M2q · q in i32, then each axis scaled to 8 bits with rounding half up, a and b offset by AB_OFFSET.
-// Output word: p0 | p1 << 8 | p2 << 16 | valid << 24.
+// Output word: the point's 24-bit Morton key (the bits of p0, p1, p2 interleaved: see `morton`) | valid << 24.
 //
 // Bindings
 //   group 0: 0 run: PointsParams (uniform: alpha_threshold, oklab)   1 lin: 256 u32   2 m1q: 9 i32   3 m2q: 9 i32
@@ -66,6 +66,20 @@ fn cbrt_fixed(x: u32) -> u32 {
   return (r << CBRT_FRACTION_BITS) + ((x - r * r * r) << CBRT_FRACTION_BITS) / denominator;
 }
 
+// The Morton key of an 8-bit point: bit 3i + c of the key is bit i of channel c, so that keys close together are
+// colours close together (count.wgsl's table and the colour list are in this order).
+fn spread8(v: u32) -> u32 {
+  var x = v & 0xffu;
+  x = (x | (x << 8u)) & 0x00f00fu;
+  x = (x | (x << 4u)) & 0x0c30c3u;
+  x = (x | (x << 2u)) & 0x249249u;
+  return x;
+}
+
+fn morton(p: vec3u) -> u32 {
+  return spread8(p.x) | (spread8(p.y) << 1u) | (spread8(p.z) << 2u);
+}
+
 fn to_code(t: i32, offset: i32) -> u32 {
   let v = ((t * 255 + (1i << (CODE_SHIFT - 1u))) >> CODE_SHIFT) + offset;
   return u32(clamp(v, 0, 255));
@@ -113,7 +127,7 @@ fn main(
         if (run.oklab != 0u) {
           p = oklab8(rgb);
         }
-        out[i] = p.x | (p.y << 8u) | (p.z << 16u) | (1u << POINT_VALID_BIT);
+        out[i] = morton(p) | (1u << POINT_VALID_BIT);
       }
     }
     points[quad] = out;

@@ -2,12 +2,12 @@
 // low byte: the layout of an ImageData, and of an rgba8unorm texture a copyBufferToTexture can fill). Pixels left
 // out of the clustering (alpha below the threshold) become transparent black.
 //
-// pixel → point code → label (lut.wgsl's table) → palette, all on the device.
+// pixel → point key → label (lut.wgsl's table) → palette, all on the device.
 //
 // Bindings
 //   group 0: 0 palette: k u32, each centre as RGBA8 with alpha 255 (computed on the CPU from the result)
-//            1 lut: 2^24 u32, the label of each colour code that occurs (lut.wgsl)
-//   group 1: 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (code and valid bit, see points.wgsl)
+//            1 lut: 2^24 u32, the label of each colour that occurs, by Morton key (lut.wgsl)
+//   group 1: 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (Morton key and valid bit, see points.wgsl)
 //            2 out: u32 per pixel (written)
 //
 // One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.

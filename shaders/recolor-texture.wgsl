@@ -1,14 +1,14 @@
 // recolor-texture.wgsl: every pixel replaced by its centre's colour, into an rgba8unorm storage texture of the
 // image's size (a canvas configured with format 'rgba8unorm' and STORAGE_BINDING usage can take it as is, or a
 // copyTextureToTexture moves it there). Pixels left out of the clustering (alpha below the threshold) become
-// transparent black. pixel → point code → label (lut.wgsl's table) → palette, all on the device.
+// transparent black. pixel → point key → label (lut.wgsl's table) → palette, all on the device.
 //
 // Bindings
 //   group 0: 0 palette: k u32, each centre as RGBA8 with alpha 255 (computed on the CPU from the result)
-//            1 lut: 2^24 u32, the label of each colour code that occurs (lut.wgsl)
+//            1 lut: 2^24 u32, the label of each colour that occurs, by Morton key (lut.wgsl)
 //            2 out_image: texture_storage_2d<rgba8unorm, write>, width × height of the image
 //   group 1: 0 segment: SegmentParams (uniform: first_pixel and width place a pixel in the texture)
-//            1 points: vec4u per 4 pixels (code and valid bit, see points.wgsl)
+//            1 points: vec4u per 4 pixels (Morton key and valid bit, see points.wgsl)
 //
 // One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.
 // Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in points.wgsl.
