@@ -30,7 +30,8 @@ export {
 export { fixedToOklab, srgb8ToOklab8 } from './oklab-int.js';
 export { kmeans, kmeansPlusPlus } from './sklearn/kmeans.js';
 export { RandomState } from './random.js';
-export { GpuKMeans, type GpuKMeansTuning, type GpuRunOptions } from './gpu/gpu-kmeans.js';
+export { GpuKMeans, type GpuKMeansTuning, type GpuRunOptions, type GpuRunPhases } from './gpu/gpu-kmeans.js';
+export { readRecolored, type RecoloredPart } from './gpu/recolor-readback.js';
 export {
   acquireDevice,
   describeAdapter,
