@@ -1,7 +1,7 @@
 /**
  * `npm run bench:gpu`: the GPU section alone (bench/gpu.ts), with nothing of the browser section or its
  * dependencies, so that it runs on a machine that has only Node and a GPU (see scripts/gpu-kit.mjs). Flags:
- * `--quick`, `--mp 1,6`. Writes bench-results/ as `npm run bench` does, and `$OUT/gpu-bench.json` when OUT is set.
+ * `--quick`, `--mp 1,6`, `--k 16,64`, `--ninit 1,10`. Writes bench-results/ as `npm run bench` does, and `$OUT/gpu-bench.json` when OUT is set.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

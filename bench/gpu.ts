@@ -5,8 +5,8 @@
  * the kit `scripts/gpu-kit.mjs` builds.
  *
  * Images: `photoLikeImage` (test/helpers/large-image.ts, the `large` section's images: ~1.7 M distinct colours at
- * 24 MP). Default 24 MP; `--mp 1,6` picks sizes, `--quick` is 1 MP, k = 16 only. For each size, k ∈ {16, 64} and
- * nInit ∈ {1, 10}:
+ * 24 MP). Default 24 MP; `--mp 1,6` picks sizes, `--k 16` and `--ninit 1` the other axes, `--quick` is 1 MP, k = 16
+ * only. For each size, k ∈ {16, 64} and nInit ∈ {1, 10}:
  * - `first run`: a fresh engine, the image uploaded, counted and listed, planned, iterated, then recoloured;
  * - `new k`: the same engine and image, another k (k + 1): the interactive re-run (colour list kept);
  * each split into phases (count & compact, plan & seeding, iterations, labels table, recolour), with submissions,
@@ -36,10 +36,10 @@ register(
 const KS = [16, 64];
 const N_INITS = [1, 10];
 
-function sizes(argv: readonly string[], quick: boolean): number[] {
-  const at = argv.indexOf('--mp');
-  if (at >= 0) return argv[at + 1]!.split(',').map(Number);
-  return quick ? [1] : [24];
+/** A comma-separated list after `flag`, else `fallback`. */
+function list(argv: readonly string[], flag: string, fallback: number[]): number[] {
+  const at = argv.indexOf(flag);
+  return at >= 0 ? argv[at + 1]!.split(',').map(Number) : fallback;
 }
 
 function dimensions(megapixels: number): [number, number] {
@@ -61,8 +61,9 @@ export async function gpuSection(report: BenchReport, _root: string, argv: reado
   const { cpuPixelKMeans } = await import('../src/core/exact/cpu.js');
   const { photoLikeImage } = await import('../test/helpers/large-image.js');
   const quick = report.flags.quick;
-  const megapixels = sizes(argv, quick);
-  const ks = quick ? [16] : KS;
+  const megapixels = list(argv, '--mp', quick ? [1] : [24]);
+  const ks = list(argv, '--k', quick ? [16] : KS);
+  const nInits = list(argv, '--ninit', N_INITS);
   const acquired = await acquireDevice({ gpu: create([]), label: 'bench device' });
   const { device } = acquired;
   const rows: BenchRow[] = [];
@@ -86,7 +87,7 @@ export async function gpuSection(report: BenchReport, _root: string, argv: reado
       await warm.recolor(device.createTexture({ size: [64, 64], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING }));
       warm.destroy();
       for (const k of ks) {
-        for (const nInit of N_INITS) {
+        for (const nInit of nInits) {
           const engine = new GpuKMeans(device);
           try {
             for (const [label, options] of [

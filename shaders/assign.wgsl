@@ -76,6 +76,13 @@ var<workgroup> wg_sums: array<atomic<u32>, MAX_K * 8u>;
 var<workgroup> wg_changed: atomic<u32>;
 var<workgroup> wg_inertia: array<atomic<u32>, 2>;
 var<workgroup> wg_done: u32;
+// The tile's bounding box (8-bit, per channel) and the centres that may be nearest to some colour in it.
+var<workgroup> wg_lo: array<atomic<u32>, 3>;
+var<workgroup> wg_hi: array<atomic<u32>, 3>;
+var<workgroup> wg_nearest_mid: u32;
+var<workgroup> wg_keep: array<u32, MAX_K>;
+var<workgroup> wg_candidates: array<u32, MAX_K>;
+var<workgroup> wg_m: u32;
 
 // The 8-bit colour of a 24-bit code, and its position in fixed point.
 fn point8(word: u32) -> vec3u {
@@ -86,13 +93,15 @@ fn position(word: u32) -> vec3u {
   return point8(word) << vec3u(FIXED_SHIFT);
 }
 
-// The nearest centre to each of four points (its distance in `dist`); a tie keeps the lower index. Squared distances are
+// The nearest of the tile's candidate centres (in index order) to each of four points, its distance in `dist_out`;
+// a tie keeps the lower index. Squared distances are
 // exact in u32: a difference taken modulo 2^32 squares to the true square (below 2^30), and three of them sum to
 // less than 3 · (255 · 128)² < 2^32 - 1, so the first centre always replaces the initial `best`.
-fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32, dist_out: ptr<function, vec4u>) -> vec4u {
+fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, m: u32, dist_out: ptr<function, vec4u>) -> vec4u {
   var best = vec4u(0xffffffffu);
   var best_j = vec4u(0u);
-  for (var j = 0u; j < k; j++) {
+  for (var t = 0u; t < m; t++) {
+    let j = wg_candidates[t];
     let c = wg_centres[j].xyz;
     let d0 = x0 - c;
     let d1 = x1 - c;
@@ -105,6 +114,25 @@ fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32, dist_out: ptr<fu
   }
   *dist_out = best;
   return best_j;
+}
+
+// Whether centre `a` is strictly nearer than centre `b` to every point of the box [lo, hi] (fixed point): the
+// maximum over the box of d(x, a) − d(x, b) = Σ_i (b_i − a_i)(2 x_i − a_i − b_i) is negative. It is reached at a
+// corner; each term is below 2^31 in magnitude (32640 · 65280), and the sum of three is taken exactly in 16-bit
+// limbs. (The filtering of Kanungo et al., 2002, per tile: a centre dropped here is never a colour's minimiser.)
+fn dominated(a: vec3u, b: vec3u, lo: vec3u, hi: vec3u) -> bool {
+  var high = 0i;
+  var low = 0i;
+  for (var i = 0u; i < 3u; i++) {
+    let ai = i32(a[i]);
+    let bi = i32(b[i]);
+    let x = select(i32(lo[i]), i32(hi[i]), bi > ai);
+    let term = (bi - ai) * (2i * x - ai - bi);
+    high += term >> 16u;
+    low += term & 0xffff;
+  }
+  high += low >> 16u;
+  return high < 0i;
 }
 
 // a · b as a u64 (low, high), from 16-bit halves.
@@ -186,8 +214,71 @@ fn main(
     atomicStore(&wg_changed, 0u);
     atomicStore(&wg_inertia[0], 0u);
     atomicStore(&wg_inertia[1], 0u);
+    for (var c = 0u; c < 3u; c++) {
+      atomicStore(&wg_lo[c], 255u);
+      atomicStore(&wg_hi[c], 0u);
+    }
   }
   workgroupBarrier();
+
+  let quads_per_thread = PIXELS_PER_THREAD / 4u;
+  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  // The tile's box: colours listed together are near each other (compact.wgsl), so few centres can be nearest.
+  var lo = vec3u(255u);
+  var hi = vec3u(0u);
+  for (var q = 0u; q < quads_per_thread; q++) {
+    let quad = tile_base + lid * quads_per_thread + q;
+    let packed = colors[quad];
+    let w4 = weights[quad];
+    for (var i = 0u; i < 4u; i++) {
+      if (w4[i] != 0u) {
+        let p = point8(packed[i]);
+        lo = min(lo, p);
+        hi = max(hi, p);
+      }
+    }
+  }
+  if (lo.x <= hi.x) {
+    for (var c = 0u; c < 3u; c++) {
+      atomicMin(&wg_lo[c], lo[c]);
+      atomicMax(&wg_hi[c], hi[c]);
+    }
+  }
+  workgroupBarrier();
+  let box_lo = vec3u(atomicLoad(&wg_lo[0]), atomicLoad(&wg_lo[1]), atomicLoad(&wg_lo[2])) << vec3u(FIXED_SHIFT);
+  let box_hi = vec3u(atomicLoad(&wg_hi[0]), atomicLoad(&wg_hi[1]), atomicLoad(&wg_hi[2])) << vec3u(FIXED_SHIFT);
+  if (lid == 0u) {
+    // The centre nearest the box's middle: the likeliest to rule others out (any choice keeps the result exact).
+    let mid = (box_lo + box_hi) / 2u;
+    var best = 0xffffffffu;
+    var nearest = 0u;
+    for (var j = 0u; j < k; j++) {
+      let d = wg_centres[j].xyz - mid;
+      let dist = dot(d, d);
+      if (dist < best) {
+        best = dist;
+        nearest = j;
+      }
+    }
+    wg_nearest_mid = nearest;
+  }
+  let a = workgroupUniformLoad(&wg_nearest_mid);
+  for (var j = lid; j < k; j += WORKGROUP_SIZE) {
+    let dropped = j != a && box_lo.x <= box_hi.x && dominated(wg_centres[a].xyz, wg_centres[j].xyz, box_lo, box_hi);
+    wg_keep[j] = select(1u, 0u, dropped);
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var m = 0u;
+    for (var j = 0u; j < k; j++) {
+      if (wg_keep[j] != 0u) {
+        wg_candidates[m] = j;
+        m += 1u;
+      }
+    }
+    wg_m = m;
+  }
+  let m = workgroupUniformLoad(&wg_m);
 
   // A thread's colours are neighbours in colour, so they often share a label: a thread sums its run of equal labels
   // and touches the shared atomics only when the label changes.
@@ -196,15 +287,13 @@ fn main(
   var run_sum = array<vec2u, 3>(vec2u(0u), vec2u(0u), vec2u(0u));
   var changed = 0u;
   var inertia = vec2u(0u);
-  let quads_per_thread = PIXELS_PER_THREAD / 4u;
-  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
   let label_base = r * run.label_words;
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + lid * quads_per_thread + q;
     let packed = colors[quad];
     let w4 = weights[quad];
     var dist: vec4u;
-    let nearest = nearest4(position(packed.x), position(packed.y), position(packed.z), position(packed.w), k, &dist);
+    let nearest = nearest4(position(packed.x), position(packed.y), position(packed.z), position(packed.w), m, &dist);
     let valid = w4 != vec4u(0u);
     let labels4 = select(vec4u(0u), nearest, valid);
     let out = labels4.x | (labels4.y << 8u) | (labels4.z << 16u) | (labels4.w << 24u);
