@@ -1,4 +1,7 @@
-// `node scripts/gpu-kit.mjs [dir]`: builds a small folder (default gpu-kit/, < 64 MiB) that runs the GPU bench
+// `npm run bench:gpu -- [--quick] [--mp 1,6] [--k 16] [--ninit 1]` (`node scripts/gpu-kit.mjs --bench ...`): the GPU
+// bench from the sources, with tsx, in the environment Dawn needs here (scripts/env.mjs).
+//
+// `npm run gpu-kit -- [dir]` (`node scripts/gpu-kit.mjs [dir]`): builds a small folder (default bench-results/gpu-kit/, < 64 MiB) that runs the GPU bench
 // (bench/gpu-main.ts) on a Linux x64 machine that has a GPU but maybe no Node, no node_modules and no Vulkan loader:
 // - bench.mjs: the bench bundled into one file by esbuild (shaders inlined; no browser section, no Puppeteer);
 // - node.gz: this machine's Node binary (process.execPath), gzipped;
@@ -8,15 +11,21 @@
 // - run.sh: unpacks, points Vulkan at NVIDIA's ICD (/usr/local/nvidia/share/vulkan/icd.d, /usr/share/vulkan/icd.d,
 //   /etc/vulkan/icd.d; else SwiftShader's where this machine's Chromium put one) and runs the bench with its
 //   arguments, writing $OUT/gpu-bench.json when OUT is set.
-// Run `sh gpu-kit/run.sh --quick` here to try it on SwiftShader.
+// Run `sh bench-results/gpu-kit/run.sh --quick` here to try it on SwiftShader.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { dawnEnv } from './env.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const kit = resolve(process.argv[2] ?? join(root, 'gpu-kit'));
+if (process.argv[2] === '--bench') {
+  const r = spawnSync('npx', ['tsx', 'bench/gpu-main.ts', ...process.argv.slice(3)], { cwd: root, stdio: 'inherit', env: dawnEnv() });
+  process.exit(r.status ?? 1);
+}
+const { build } = await import('esbuild');
+const kit = resolve(process.argv[2] ?? join(root, 'bench-results', 'gpu-kit'));
 const LIMIT = 64 * 2 ** 20;
 
 rmSync(kit, { recursive: true, force: true });
