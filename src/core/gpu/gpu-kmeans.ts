@@ -229,7 +229,7 @@ export class GpuKMeans {
         const set = await this.#colors(image, result.colorSpace, alphaThreshold);
         const runs = this.#runBuffers(1, set);
         const encoder = this.device.createCommandEncoder({ label: 'palette-extractor apply a palette' });
-        encodeLabelling(this.device, encoder, pipelines.assignFinal, runs, set, result.centersFixed, this.#grid(set.tiles));
+        encodeLabelling(this.device, encoder, pipelines.assignFinal, runs, set, result.centersFixed, this.#colorGrid(set.tiles));
         this.#encodeLut(encoder, pipelines, set, 0);
         this.#submit(encoder);
         this.#last = result;
@@ -269,13 +269,25 @@ export class GpuKMeans {
     pass.dispatchWorkgroups(...this.#grid(tiles));
   };
 
+  /**
+   * The grid of a per-colour dispatch: at most 2^24 colours, 4096 tiles, always within one dimension of any device
+   * (WebGPU guarantees 65535), so the `workgroupsPerDimension` knob, which exercises per-pixel grids, leaves it be.
+   */
+  #colorGrid(tiles: number): [number, number] {
+    return dispatchGrid(tiles, this.device.limits.maxComputeWorkgroupsPerDimension);
+  }
+
+  readonly #colorDispatch = (pass: GPUComputePassEncoder, tiles: number): void => {
+    pass.dispatchWorkgroups(...this.#colorGrid(tiles));
+  };
+
   #submit(encoder: GPUCommandEncoder): void {
     this.device.queue.submit([encoder.finish()]);
     this.#traffic.submissions++;
   }
 
   readonly #dispatcher: Dispatcher = {
-    grid: (tiles) => this.#grid(tiles),
+    grid: (tiles) => this.#colorGrid(tiles),
     submit: (encoder) => this.#submit(encoder),
     read: async (buffer, bytes) => {
       await this.#map(buffer, bytes);
@@ -310,7 +322,7 @@ export class GpuKMeans {
 
   #encodeLut(encoder: GPUCommandEncoder, pipelines: Pipelines, set: ColorSet, slot: number): void {
     this.#lutParams ??= this.#allocator.create('label table params', 4 * structLayout('LutParams').words, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    encodeLut(this.device, encoder, pipelines.lut, this.#pipelines, this.#lutParams, set, this.#runs!.labels, slot * labelWords(set), this.#table!.table, this.#dispatch);
+    encodeLut(this.device, encoder, pipelines.lut, this.#pipelines, this.#lutParams, set, this.#runs!.labels, slot * labelWords(set), this.#table!.table, this.#colorDispatch);
   }
 
   async #run(image: PixelImage | null, options: GpuRunOptions): Promise<PixelKMeansResult> {
@@ -349,7 +361,7 @@ export class GpuKMeans {
       t = performance.now();
       onProgress?.({ phase: 'readback', fraction: 0 });
       const encoder = this.device.createCommandEncoder({ label: 'palette-extractor label table' });
-      if (slot < 0) encodeLabelling(this.device, encoder, pipelines.assignFinal, this.#runs!, set, best.centersFixed, this.#grid(set.tiles));
+      if (slot < 0) encodeLabelling(this.device, encoder, pipelines.assignFinal, this.#runs!, set, best.centersFixed, this.#colorGrid(set.tiles));
       this.#encodeLut(encoder, pipelines, set, Math.max(0, slot));
       this.#submit(encoder);
       let labels: Int32Array = new Int32Array(0);
