@@ -57,13 +57,20 @@ async function gpuPoints(device: GPUDevice, image: PixelImage, colorSpace: 'rgb'
   }
 }
 
-/** The CPU's points as GPU point words, with the valid bit, so the two compare in one expect. */
+/** The Morton key of an 8-bit point (points.wgsl): bit 3i + c of the key is bit i of channel c. */
+function morton(p0: number, p1: number, p2: number): number {
+  let key = 0;
+  for (let i = 0; i < 8; i++) key |= (((p0 >> i) & 1) << (3 * i)) | (((p1 >> i) & 1) << (3 * i + 1)) | (((p2 >> i) & 1) << (3 * i + 2));
+  return key;
+}
+
+/** The CPU's points as GPU point words (Morton key and valid bit), so the two compare in one expect. */
 function cpuPointWords(image: PixelImage, colorSpace: 'rgb' | 'oklab', alphaThreshold: number): Uint32Array {
   const { points, pixelIndex, n } = extractPoints(image, colorSpace, alphaThreshold);
   const words = new Uint32Array(image.width * image.height);
   for (let i = 0; i < n; i++) {
     const pixel = pixelIndex ? pixelIndex[i]! : i;
-    words[pixel] = (points[3 * i]! | (points[3 * i + 1]! << 8) | (points[3 * i + 2]! << 16) | (1 << POINT_VALID_BIT)) >>> 0;
+    words[pixel] = (morton(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!) | (1 << POINT_VALID_BIT)) >>> 0;
   }
   return words;
 }
