@@ -10,6 +10,7 @@
 // Bindings
 //   group 0: 0 table: 2^24 u32 counts by Morton key, read as vec4u   1 stats: ColorStats (`appended` +=, cleared beforehand)
 //            2 colors: u32 per colour, its code p0 | p1 << 8 | p2 << 16 (written)   3 weights: u32 per colour, its count (written)
+//            4 occupied: one u32 per tile, non-zero where count.wgsl saw a colour (other tiles are skipped)
 //
 // One invocation: the TABLE_QUADS_PER_THREAD consecutive quads of the table from
 // (t · WORKGROUP_SIZE + local_index) · TABLE_QUADS_PER_THREAD, for workgroup tile `t`.
@@ -42,9 +43,11 @@ struct ColorStats {
 @group(0) @binding(1) var<storage, read_write> stats: ColorStats;
 @group(0) @binding(2) var<storage, read_write> colors: array<u32>;
 @group(0) @binding(3) var<storage, read_write> weights: array<u32>;
+@group(0) @binding(4) var<storage, read> occupied: array<u32>;
 
 var<workgroup> wg_count: atomic<u32>;
 var<workgroup> wg_base: u32;
+var<workgroup> wg_occupied: u32;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -56,7 +59,14 @@ fn main(
   // A grid smaller than the table's tiles (a device with few workgroups a dimension) strides over them.
   let stride = groups.x * groups.y;
   for (var tile = wid.x + wid.y * groups.x; tile < tiles; tile += stride) {
-    compact_tile(tile, lid);
+    if (lid == 0u) {
+      wg_occupied = occupied[tile];
+    }
+    if (workgroupUniformLoad(&wg_occupied) != 0u) {
+      compact_tile(tile, lid);
+    }
+    // wg_occupied is written again only once every thread has read it.
+    workgroupBarrier();
   }
 }
 

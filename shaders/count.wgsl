@@ -7,6 +7,7 @@
 // Bindings
 //   group 0: 0 table: 2^24 atomic u32 counters (cleared before the first segment)
 //            1 stats: ColorStats (n, u += ; the six u64 sums as (low, high) words +=)
+//            2 occupied: one u32 per compact.wgsl tile of the table, set to 1 where a colour falls (cleared before)
 //   group 1 (the segment): 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (see points.wgsl)
 //
 // One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.
@@ -15,6 +16,7 @@
 override WORKGROUP_SIZE: u32;
 override PIXELS_PER_THREAD: u32;
 override POINT_VALID_BIT: u32;
+override TABLE_QUADS_PER_THREAD: u32;
 
 struct ColorStats {
   n: atomic<u32>,
@@ -44,6 +46,7 @@ struct SegmentParams {
 
 @group(0) @binding(0) var<storage, read_write> table: array<atomic<u32>>;
 @group(0) @binding(1) var<storage, read_write> stats: ColorStats;
+@group(0) @binding(2) var<storage, read_write> occupied: array<atomic<u32>>;
 @group(1) @binding(0) var<uniform> segment: SegmentParams;
 @group(1) @binding(1) var<storage, read> points: array<vec4u>;
 
@@ -97,6 +100,8 @@ fn main(
         let key = word & 0xffffffu;
         if (atomicAdd(&table[key], 1u) == 0u) {
           u += 1u;
+          // compact.wgsl skips the tiles of the table no colour fell in.
+          atomicStore(&occupied[key / (4u * TABLE_QUADS_PER_THREAD * WORKGROUP_SIZE)], 1u);
         }
         let p = unmorton(key);
         n += 1u;

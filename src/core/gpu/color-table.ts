@@ -53,6 +53,8 @@ export class ColorTable {
   /** 2^24 u32: counts while counting, then labels (lut.wgsl). */
   readonly table: GPUBuffer;
   readonly #stats: GPUBuffer;
+  /** One u32 per compaction tile of the table: which tiles hold a colour. */
+  readonly #occupied: GPUBuffer;
   readonly #statsRead: GPUBuffer;
   readonly #pointsParams: GPUBuffer;
   readonly #pointsGroup: GPUBindGroup;
@@ -69,13 +71,14 @@ export class ColorTable {
     this.table = allocator.create('colour table', 4 * COLOR_TABLE_SIZE, STORAGE | COPY_DST);
     const statsBytes = 4 * structLayout('ColorStats').words;
     this.#stats = allocator.create('colour totals', statsBytes, STORAGE | COPY_DST | COPY_SRC);
+    this.#occupied = allocator.create('colour table occupancy', 4 * TABLE_TILES, STORAGE | COPY_DST);
     this.#statsRead = allocator.create('colour totals readback', statsBytes, MAP_READ | COPY_DST);
     this.#pointsParams = allocator.create('points params', 4 * structLayout('PointsParams').words, UNIFORM | COPY_DST);
     const lin = allocator.createWith('oklab linear table', OKLAB_LINEAR_TABLE, STORAGE);
     const m1q = allocator.createWith('oklab M1q', OKLAB_M1Q, STORAGE);
     const m2q = allocator.createWith('oklab M2q', OKLAB_M2Q, STORAGE);
     this.#pointsGroup = this.#group('pointsRun', [this.#pointsParams, lin, m1q, m2q]);
-    this.#countGroup = this.#group('countTable', [this.table, this.#stats]);
+    this.#countGroup = this.#group('countTable', [this.table, this.#stats, this.#occupied]);
   }
 
   /** The colour set loaded last, or null (none yet, or forgotten with its image). */
@@ -134,6 +137,7 @@ export class ColorTable {
     }
     encoder.clearBuffer(this.table);
     encoder.clearBuffer(this.#stats);
+    encoder.clearBuffer(this.#occupied);
     const pass = encoder.beginComputePass({ label: 'palette-extractor count pass' });
     pass.setPipeline(count!);
     pass.setBindGroup(0, this.#countGroup);
@@ -168,7 +172,7 @@ export class ColorTable {
     listEncoder.clearBuffer(this.#weights!);
     const listPass = listEncoder.beginComputePass({ label: 'palette-extractor compact pass' });
     listPass.setPipeline(compact!);
-    listPass.setBindGroup(0, this.#group('compactTable', [this.table, this.#stats, this.#colors, this.#weights!]));
+    listPass.setBindGroup(0, this.#group('compactTable', [this.table, this.#stats, this.#colors, this.#weights!, this.#occupied]));
     dispatch(listPass, Math.min(TABLE_TILES, maxWorkgroups));
     listPass.end();
     device.queue.submit([listEncoder.finish()]);

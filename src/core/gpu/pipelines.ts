@@ -13,8 +13,8 @@ type Binding = 'uniform' | 'read' | 'storage' | 'rgba8-write';
  */
 const LAYOUTS = {
   pointsRun: ['uniform', 'read', 'read', 'read'],
-  countTable: ['storage', 'storage'],
-  compactTable: ['read', 'storage', 'storage', 'storage'],
+  countTable: ['storage', 'storage', 'storage'],
+  compactTable: ['read', 'storage', 'storage', 'storage', 'read'],
   iterateRuns: ['uniform', 'read', 'read', 'storage', 'storage'],
   updateRuns: ['uniform', 'storage', 'storage', 'storage', 'storage'],
   controlRuns: ['uniform', 'read', 'storage'],
