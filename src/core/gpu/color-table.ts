@@ -46,6 +46,9 @@ export interface GpuTraffic {
 
 type Dispatch = (pass: GPUComputePassEncoder, tiles: number) => void;
 
+/** Colour lists kept per image (by colour space and threshold). */
+const KEPT_SETS = 2;
+
 export class ColorTable {
   readonly #device: GPUDevice;
   readonly #allocator: BufferAllocator;
@@ -59,8 +62,11 @@ export class ColorTable {
   readonly #pointsParams: GPUBuffer;
   readonly #pointsGroup: GPUBindGroup;
   readonly #countGroup: GPUBindGroup;
-  #colors: GPUBuffer | null = null;
-  #weights: GPUBuffer | null = null;
+  /**
+   * The colour lists of the current image, by colour space and threshold, most recent last: two are kept, so that a
+   * caller switching between RGB and OKLab (or comparing them) recounts neither.
+   */
+  #sets: ColorSet[] = [];
   #current: ColorSet | null = null;
 
   constructor(device: GPUDevice, allocator: BufferAllocator, pipelines: EnginePipelines) {
@@ -86,9 +92,35 @@ export class ColorTable {
     return this.#current;
   }
 
-  /** Forgets the loaded set (a new image is coming). */
+  /** Forgets the image's colour lists (a new image is coming). */
   forget(): void {
+    for (const set of this.#sets) this.#free(set);
+    this.#sets = [];
     this.#current = null;
+  }
+
+  #free(set: ColorSet): void {
+    this.#allocator.free(set.colors);
+    this.#allocator.free(set.weights);
+  }
+
+  /** Makes the points of `key` current on the device (one pass over the pixels) unless they are. */
+  #encodePoints(encoder: GPUCommandEncoder, image: GpuImage, key: string, colorSpace: ColorSpace, alphaThreshold: number, points: GPUComputePipeline, dispatch: Dispatch): void {
+    if (image.pointsKey === key) return;
+    this.#device.queue.writeBuffer(
+      this.#pointsParams,
+      0,
+      packStruct(structLayout('PointsParams'), { alpha_threshold: alphaThreshold, oklab: colorSpace === 'oklab' ? 1 : 0 }),
+    );
+    const pass = encoder.beginComputePass({ label: 'palette-extractor points pass' });
+    pass.setPipeline(points);
+    pass.setBindGroup(0, this.#pointsGroup);
+    for (const segment of image.segments) {
+      pass.setBindGroup(1, segment.toPoints);
+      dispatch(pass, segment.tiles);
+    }
+    pass.end();
+    image.pointsKey = key;
   }
 
   #group(layout: Parameters<EnginePipelines['layout']>[0], buffers: GPUBuffer[]): GPUBindGroup {
@@ -113,28 +145,23 @@ export class ColorTable {
     map: (buffer: GPUBuffer, bytes: number) => Promise<void>,
   ): Promise<ColorSet> {
     const key = `${colorSpace}/${alphaThreshold}`;
-    if (this.#current?.key === key) return this.#current;
-    this.#current = null;
+    if (this.#current?.key === key && image.pointsKey === key) return this.#current;
     const [points, count, compact] = await Promise.all(
       (['points', 'count', 'compact'] as const).map((name) => this.#pipelines.pipeline(name)),
     );
     const device = this.#device;
     const encoder = device.createCommandEncoder({ label: 'palette-extractor count colours' });
-    if (image.pointsKey !== key) {
-      device.queue.writeBuffer(
-        this.#pointsParams,
-        0,
-        packStruct(structLayout('PointsParams'), { alpha_threshold: alphaThreshold, oklab: colorSpace === 'oklab' ? 1 : 0 }),
-      );
-      const pass = encoder.beginComputePass({ label: 'palette-extractor points pass' });
-      pass.setPipeline(points!);
-      pass.setBindGroup(0, this.#pointsGroup);
-      for (const segment of image.segments) {
-        pass.setBindGroup(1, segment.toPoints);
-        dispatch(pass, segment.tiles);
-      }
-      pass.end();
+    this.#encodePoints(encoder, image, key, colorSpace, alphaThreshold, points!, dispatch);
+    const cached = this.#sets.find((set) => set.key === key);
+    if (cached) {
+      // Listed before: only the points (which the per-pixel kernels read) had to follow.
+      device.queue.submit([encoder.finish()]);
+      traffic.submissions++;
+      this.#sets = [...this.#sets.filter((set) => set !== cached), cached];
+      this.#current = cached;
+      return cached;
     }
+    this.#current = null;
     encoder.clearBuffer(this.table);
     encoder.clearBuffer(this.#stats);
     encoder.clearBuffer(this.#occupied);
@@ -149,7 +176,6 @@ export class ColorTable {
     encoder.copyBufferToBuffer(this.#stats, 0, this.#statsRead, 0, this.#stats.size);
     device.queue.submit([encoder.finish()]);
     traffic.submissions++;
-    image.pointsKey = key;
 
     await map(this.#statsRead, this.#stats.size);
     const words = new Uint32Array(this.#statsRead.getMappedRange(0, this.#stats.size).slice(0));
@@ -158,26 +184,24 @@ export class ColorTable {
     traffic.bytesRead += this.#stats.size;
     const totals = readTotals(words);
 
-    // The list, padded to whole tiles (at least one, so that a binding is never empty).
+    // The list, padded to whole tiles (at least one, so that a binding is never empty); the oldest list goes.
     const tiles = Math.max(1, Math.ceil(totals.u / TILE_PIXELS));
     const bytes = 4 * tiles * TILE_PIXELS;
-    if (!this.#colors || this.#colors.size < bytes) {
-      if (this.#colors) this.#allocator.free(this.#colors);
-      if (this.#weights) this.#allocator.free(this.#weights);
-      const { STORAGE, COPY_DST } = GPUBufferUsage;
-      this.#colors = this.#allocator.create('distinct colours', bytes, STORAGE);
-      this.#weights = this.#allocator.create('colour weights', bytes, STORAGE | COPY_DST);
-    }
+    if (this.#sets.length >= KEPT_SETS) this.#free(this.#sets.shift()!);
+    const { STORAGE, COPY_DST } = GPUBufferUsage;
+    const colors = this.#allocator.create('distinct colours', bytes, STORAGE);
+    const weights = this.#allocator.create('colour weights', bytes, STORAGE | COPY_DST);
     const listEncoder = device.createCommandEncoder({ label: 'palette-extractor list colours' });
-    listEncoder.clearBuffer(this.#weights!);
+    listEncoder.clearBuffer(weights);
     const listPass = listEncoder.beginComputePass({ label: 'palette-extractor compact pass' });
     listPass.setPipeline(compact!);
-    listPass.setBindGroup(0, this.#group('compactTable', [this.table, this.#stats, this.#colors, this.#weights!, this.#occupied]));
+    listPass.setBindGroup(0, this.#group('compactTable', [this.table, this.#stats, colors, weights, this.#occupied]));
     dispatch(listPass, Math.min(TABLE_TILES, maxWorkgroups));
     listPass.end();
     device.queue.submit([listEncoder.finish()]);
     traffic.submissions++;
-    this.#current = { ...totals, key, tiles, colors: this.#colors, weights: this.#weights! };
+    this.#current = { ...totals, key, tiles, colors, weights };
+    this.#sets.push(this.#current);
     return this.#current;
   }
 }
