@@ -67,6 +67,8 @@ export class ColorTable {
    * caller switching between RGB and OKLab (or comparing them) recounts neither.
    */
   #sets: ColorSet[] = [];
+  /** Buffers of lists forgotten with their image, reused for the next lists (at most KEPT_SETS pairs in all). */
+  #spare: { colors: GPUBuffer; weights: GPUBuffer }[] = [];
   #current: ColorSet | null = null;
 
   constructor(device: GPUDevice, allocator: BufferAllocator, pipelines: EnginePipelines) {
@@ -94,14 +96,28 @@ export class ColorTable {
 
   /** Forgets the image's colour lists (a new image is coming). */
   forget(): void {
-    for (const set of this.#sets) this.#free(set);
+    this.#spare.push(...this.#sets.map(({ colors, weights }) => ({ colors, weights })));
     this.#sets = [];
     this.#current = null;
   }
 
-  #free(set: ColorSet): void {
-    this.#allocator.free(set.colors);
-    this.#allocator.free(set.weights);
+  /** A pair of list buffers of at least `bytes`: a spare one (grown if too small) or a new one. */
+  #listBuffers(bytes: number): { colors: GPUBuffer; weights: GPUBuffer } {
+    if (this.#sets.length >= KEPT_SETS) {
+      const { colors, weights } = this.#sets.shift()!;
+      this.#spare.push({ colors, weights });
+    }
+    const spare = this.#spare.pop();
+    if (spare && spare.colors.size >= bytes) return spare;
+    if (spare) {
+      this.#allocator.free(spare.colors);
+      this.#allocator.free(spare.weights);
+    }
+    const { STORAGE, COPY_DST } = GPUBufferUsage;
+    return {
+      colors: this.#allocator.create('distinct colours', bytes, STORAGE),
+      weights: this.#allocator.create('colour weights', bytes, STORAGE | COPY_DST),
+    };
   }
 
   /** Makes the points of `key` current on the device (one pass over the pixels) unless they are. */
@@ -187,10 +203,7 @@ export class ColorTable {
     // The list, padded to whole tiles (at least one, so that a binding is never empty); the oldest list goes.
     const tiles = Math.max(1, Math.ceil(totals.u / TILE_PIXELS));
     const bytes = 4 * tiles * TILE_PIXELS;
-    if (this.#sets.length >= KEPT_SETS) this.#free(this.#sets.shift()!);
-    const { STORAGE, COPY_DST } = GPUBufferUsage;
-    const colors = this.#allocator.create('distinct colours', bytes, STORAGE);
-    const weights = this.#allocator.create('colour weights', bytes, STORAGE | COPY_DST);
+    const { colors, weights } = this.#listBuffers(bytes);
     const listEncoder = device.createCommandEncoder({ label: 'palette-extractor list colours' });
     listEncoder.clearBuffer(weights);
     const listPass = listEncoder.beginComputePass({ label: 'palette-extractor compact pass' });
