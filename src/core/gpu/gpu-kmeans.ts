@@ -15,7 +15,8 @@
  *    (`labels`, default true), and `recolor()` draws pixel → code → label → palette on the device.
  *
  * The image is uploaded once (`setImage`) and stays on the device; a run with another k, seed or nInit reuses its
- * colour list, and another colour space or threshold counts again.
+ * colour list, and the lists of the last two colour spaces or thresholds are kept (switching back recomputes the
+ * points only).
  */
 import { MAX_K } from '../constants.js';
 import { DeviceLostError, GpuError, InvalidInputError, NoOpaquePixelsError, TooLargeError, throwIfAborted } from '../errors.js';
