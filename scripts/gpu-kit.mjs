@@ -14,7 +14,7 @@
 // Run `sh bench-results/gpu-kit/run.sh --quick` here to try it on SwiftShader.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { dawnEnv } from './env.mjs';
@@ -133,4 +133,3 @@ if (bytes > LIMIT) {
   console.error(`The kit is over 64 MiB.`);
   process.exit(1);
 }
-void dirname;
