@@ -227,6 +227,31 @@ describe('<palette-extractor> ends every request', () => {
     }
   });
 
+  it('computes an image over 64 MP asked for on the GPU on the CPU instead, with a notice for people and no GPU error', async () => {
+    const result = await page.evaluate(async () => {
+      document.querySelectorAll('palette-extractor').forEach((e) => e.remove());
+      const el = document.createElement('palette-extractor') as PaletteExtractor;
+      el.backend = 'gpu';
+      el.nInit = 1;
+      el.colors = 2;
+      document.body.append(el);
+      // 8193 × 8193: its pixels (268,500,996 bytes) pass WebGPU's default 256 MiB buffer and binding limits.
+      const big = new ImageData(8193, 8193);
+      const words = new Uint32Array(big.data.buffer);
+      words.fill(0xff3c8cdc, 0, words.length >> 1);
+      words.fill(0xff285014, words.length >> 1);
+      const [outcome] = await outcomesAfter(el, () => (el.image = big), 400, 240_000);
+      await el.updateComplete;
+      return { outcome, notice: el.shadowRoot!.querySelector('[part~=notice]')?.textContent ?? '' };
+    });
+    expect(result.outcome!.type, JSON.stringify(result.outcome)).toBe('palette-change');
+    const detail = result.outcome!.detail as PaletteDetail;
+    expect(detail.backend).toBe('cpu');
+    expect(detail.colors.map((c) => c.hex).sort()).toEqual(['#145028', '#dc8c3c']);
+    expect(result.notice).toMatch(/8193×8193 image is larger than the GPU can hold.*CPU/);
+    expect(result.notice).not.toMatch(/Invalid|Buffer|\n/);
+  });
+
   it.each([
     [1, 100_000],
     [100_000, 1],
