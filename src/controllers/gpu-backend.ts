@@ -16,7 +16,7 @@ import type { PaletteResult, PixelKMeansResult } from '../core/types.js';
 let shared: Promise<AcquiredDevice | null> | undefined;
 
 /** Pixels per stripe when a read-back recolour is put in a 2D canvas, between yields to the event loop. */
-const STRIPE_PIXELS = 1 << 21;
+const STRIPE_PIXELS = 1 << 20;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The page's device, or null where WebGPU or an adapter is missing (remembered: no retry on every run). */

@@ -55,8 +55,8 @@ const ITERATION_PIPELINES = ['points', 'assign', 'assignFinal', 'update', 'inert
 /** The first batch is short: a run that converges at once wastes little; later batches double. */
 const FIRST_BATCH = 2;
 const DEFAULT_MAX_BATCH = 16;
-/** Pixels per slice of the pass over the read-back labels (~20–30 ms on a slow CPU), between yields to the event loop. */
-const LABEL_SLICE = 1 << 21;
+/** Pixels per slice of the pass over the read-back labels (~10–15 ms on a slow CPU), between yields to the event loop. */
+const LABEL_SLICE = 1 << 20;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 function isImage(value: PixelImage | PixelKMeansOptions): value is PixelImage {
