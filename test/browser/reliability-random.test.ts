@@ -19,8 +19,10 @@ const replay = process.env.SEQUENCE_SEED ? [Number(process.env.SEQUENCE_SEED)] :
 interface SequenceResult {
   seed: number;
   steps: string[];
-  /** Terminal events after the last change. */
+  /** Terminal events after the last change; where that change started no request, the last event before it. */
   after: { type: string; detail: PaletteDetail | PaletteErrorDetail }[];
+  /** Whether `after` came after the last change. */
+  fresh: boolean;
   expected: {
     k: number;
     seed: number;
@@ -137,10 +139,20 @@ function runSequence(seq: number, backend: string): Promise<SequenceResult> {
       if (snapshot().some((v, j) => v !== before[j])) effective = i;
       else steps[steps.length - 1] += ' (no change)';
     }
-    // The first terminal event after the last change, then a quiet spell in which no second one may come.
+    // The first terminal event after the last change, then a quiet spell in which no second one may come. A change
+    // undone before the element updated (float64, then exact, in one task) starts no request: then the element goes
+    // idle with no new event, and the last event it fired must already be for the final values.
     const after = () => events.filter((e) => e.change === effective);
+    const busy = () => !!el.shadowRoot?.querySelector('[part~="cancel"]');
     const deadline = performance.now() + 60_000;
-    while (after().length === 0 && performance.now() < deadline) await sleep(10);
+    while (after().length === 0 && performance.now() < deadline) {
+      await el.updateComplete;
+      await sleep(10);
+      if (!busy() && events.length > 0) {
+        await sleep(300);
+        if (!busy()) break;
+      }
+    }
     await sleep(250);
     const input = (state.last === 'src' ? state.src : state.image) as (typeof inputs)[number];
     const sample = (() => {
@@ -153,7 +165,8 @@ function runSequence(seq: number, backend: string): Promise<SequenceResult> {
     return {
       seed: seq,
       steps,
-      after: after().map(({ type, detail }) => ({ type, detail })),
+      after: (after().length > 0 ? after() : events.slice(-1)).map(({ type, detail }) => ({ type, detail })),
+      fresh: after().length > 0,
       expected: {
         k: state.colors,
         seed: state.seed,
