@@ -2,7 +2,7 @@
  * Everything an exact run needs before its first Lloyd iteration, computed once on the CPU and shared by the CPU and
  * GPU engines so that both start from the same bits: the points, `tolFixed`, and the `nInit` k-means++ seedings.
  */
-import { DEFAULTS, FIXED_ONE, MAX_K, SEED_SAMPLE_MAX } from '../constants.js';
+import { DEFAULTS, MAX_COORD, MAX_K, SEED_SAMPLE_MAX } from '../constants.js';
 import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { runSync, type Steps } from '../pace.js';
@@ -11,14 +11,19 @@ import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
 import type { ExactRunPlan } from './plan.js';
-import { extractPointsSteps, toleranceFixedSteps, type ExtractedPoints } from './points.js';
+import { distinctColorsSteps, type DistinctColors } from './distinct.js';
+import { extractPointsSteps, fixedCoordsSteps, toleranceFixedSteps, writeFixedCoords, type ExtractedPoints } from './points.js';
 
 /** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine: its plan, and the points behind it. */
 export interface PreparedExactRun extends ExactRunPlan {
   width: number;
   height: number;
-  /** n × 3 bytes in the clustering space (RGB or 8-bit OKLab): the pixels with alpha ≥ alphaThreshold, in order. */
+  /** n × 3 bytes: the sRGB colours of the pixels with alpha ≥ alphaThreshold, in order. */
   points: Uint8Array;
+  /** The distinct colours of `points`, with their counts. */
+  distinct: DistinctColors;
+  /** u × 3 fixed-point coordinates of the distinct colours in the run's colour space (what Lloyd iterates on). */
+  coords: Uint16Array;
   /** Pixel index of each point; null when every pixel is a point. */
   pixelIndex: Uint32Array | null;
   /** The point indices (0 .. n−1) k-means++ chose for each seeding. */
@@ -84,9 +89,10 @@ export function seedSampleIndices(n: number): Uint32Array | null {
 
 /**
  * The `nInit` k-means++ seedings of docs/ARITHMETIC.md, in run order from one generator: scikit-learn's greedy
- * k-means++ on `X = p / 255` with the column mean subtracted, as `KMeans.fit` sees it, over the seeding sample
- * (`seedSampleIndices`: every point up to SEED_SAMPLE_MAX of them). The float64 path seeds every point that way, so up
- * to that size exact and float64 runs start from the same pixels. `initIndices` are point indices (0 .. n−1).
+ * k-means++ on `X = P / (255·128)` (the fixed-point coordinates in units of the notebook's 0..1 channels: `rgb / 255`
+ * in RGB) with the column mean subtracted, as `KMeans.fit` sees it, over the seeding sample (`seedSampleIndices`: every
+ * point up to SEED_SAMPLE_MAX of them). The float64 path seeds every point that way, so up to that size exact and
+ * float64 RGB runs start from the same pixels. `points` are sRGB colours; `initIndices` are point indices (0 .. n−1).
  */
 export function seedExactRuns(
   points: Uint8Array,
@@ -94,8 +100,9 @@ export function seedExactRuns(
   k: number,
   seed: number,
   nInit: number,
+  colorSpace: ColorSpace = 'rgb',
 ): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
-  return runSync(seedExactRunsSteps(points, n, k, seed, nInit));
+  return runSync(seedExactRunsSteps(points, n, k, seed, nInit, colorSpace));
 }
 
 /** `seedExactRuns` as steps (`pace.ts`). */
@@ -105,13 +112,17 @@ export function* seedExactRunsSteps(
   k: number,
   seed: number,
   nInit: number,
+  colorSpace: ColorSpace = 'rgb',
 ): Steps<{ initCenters: Uint32Array[]; initIndices: Int32Array[] }> {
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
   const x = new Float64Array(3 * m);
+  const coords = new Float64Array(3);
   for (let i = 0; i < m; i++) {
     const p = sample === null ? i : sample[i]!;
-    for (let c = 0; c < 3; c++) x[3 * i + c] = points[3 * p + c]! / 255;
+    writeFixedCoords(colorSpace, points[3 * p]!, points[3 * p + 1]!, points[3 * p + 2]!, coords, 0);
+    for (let c = 0; c < 3; c++) x[3 * i + c] = coords[c]! / MAX_COORD;
+    if ((i & 0x3fff) === 0x3fff) yield;
   }
   const { X, xSquaredNorms } = centerPoints(x, m, 3);
   const rng = new RandomState(seed);
@@ -122,7 +133,8 @@ export function* seedExactRunsSteps(
     if (sample !== null) for (let j = 0; j < k; j++) indices[j] = sample[indices[j]!]!;
     const centers = new Uint32Array(3 * k);
     for (let j = 0; j < k; j++) {
-      for (let c = 0; c < 3; c++) centers[3 * j + c] = points[3 * indices[j]! + c]! * FIXED_ONE;
+      const q = indices[j]!;
+      writeFixedCoords(colorSpace, points[3 * q]!, points[3 * q + 1]!, points[3 * q + 2]!, centers, 3 * j);
     }
     initCenters.push(centers);
     initIndices.push(indices);
@@ -130,37 +142,45 @@ export function* seedExactRunsSteps(
   return { initCenters, initIndices };
 }
 
+/** What a caller that keeps an image between runs can hand `prepareExactRun` instead of having it recomputed. */
+export interface PreparedInputs {
+  /** `extractPoints(image, alphaThreshold)` of this image and threshold. */
+  extracted?: ExtractedPoints;
+  /** `distinctColors(extracted.points, extracted.n)`. */
+  distinct?: DistinctColors;
+  /** `fixedCoords(distinct.colors, distinct.u, colorSpace)` for the run's colour space. */
+  coords?: Uint16Array;
+}
+
 /**
- * Validates the image and options, extracts the points, and draws the seedings. Throws InvalidInputError for a
- * malformed image, InvalidOptionError for a bad option (k outside 1..min(256, points), ...), NoOpaquePixelsError when
- * no pixel reaches the alpha threshold.
+ * Validates the image and options, extracts the points, counts their distinct colours, computes `tolFixed` and draws
+ * the seedings. Throws InvalidInputError for a malformed image, InvalidOptionError for a bad option (k outside
+ * 1..min(256, points), ...), NoOpaquePixelsError when no pixel reaches the alpha threshold.
  *
- * `extracted`, when given, must be `extractPoints(image, colorSpace, alphaThreshold)` of this image and these options
- * (a Worker keeps it between runs on a loaded image, so that a new k or seed skips the pass over every pixel).
+ * `inputs`, when given, must have been computed from this image and these options (a Worker keeps them between runs
+ * on a loaded image, so that a new k or seed skips the passes over every pixel).
  */
-export function prepareExactRun(
-  image: PixelImage,
-  options: PixelKMeansOptions,
-  extracted?: ExtractedPoints,
-): PreparedExactRun {
-  return runSync(prepareExactRunSteps(image, options, extracted));
+export function prepareExactRun(image: PixelImage, options: PixelKMeansOptions, inputs?: PreparedInputs): PreparedExactRun {
+  return runSync(prepareExactRunSteps(image, options, inputs));
 }
 
 /** `prepareExactRun` as steps (`pace.ts`): it yields between chunks of its passes over the pixels and points. */
 export function* prepareExactRunSteps(
   image: PixelImage,
   options: PixelKMeansOptions,
-  extracted?: ExtractedPoints,
+  inputs: PreparedInputs = {},
 ): Steps<PreparedExactRun> {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
   // Every option is checked before the pixels are looked at; only `k ≤ points` has to wait for the count.
   checkPixelKMeansOptions(options);
-  const { points, pixelIndex, n } = extracted ?? (yield* extractPointsSteps(image, colorSpace, alphaThreshold));
+  const { points, pixelIndex, n } = inputs.extracted ?? (yield* extractPointsSteps(image, alphaThreshold));
   if (n === 0) throw new NoOpaquePixelsError();
   const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
-  const tolFixed = yield* toleranceFixedSteps(points, n, tol, FIXED_ONE);
-  const { initCenters, initIndices } = yield* seedExactRunsSteps(points, n, k, seed, nInit);
+  const distinct = inputs.distinct ?? (yield* distinctColorsSteps(points, n));
+  const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
+  const tolFixed = yield* toleranceFixedSteps(coords, distinct.weights, tol);
+  const { initCenters, initIndices } = yield* seedExactRunsSteps(points, n, k, seed, nInit, colorSpace);
   return {
     width: image.width,
     height: image.height,
@@ -172,6 +192,8 @@ export function* prepareExactRunSteps(
     maxIter,
     tol,
     points,
+    distinct,
+    coords,
     pixelIndex,
     n,
     tolFixed,
