@@ -82,8 +82,8 @@ function startHelper(port: MessagePort): void {
       try {
         if (data.colors && data.weights) table = { key: data.tableKey, colors: data.colors, weights: data.weights };
         if (table?.key !== data.tableKey) throw new Error(`the helper does not hold table ${data.tableKey}`);
-        const { k, maxIter, tolFixed, initCenters } = data;
-        const work: ExactWork = { colors: table.colors, weights: table.weights, k, maxIter, tolFixed, initCenters };
+        const { k, maxIter, tolFixed, fixedCount, initCenters } = data;
+        const work: ExactWork = { colors: table.colors, weights: table.weights, k, maxIter, tolFixed, fixedCount, initCenters };
         const best = await runSeeds(data.id, work, data.runs, () => reply({ type: 'ran', id: data.id }));
         reply({ type: 'best', id: data.id, best }, [best.labels.buffer as ArrayBuffer]);
       } catch (error) {
@@ -125,13 +125,13 @@ function connectHelper(port: MessagePort): void {
 function askHelper(id: number, request: PreparedRequest, imageId: number, runs: number[], ran: () => void): Promise<ExactRunResult> {
   const port = helper!;
   const tableKey = `${imageId}/${request.distinctKey}`;
-  const { colors, weights, k, maxIter, tolFixed, initCenters } = request.work;
+  const { colors, weights, k, maxIter, tolFixed, fixedCount, initCenters } = request.work;
   // Copied, not transferred: this worker keeps its table too.
   const table = helperTable === tableKey ? {} : { colors, weights };
   helperTable = tableKey;
   return new Promise<ExactRunResult>((resolve, reject) => {
     helperJobs.set(id, { ran, resolve, reject });
-    port.postMessage({ type: 'runs', id, tableKey, ...table, k, maxIter, tolFixed, initCenters, runs } satisfies HelperRequest);
+    port.postMessage({ type: 'runs', id, tableKey, ...table, k, maxIter, tolFixed, fixedCount, initCenters, runs } satisfies HelperRequest);
   }).finally(() => helperJobs.delete(id));
 }
 

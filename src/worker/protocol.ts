@@ -27,6 +27,8 @@ export interface RunOptions {
   maxIter: number;
   colorSpace: ColorSpace;
   arithmetic: Arithmetic;
+  /** Locked colours (8-bit sRGB), `PixelKMeansOptions.fixed`. */
+  fixed?: [number, number, number][];
 }
 
 /** Page → helper worker, once: its end of the channel to the main worker. */
@@ -85,6 +87,8 @@ export type HelperRequest =
       k: number;
       maxIter: number;
       tolFixed: number;
+      /** Centres 0 .. fixedCount−1 are locked. */
+      fixedCount: number;
       /** Every seeding of the request (small: nInit × k × 3 words); the helper runs `runs` of them. */
       initCenters: Uint32Array[];
       runs: number[];

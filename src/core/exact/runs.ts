@@ -17,6 +17,8 @@ export interface ExactWork {
   k: number;
   maxIter: number;
   tolFixed: number;
+  /** Centres 0 .. fixedCount−1 are locked (`fixed`): they never move. */
+  fixedCount: number;
   /** Every run's seeding, in run order (`PreparedExactRun.initCenters`). */
   initCenters: Uint32Array[];
 }
@@ -28,7 +30,8 @@ export interface ExactRunResult extends ExactRunOutcome {
 
 export function exactWork(run: PreparedExactRun, distinct: DistinctColors): ExactWork {
   const { k, maxIter, tolFixed, initCenters } = run;
-  return { colors: distinct.colors, weights: distinct.weights, k, maxIter, tolFixed, initCenters };
+  const fixedCount = run.fixed.length;
+  return { colors: distinct.colors, weights: distinct.weights, k, maxIter, tolFixed, fixedCount, initCenters };
 }
 
 /**
@@ -52,7 +55,8 @@ export function* runExactSeedSteps(work: ExactWork, r: number): Steps<ExactRunRe
     grid = yield* buildPointGridSteps(work.colors, work.weights);
     grids.set(work.colors, grid);
   }
-  return { ...(yield* exactLloydOnGridSteps(grid, init, work.k, work.maxIter, work.tolFixed)), run: r };
+  const outcome = yield* exactLloydOnGridSteps(grid, init, work.k, work.maxIter, work.tolFixed, work.fixedCount ?? 0);
+  return { ...outcome, run: r };
 }
 
 /**
