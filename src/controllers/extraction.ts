@@ -236,7 +236,8 @@ export class ExtractionPipeline {
     }
     const sampled = this.#sample;
     const sample = sampled.pixels;
-    const k = fitK(options.k, sample);
+    // Never fewer clusters than locked colours: each locked colour is a cluster of its own.
+    const k = Math.max(fitK(options.k, sample), options.fixed.length);
     if (k !== options.k) options = { ...options, k };
     timings.downscaleMs = performance.now() - t1;
 
@@ -391,8 +392,8 @@ export class ExtractionPipeline {
   }
 
   #workerOptions(options: ResolvedOptions) {
-    const { k, seed, nInit, maxIter, colorSpace, arithmetic } = options;
-    return { k, seed, nInit, maxIter, colorSpace, arithmetic };
+    const { k, seed, nInit, maxIter, colorSpace, arithmetic, fixed } = options;
+    return { k, seed, nInit, maxIter, colorSpace, arithmetic, ...(fixed.length > 0 ? { fixed } : {}) };
   }
 
   #engineOptions(options: ResolvedOptions, signal: AbortSignal, onProgress?: (p: ProgressInfo) => void) {
@@ -403,6 +404,7 @@ export class ExtractionPipeline {
       maxIter: options.maxIter,
       colorSpace: options.colorSpace,
       alphaThreshold: DEFAULTS.alphaThreshold,
+      ...(options.fixed.length > 0 ? { fixed: options.fixed } : {}),
       signal,
       ...(onProgress ? { onProgress } : {}),
     };
