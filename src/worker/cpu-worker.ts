@@ -15,6 +15,7 @@ import { AbortError, PaletteError, throwIfAborted } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import { pickBestRun, runExactSeedSteps, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
 import { runPaced, yieldToEventLoop } from '../core/pace.js';
+import { maskIgnoredSteps } from '../core/ignore.js';
 import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/types.js';
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
 import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -196,6 +197,13 @@ async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Pr
   post({ id, type: 'plan', plan }, plan.initCenters.map((c) => c.buffer as ArrayBuffer));
 }
 
+async function handleMask(request: Extract<WorkerRequest, { type: 'mask' }>): Promise<void> {
+  const { id, pixels, ignore, alphaThreshold } = request;
+  await checkpoint(id);
+  await runPaced(maskIgnoredSteps(pixels.data, ignore, { alphaThreshold }), signalOf(id));
+  post({ id, type: 'masked', pixels }, [pixels.data.buffer]);
+}
+
 async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
   const { id, imageId, options } = request;
   await checkpoint(id);
@@ -269,8 +277,10 @@ scope.addEventListener('message', ({ data }) => {
       });
       return;
     case 'run':
-    case 'plan': {
-      const handle = data.type === 'run' ? () => handleRun(data) : () => handlePlan(data);
+    case 'plan':
+    case 'mask': {
+      const handle =
+        data.type === 'run' ? () => handleRun(data) : data.type === 'plan' ? () => handlePlan(data) : () => handleMask(data);
       enqueue(() =>
         handle().catch((error: unknown) => {
           if (!cancelledBy(data.id, error)) post(errorResponse(data.id, error));
