@@ -24,8 +24,10 @@ export interface ExactRunPlan {
   n: number;
   /** The tolerance in squared fixed-point units (docs/ARITHMETIC.md). */
   tolFixed: number;
-  /** The locked colours (8-bit sRGB, duplicates merged): centres 0 .. m−1 of every seeding, never moved. */
-  fixed: Rgb8[];
+  /**
+   * The locked colours (8-bit sRGB, duplicates merged): centres 0 .. m−1 of every seeding, never moved. Left out, none.
+   */
+  fixed?: Rgb8[];
   /** `nInit` seedings, in run order, each k × 3 fixed-point centres (the first m the locked colours). */
   initCenters: Uint32Array[];
 }
@@ -60,7 +62,9 @@ export function checkExactRunPlan(plan: ExactRunPlan, options: PixelKMeansOption
   }
   if (plan.k > MAX_K) throw new InvalidOptionError(`k must be at most ${MAX_K} on pixels, got ${plan.k}.`);
   const fixed = resolveFixedColors(options.fixed, plan.k);
-  if (!Array.isArray(plan.fixed) || plan.fixed.join(' ') !== fixed.join(' ')) {
+  // A plan without `fixed` (made before locked colours existed) locks nothing.
+  const planFixed = plan.fixed ?? [];
+  if (!Array.isArray(planFixed) || planFixed.join(' ') !== fixed.join(' ')) {
     throw new InvalidOptionError('prepared was made for other fixed colours than the options ask for.');
   }
   const fixedFixed = fixedCenters(fixed, plan.colorSpace);

@@ -30,7 +30,7 @@ export interface ExactRunResult extends ExactRunOutcome {
 
 export function exactWork(run: PreparedExactRun, distinct: DistinctColors): ExactWork {
   const { k, maxIter, tolFixed, initCenters } = run;
-  const fixedCount = run.fixed.length;
+  const fixedCount = run.fixed?.length ?? 0;
   return { colors: distinct.colors, weights: distinct.weights, k, maxIter, tolFixed, fixedCount, initCenters };
 }
 
