@@ -518,33 +518,35 @@ export const styles = css`
   [part~='swatches'] li {
     position: relative;
   }
+  /* The lock sits at the end of the swatch's text row (on the surface, never over the colour's contrast label). */
   .lock {
     position: absolute;
-    top: 6px;
-    right: 6px;
+    right: 4px;
+    bottom: 4px;
     display: grid;
     place-items: center;
-    width: 28px;
-    height: 28px;
+    width: 24px;
+    height: 24px;
     padding: 0;
     border: 0;
-    border-radius: 50%;
+    border-radius: 6px;
     background: transparent;
-    color: var(--swatch-text);
+    color: var(--pe-text-muted);
     cursor: pointer;
-    opacity: 0.55;
   }
   .lock svg {
-    width: 16px;
-    height: 16px;
+    width: 15px;
+    height: 15px;
   }
-  .lock:hover,
-  .lock:focus-visible,
-  .lock[aria-pressed='true'] {
-    opacity: 1;
+  .lock:hover {
+    color: var(--pe-text);
   }
   .lock[aria-pressed='true'] {
-    background: color-mix(in srgb, var(--swatch-text) 18%, transparent);
+    background: var(--pe-accent);
+    color: var(--pe-accent-text);
+  }
+  [part~='swatches'] li .swatch-text {
+    padding-right: 30px;
   }
   .tools {
     display: flex;

@@ -899,7 +899,6 @@ export class PaletteExtractor extends LitElement {
               aria-pressed=${locked ? 'true' : 'false'}
               aria-label="Lock ${c.hex}"
               title=${locked ? `Unlock ${c.hex}` : `Lock ${c.hex}: the next palettes keep it`}
-              style=${cssProps({ '--swatch-text': text.hex })}
               @click=${() => this.#toggleLock(c.hex)}
             >
               <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"
