@@ -492,7 +492,9 @@ export class PaletteExtractor extends LitElement {
       this.#announce(`${hex} is already locked`);
       return;
     }
-    const k = Number(this.colors) || OPTION_DEFAULTS.colors as number;
+    // The k the next run will use: `colors` clamped as the options clamp it (a bad value is reported by the run).
+    const asked = Number(this.colors);
+    const k = Number.isFinite(asked) ? Math.min(256, Math.max(1, Math.round(asked))) : (OPTION_DEFAULTS.colors as number);
     if (list.length >= k) {
       this.#announce(`All ${k} colours are locked: unlock one to lock ${hex}`);
       return;
