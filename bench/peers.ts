@@ -19,7 +19,7 @@ const SKLEARN_CITED = '~27 s for 20 iterations (issue 5)';
 
 /** Σ over pixels of the squared 8-bit RGB distance to the nearest palette colour (computed on distinct colours). */
 function paletteInertia(image: LargeImage, palette: [number, number, number][]): number {
-  const { points, n } = extractPoints(image, 'rgb', 0);
+  const { points, n } = extractPoints(image, 0);
   const d = distinctColors(points, n);
   let total = 0;
   for (let i = 0; i < d.u; i++) {
@@ -48,7 +48,7 @@ function sklearnRows(image: LargeImage): BenchRow[] {
   if (version.status !== 0) {
     return [{ name: `scikit-learn KMeans k=${K}`, note: `skipped: scikit-learn not installed; cited: ${SKLEARN_CITED}` }];
   }
-  const { points } = extractPoints(image, 'rgb', 0);
+  const { points } = extractPoints(image, 0);
   const r = spawnSync('python3', ['-c', SKLEARN_SNIPPET], { input: points, encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) return [{ name: `scikit-learn KMeans k=${K}`, note: `failed: ${r.stderr.trim().split('\n').at(-1)}` }];
   return r.stdout.trim().split('\n').map((line) => {

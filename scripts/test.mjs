@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CHROMIUM_HELP, dawnEnv, findChromium } from './env.mjs';
 
-const args = process.argv.slice(2);
+// A leading `--` (as in `node scripts/test.mjs -- file`) would make Vitest ignore the file filters after it.
+const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
 let chromium = await findChromium();
 // On a fresh Debian machine where we are root, install Debian's Chromium (it also brings SwiftShader's Vulkan
 // driver, which the Dawn tests use when there is no GPU).

@@ -1,14 +1,14 @@
 // assign.wgsl: the E-step of exact k-means (docs/ARITHMETIC.md). Every point gets the nearest centre (squared
-// distance in fixed point, exact in u32, ties to the lowest index); the per-cluster point counts and 8-bit sums are
+// distance in fixed point, exact in u32, ties to the lowest index); the per-cluster point counts and fixed-point sums are
 // accumulated exactly, first in workgroup atomics, then into u64 global sums (two u32 words, the carry detected from
 // atomicAdd's returned old value), so the result does not depend on the order threads run in.
 //
 // Bindings
 //   group 0 (the run):     0 run: RunParams (uniform)       1 status: Status (read: `done`)
 //                          2 centres: k × vec4u (xyz = fixed-point centre)
-//                          3 sums: MAX_K × 8 u32 words, per cluster [count lo, hi, Σp0 lo, hi, Σp1 lo, hi, Σp2 lo, hi]
+//                          3 sums: MAX_K × 8 u32 words, per cluster [count lo, hi, ΣP0 lo, hi, ΣP1 lo, hi, ΣP2 lo, hi]
 //                          4 counters: Counters (`changed` += labels that differ from the stored ones)
-//   group 1 (the segment): 0 segment: SegmentParams (uniform)  1 points: vec4u per 4 pixels (see points.wgsl)
+//   group 1 (the segment): 0 segment: SegmentParams (uniform)  1 points: words A and B (see points.wgsl)
 //                          2 labels: one u32 per 4 pixels, 8-bit labels packed little-endian
 //
 // One invocation: PIXELS_PER_THREAD pixels as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t` at index
@@ -71,18 +71,18 @@ struct SegmentParams {
 @group(1) @binding(2) var<storage, read_write> labels: array<u32>;
 
 var<workgroup> wg_centres: array<vec4u, MAX_K>;
-// Per cluster [count, Σp0, Σp1, Σp2] of this tile: at most 4096 · 255, far from overflowing a u32.
+// Per cluster [count, ΣP0, ΣP1, ΣP2] of this tile: at most 4096 · 255 · 128 < 2^27, far from overflowing a u32.
 var<workgroup> wg_sums: array<atomic<u32>, MAX_K * 4u>;
 var<workgroup> wg_changed: atomic<u32>;
 var<workgroup> wg_done: u32;
 
-// The 8-bit point in a point word (points.wgsl), and its position in fixed point.
-fn point8(word: u32) -> vec3u {
-  return vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
-}
-
-fn position(word: u32) -> vec3u {
-  return point8(word) << vec3u(FIXED_SHIFT);
+// A point's position in fixed point, from its words A and B (points.wgsl): RGB bytes scaled by 2^FIXED_SHIFT, or the
+// OKLab code as it is.
+fn position(a: u32, b: u32) -> vec3u {
+  if (run.oklab != 0u) {
+    return vec3u(a & 0x7fffu, (a >> 15u) & 0x7fffu, b);
+  }
+  return vec3u(a & 0xffu, (a >> 8u) & 0xffu, (a >> 16u) & 0xffu) << vec3u(FIXED_SHIFT);
 }
 
 // The nearest centre to each of four points; a tie keeps the lower index. Squared distances are exact in u32:
@@ -160,10 +160,18 @@ fn main(
   var changed = 0u;
   let quads_per_thread = PIXELS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  let second_half = segment.tiles * quads_per_thread * WORKGROUP_SIZE;
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + q * WORKGROUP_SIZE + lid;
     let packed = points[quad];
-    let nearest = nearest4(position(packed.x), position(packed.y), position(packed.z), position(packed.w), k);
+    var second = vec4u(0u);
+    if (run.oklab != 0u) {
+      second = points[second_half + quad];
+    }
+    let x = array<vec3u, 4>(
+      position(packed.x, second.x), position(packed.y, second.y), position(packed.z, second.z), position(packed.w, second.w),
+    );
+    let nearest = nearest4(x[0], x[1], x[2], x[3], k);
     let valid = ((packed >> vec4u(POINT_VALID_BIT)) & vec4u(1u)) == vec4u(1u);
     // Left-out pixels keep label 0 in the packed word; the host marks them -1 from their alpha.
     let labels4 = select(vec4u(0u), nearest, valid);
@@ -180,7 +188,7 @@ fn main(
           }
           run_label = j;
           run_count += 1u;
-          run_sum += point8(packed[i]);
+          run_sum += x[i];
         }
       }
       let differs = (labels[quad] ^ out) & valid_mask;

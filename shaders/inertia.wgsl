@@ -4,8 +4,9 @@
 // detects its carry from atomicAdd's returned old value, so the total is exact and independent of thread order.
 //
 // Bindings
-//   group 0 (the run):     0 centres: k × vec4u (xyz = fixed-point centre)   1 counters: Counters (inertia_lo/hi +=)
-//   group 1 (the segment): 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (see points.wgsl)
+//   group 0 (the run):     0 run: RunParams (uniform: oklab)   1 centres: k × vec4u (xyz = fixed-point centre)
+//                          2 counters: Counters (inertia_lo/hi +=)
+//   group 1 (the segment): 0 segment: SegmentParams (uniform)   1 points: words A and B (see points.wgsl)
 //                          2 labels: one u32 per 4 pixels, 8-bit labels packed little-endian
 //
 // One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in assign.wgsl.
@@ -16,6 +17,17 @@ override PIXELS_PER_THREAD: u32;
 override FIXED_SHIFT: u32;
 
 override POINT_VALID_BIT: u32;
+
+struct RunParams {
+  k: u32,
+  max_iter: u32,
+  tol_lo: u32,
+  tol_hi: u32,
+  alpha_threshold: u32,
+  oklab: u32,
+  fixed_count: u32,
+  _pad1: u32,
+}
 
 struct Counters {
   changed: atomic<u32>,
@@ -31,8 +43,9 @@ struct SegmentParams {
   width: u32,
 }
 
-@group(0) @binding(0) var<storage, read> centres: array<vec4u>;
-@group(0) @binding(1) var<storage, read_write> counters: Counters;
+@group(0) @binding(0) var<uniform> run: RunParams;
+@group(0) @binding(1) var<storage, read> centres: array<vec4u>;
+@group(0) @binding(2) var<storage, read_write> counters: Counters;
 @group(1) @binding(0) var<uniform> segment: SegmentParams;
 @group(1) @binding(1) var<storage, read> points: array<vec4u>;
 @group(1) @binding(2) var<storage, read> labels: array<u32>;
@@ -60,14 +73,23 @@ fn main(
   var hi = 0u;
   let quads_per_thread = PIXELS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  let second_half = segment.tiles * quads_per_thread * WORKGROUP_SIZE;
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + q * WORKGROUP_SIZE + lid;
     let packed = points[quad];
+    var second = vec4u(0u);
+    if (run.oklab != 0u) {
+      second = points[second_half + quad];
+    }
     let packed_labels = labels[quad];
     for (var i = 0u; i < 4u; i++) {
       let word = packed[i];
       if (((word >> POINT_VALID_BIT) & 1u) != 0u) {
-        let x = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu) << vec3u(FIXED_SHIFT);
+        // The point's fixed-point position, as assign.wgsl reads it.
+        var x = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu) << vec3u(FIXED_SHIFT);
+        if (run.oklab != 0u) {
+          x = vec3u(word & 0x7fffu, (word >> 15u) & 0x7fffu, second[i]);
+        }
         let c = centres[(packed_labels >> (8u * i)) & 0xffu].xyz;
         let d = select(c - x, x - c, x > c);
         let s = lo + d.x * d.x + d.y * d.y + d.z * d.z;

@@ -1,16 +1,20 @@
-// points.wgsl: RGBA8 pixels → the 8-bit points exact k-means clusters (docs/ARITHMETIC.md), once per image and
-// colour space. A pixel whose alpha is below `run.alpha_threshold`, or that only pads the segment to whole tiles,
-// is not a point: its word has the valid bit clear and every other kernel skips it.
-//   RGB:   the point is the pixel's (r, g, b).
-//   OKLab: the integer 8-bit OKLab code: linear light from the uploaded table `lin`, LMS = M1q · lin, an integer cube
-//          root with CBRT_FRACTION_BITS fractional bits (floor by binary search, then one integer Newton step),
-//          Lab = M2q · q in i32, then each axis scaled to 8 bits with rounding half up, a and b offset by AB_OFFSET.
-// Output word: p0 | p1 << 8 | p2 << 16 | valid << 24.
+// points.wgsl: RGBA8 pixels → the points exact k-means clusters (docs/ARITHMETIC.md), once per image and colour
+// space. A pixel whose alpha is below `run.alpha_threshold`, or that only pads the segment to whole tiles, is not a
+// point: its word has the valid bit clear and every other kernel skips it.
+//   RGB:   the point is the pixel's (r, g, b); its position is (r, g, b) · 2^FIXED_SHIFT.
+//   OKLab: the integer fixed-point OKLab code, which is its position: linear light from the uploaded table `lin`,
+//          LMS = M1q · lin, an integer cube root with CBRT_FRACTION_BITS fractional bits (floor by binary search,
+//          then one integer Newton step), Lab = M2q · q in i32, then each axis scaled to 255 · 2^FIXED_SHIFT per unit
+//          with rounding half up, a and b offset by AB_OFFSET. Each axis fits 15 bits.
+// Two words per pixel: word A in the first half of the segment's buffer, word B at the same index in the second half
+// (`second_half`).
+//   RGB:   A = r | g << 8 | b << 16 | valid << POINT_VALID_BIT;   B unused (not written)
+//   OKLab: A = P0 | P1 << 15 | valid << POINT_VALID_BIT;           B = P2
 //
 // Bindings
 //   group 0: 0 run: RunParams (uniform: alpha_threshold, oklab)   1 lin: 256 u32   2 m1q: 9 i32   3 m2q: 9 i32
 //   group 1: 0 segment: SegmentParams (uniform)   1 pixels: vec4u per 4 pixels (RGBA8, r in the low byte)
-//            2 points: vec4u per 4 pixels (written)
+//            2 points: vec4u per 4 pixels, twice (words A, then words B; written)
 //
 // One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in assign.wgsl.
 // Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in assign.wgsl.
@@ -21,6 +25,7 @@ override CBRT_FRACTION_BITS: u32;
 override LAB_SHIFT: u32;
 override CODE_SHIFT: u32;
 override AB_OFFSET: i32;
+override FIXED_SHIFT: u32;
 
 override POINT_VALID_BIT: u32;
 
@@ -70,10 +75,10 @@ fn cbrt_fixed(x: u32) -> u32 {
 
 fn to_code(t: i32, offset: i32) -> u32 {
   let v = ((t * 255 + (1i << (CODE_SHIFT - 1u))) >> CODE_SHIFT) + offset;
-  return u32(clamp(v, 0, 255));
+  return u32(clamp(v, 0, 255i << FIXED_SHIFT));
 }
 
-fn oklab8(rgb: vec3u) -> vec3u {
+fn oklab_fixed(rgb: vec3u) -> vec3u {
   let l = vec3i(i32(lin[rgb.x]), i32(lin[rgb.y]), i32(lin[rgb.z]));
   // M1q is positive with rows summing to 2^14, so each LMS value is at most 2^14 · 65535 < 2^30.
   var q: vec3i;
@@ -102,22 +107,28 @@ fn main(
   }
   let quads_per_thread = PIXELS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  let second_half = segment.tiles * quads_per_thread * WORKGROUP_SIZE;
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + q * WORKGROUP_SIZE + lid;
     let rgba = pixels[quad];
-    var out = vec4u(0u);
+    var a = vec4u(0u);
+    var b = vec4u(0u);
     for (var i = 0u; i < 4u; i++) {
       let word = rgba[i];
       let inside = 4u * quad + i < segment.pixel_count;
       if (inside && (word >> 24u) >= run.alpha_threshold) {
-        let rgb = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
-        var p = rgb;
         if (run.oklab != 0u) {
-          p = oklab8(rgb);
+          let p = oklab_fixed(vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu));
+          a[i] = p.x | (p.y << 15u) | (1u << POINT_VALID_BIT);
+          b[i] = p.z;
+        } else {
+          a[i] = (word & 0xffffffu) | (1u << POINT_VALID_BIT);
         }
-        out[i] = p.x | (p.y << 8u) | (p.z << 16u) | (1u << POINT_VALID_BIT);
       }
     }
-    points[quad] = out;
+    points[quad] = a;
+    if (run.oklab != 0u) {
+      points[second_half + quad] = b;
+    }
   }
 }

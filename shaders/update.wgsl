@@ -1,6 +1,6 @@
 // update.wgsl: the M-step and the stopping rules of exact k-means (docs/ARITHMETIC.md), for one Lloyd iteration.
 // Each non-empty cluster moves to its members' mean in fixed point, rounded half up:
-//   c' = floor((2 · 2^FIXED_SHIFT · S + n) / (2 · n)),
+//   c' = floor((2 · S + n) / (2 · n)), S the cluster's sum of fixed-point positions,
 // computed from the u64 sums with a 64-by-32-bit division in u32 words; an empty cluster keeps its centre, and so do
 // the locked clusters j < run.fixed_count (the `fixed` colours: centres that never move). Then the
 // squared shift Σ (c' − c)² (u64), the strict test (no label changed, from the second iteration on), the tol test
@@ -16,7 +16,6 @@
 
 override WORKGROUP_SIZE: u32;
 override MAX_K: u32;
-override FIXED_SHIFT: u32;
 override CLUSTER_SUM_WORDS: u32;
 
 // Values of `status.done`: why the run stopped (0 while it runs). Read back by the host (see gpu-kmeans.ts).
@@ -80,11 +79,10 @@ fn div_u64_u32(hi: u32, lo: u32, d: u32) -> u32 {
   return q;
 }
 
-// 128 · S / n rounded half up, S = hi · 2^32 + lo: the numerator 2 · 128 · S + n < 2^64 for any image that fits.
+// S / n rounded half up, S = hi · 2^32 + lo: the numerator 2 · S + n < 2^64 for any image that fits (S < 2^45).
 fn rounded_mean(hi: u32, lo: u32, n: u32) -> u32 {
-  let shift = FIXED_SHIFT + 1u;
-  let num_hi = (hi << shift) | (lo >> (32u - shift));
-  let num_lo = lo << shift;
+  let num_hi = (hi << 1u) | (lo >> 31u);
+  let num_lo = lo << 1u;
   let sum_lo = num_lo + n;
   let carry = select(0u, 1u, sum_lo < num_lo);
   return div_u64_u32(num_hi + carry, sum_lo, 2u * n);

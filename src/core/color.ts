@@ -2,7 +2,7 @@
  * Colour conversions in float64: hex, the sRGB transfer function, and OKLab (Björn Ottosson, 2020,
  * https://bottosson.github.io/posts/oklab/) with its published matrices.
  *
- * These are the reference maths. The clustering itself never sees floats in OKLab: it uses the integer 8-bit code of
+ * These are the reference maths. The clustering itself never sees floats in OKLab: it uses the integer fixed-point code of
  * `oklab-int.ts`, which the GPU reproduces bit for bit. Float OKLab is used to report centres back as colours, by
  * the float64 (scikit-learn) path, and to check the integer code.
  */

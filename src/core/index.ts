@@ -30,7 +30,7 @@ export {
   srgb8ToOklab,
   srgbToLinear,
 } from './color.js';
-export { fixedToOklab, srgb8ToOklab8 } from './oklab-int.js';
+export { fixedToOklab, srgb8ToOklabFixed } from './oklab-int.js';
 export {
   COLOR_VALUE_FORMATS,
   formatColor,

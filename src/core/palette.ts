@@ -9,7 +9,7 @@
  * With `'auto'`, a GPU device lost (or failing) mid-run is retried once on a freshly acquired device, then on the
  * CPU; the result's `notice` says what happened.
  */
-import { DEFAULTS, FIXED_ONE, MAX_COORD } from './constants.js';
+import { DEFAULTS, MAX_COORD } from './constants.js';
 import { oklabToSrgb8, rgbToHex, srgb8ToOklab, unitToByte, type Rgb8 } from './color.js';
 import {
   DeviceLostError,
@@ -93,7 +93,7 @@ export function toPaletteResult(result: PixelKMeansResult, backend: 'gpu' | 'cpu
 
 /** Float centres in the fixed-point units of the exact engine (rounded, clamped), so results compare field by field. */
 function floatCentersToFixed(centers: readonly number[][], colorSpace: ColorSpace): Uint32Array {
-  const offset = colorSpace === 'oklab' ? [0, AB_OFFSET * FIXED_ONE, AB_OFFSET * FIXED_ONE] : [0, 0, 0];
+  const offset = colorSpace === 'oklab' ? [0, AB_OFFSET, AB_OFFSET] : [0, 0, 0];
   const out = new Uint32Array(3 * centers.length);
   centers.forEach((c, j) => {
     for (let i = 0; i < 3; i++) {
@@ -131,8 +131,8 @@ function* cpuFloat64Steps(image: PixelImage, options: PixelKMeansOptions): Steps
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
   checkPixelKMeansOptions(options);
-  // Always RGB bytes here: float OKLab is computed from them, not from the 8-bit OKLab code.
-  const { points, pixelIndex, n } = yield* extractPointsSteps(image, 'rgb', alphaThreshold);
+  // RGB bytes: float OKLab is computed from them, not from the integer OKLab code.
+  const { points, pixelIndex, n } = yield* extractPointsSteps(image, alphaThreshold);
   if (n === 0) throw new NoOpaquePixelsError();
   const x = new Float64Array(3 * n);
   if (colorSpace === 'oklab') {

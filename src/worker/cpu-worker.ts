@@ -72,7 +72,7 @@ async function runSeeds(id: number, work: ExactWork, runs: readonly number[], ra
 // ---- helper role -------------------------------------------------------------------------------------------------
 
 function startHelper(port: MessagePort): void {
-  let table: { key: string; colors: Uint8Array; weights: Float64Array } | undefined;
+  let table: { key: string; coords: Uint16Array; weights: Float64Array } | undefined;
   const reply = (message: HelperResponse, transfer: Transferable[] = []) => port.postMessage(message, transfer);
   port.onmessage = ({ data }: MessageEvent<HelperRequest>) => {
     if (data.type === 'cancel') {
@@ -81,10 +81,10 @@ function startHelper(port: MessagePort): void {
     }
     enqueue(async () => {
       try {
-        if (data.colors && data.weights) table = { key: data.tableKey, colors: data.colors, weights: data.weights };
+        if (data.coords && data.weights) table = { key: data.tableKey, coords: data.coords, weights: data.weights };
         if (table?.key !== data.tableKey) throw new Error(`the helper does not hold table ${data.tableKey}`);
         const { k, maxIter, tolFixed, fixedCount, initCenters } = data;
-        const work: ExactWork = { colors: table.colors, weights: table.weights, k, maxIter, tolFixed, fixedCount, initCenters };
+        const work: ExactWork = { coords: table.coords, weights: table.weights, k, maxIter, tolFixed, fixedCount, initCenters };
         const best = await runSeeds(data.id, work, data.runs, () => reply({ type: 'ran', id: data.id }));
         reply({ type: 'best', id: data.id, best }, [best.labels.buffer as ArrayBuffer]);
       } catch (error) {
@@ -126,9 +126,9 @@ function connectHelper(port: MessagePort): void {
 function askHelper(id: number, request: PreparedRequest, imageId: number, runs: number[], ran: () => void): Promise<ExactRunResult> {
   const port = helper!;
   const tableKey = `${imageId}/${request.distinctKey}`;
-  const { colors, weights, k, maxIter, tolFixed, fixedCount, initCenters } = request.work;
+  const { coords, weights, k, maxIter, tolFixed, fixedCount, initCenters } = request.work;
   // Copied, not transferred: this worker keeps its table too.
-  const table = helperTable === tableKey ? {} : { colors, weights };
+  const table = helperTable === tableKey ? {} : { coords, weights };
   helperTable = tableKey;
   return new Promise<ExactRunResult>((resolve, reject) => {
     helperJobs.set(id, { ran, resolve, reject });

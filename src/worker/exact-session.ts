@@ -1,16 +1,16 @@
 /**
- * One loaded image in the CPU worker, kept between requests: its pixels, and per colour space its points and
- * distinct-colour table (`DistinctColors`). A new k, seed or nInit on the same image then skips extracting the points
+ * One loaded image in the CPU worker, kept between requests: its pixels, and per alpha threshold its points and
+ * distinct-colour table (`DistinctColors`), with the table's coordinates per colour space. A new k, seed or nInit on the same image then skips extracting the points
  * and counting the colours, and its runs reuse the sorted grid of the table (`runExactSeeds`). For the GPU path it
  * prepares runs (`plan`: seedings and tolerance on the kept points) that the page's GPU engine then iterates.
  * Each step is also available as `Steps` (`src/core/pace.ts`), which the Worker runs paced so that a `cancel` lands
  * mid-step. DOM-free, so the same code is tested in Node against `cpuPixelKMeans`.
  */
 import { DEFAULTS } from '../core/constants.js';
-import { extractPointsSteps, type ExtractedPoints } from '../core/exact/points.js';
+import { extractPointsSteps, fixedCoordsSteps, type ExtractedPoints } from '../core/exact/points.js';
 import { distinctColorsSteps, spreadDistinctLabelsSteps, type DistinctColors } from '../core/exact/distinct.js';
 import { exactRunPlan, type ExactRunPlan } from '../core/exact/plan.js';
-import { prepareExactRunSteps, resolvePixelOptions, type PreparedExactRun } from '../core/exact/prepare.js';
+import { prepareExactRunSteps, resolvePixelOptions, type PreparedExactRun, type PreparedInputs } from '../core/exact/prepare.js';
 import { runSync, type Steps } from '../core/pace.js';
 import { finishExactResult } from '../core/exact/result.js';
 import { exactWork, pickBestRun, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
@@ -18,8 +18,9 @@ import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../core/
 
 interface PointsEntry {
   extracted: ExtractedPoints;
-  /** Counted on the first CPU run: the GPU path needs the points only. */
-  distinct?: DistinctColors;
+  distinct: DistinctColors;
+  /** The distinct colours' coordinates, by colour space. */
+  coords: Map<string, Uint16Array>;
 }
 
 /** A prepared request: what the runs need, split however the caller likes, and how to finish. */
@@ -27,7 +28,7 @@ export interface PreparedRequest {
   run: PreparedExactRun;
   distinct: DistinctColors;
   work: ExactWork;
-  /** Identifies `distinct` within this session ("rgb/128"), so a helper can keep its copy. */
+  /** Identifies the table's coordinates within this session ("rgb/128"), so a helper can keep its copy. */
   distinctKey: string;
 }
 
@@ -46,16 +47,26 @@ export class ExactImageSession {
     this.image = image;
   }
 
-  /** Points for a colour space and threshold, extracted on first use. */
-  *#entry(options: PixelKMeansOptions): Steps<{ key: string; entry: PointsEntry }> {
+  /**
+   * Points and distinct colours for a threshold, and their coordinates for a colour space, computed on first use.
+   * Without opaque pixels only the (empty) points come back, and `prepareExactRun` reports it.
+   */
+  *#inputs(options: PixelKMeansOptions): Steps<{ key: string; inputs: PreparedInputs }> {
     const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
     const key = `${colorSpace}/${alphaThreshold}`;
-    let entry = this.#points.get(key);
+    let entry = this.#points.get(String(alphaThreshold));
     if (!entry) {
-      entry = { extracted: yield* extractPointsSteps(this.image, colorSpace, alphaThreshold) };
-      this.#points.set(key, entry);
+      const extracted = yield* extractPointsSteps(this.image, alphaThreshold);
+      if (extracted.n === 0) return { key, inputs: { extracted } };
+      entry = { extracted, distinct: yield* distinctColorsSteps(extracted.points, extracted.n), coords: new Map() };
+      this.#points.set(String(alphaThreshold), entry);
     }
-    return { key, entry };
+    let coords = entry.coords.get(colorSpace);
+    if (!coords) {
+      coords = yield* fixedCoordsSteps(entry.distinct.colors, entry.distinct.u, colorSpace);
+      entry.coords.set(colorSpace, coords);
+    }
+    return { key, inputs: { extracted: entry.extracted, distinct: entry.distinct, coords } };
   }
 
   /** Validates, seeds (`prepareExactRun`, on the kept points) and builds the work of every seeding. */
@@ -66,11 +77,9 @@ export class ExactImageSession {
   /** `prepare` as steps (`pace.ts`), for a Worker that must read `cancel` messages while it prepares. */
   *prepareSteps(options: PixelKMeansOptions): Steps<PreparedRequest> {
     const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
-    const { key, entry } = yield* this.#entry(withThreshold);
-    const run = yield* prepareExactRunSteps(this.image, withThreshold, entry.extracted);
-    // After prepareExactRun: an image without opaque points gets no table, it is reported there.
-    entry.distinct ??= yield* distinctColorsSteps(entry.extracted.points, entry.extracted.n);
-    return { run, distinct: entry.distinct, work: exactWork(run, entry.distinct), distinctKey: key };
+    const { key, inputs } = yield* this.#inputs(withThreshold);
+    const run = yield* prepareExactRunSteps(this.image, withThreshold, inputs);
+    return { run, distinct: run.distinct, work: exactWork(run), distinctKey: key };
   }
 
   /**
@@ -84,8 +93,8 @@ export class ExactImageSession {
   /** `plan` as steps (`pace.ts`). */
   *planSteps(options: PixelKMeansOptions): Steps<ExactRunPlan> {
     const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
-    const { entry } = yield* this.#entry(withThreshold);
-    return exactRunPlan(yield* prepareExactRunSteps(this.image, withThreshold, entry.extracted));
+    const { inputs } = yield* this.#inputs(withThreshold);
+    return exactRunPlan(yield* prepareExactRunSteps(this.image, withThreshold, inputs));
   }
 
   /** The result of the best of `results` (the runs of every part), as `cpuPixelKMeans` returns it. */

@@ -88,9 +88,9 @@ export type HelperRequest =
   | {
       type: 'runs';
       id: number;
-      /** Identifies the distinct-colour table; `colors` and `weights` come only when the helper does not hold it. */
+      /** Identifies the distinct-colour table; `coords` and `weights` come only when the helper does not hold it. */
       tableKey: string;
-      colors?: Uint8Array;
+      coords?: Uint16Array;
       weights?: Float64Array;
       k: number;
       maxIter: number;

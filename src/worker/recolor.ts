@@ -3,12 +3,13 @@
  * distance and tie rule as the exact engine (docs/ARITHMETIC.md), so a pixel gets the colour the GPU would give it.
  */
 import { FIXED_ONE, MAX_COORD } from '../core/constants.js';
-import { fixedOklabToSrgb8, writeOklab8 } from '../core/oklab-int.js';
+import { AB_OFFSET, fixedOklabToSrgb8 } from '../core/oklab-int.js';
+import { writeFixedCoords } from '../core/exact/points.js';
 import { chunkFor, chunks, runSync, type Steps } from '../core/pace.js';
 import type { ColorSpace } from '../core/types.js';
 
 /**
- * The centres in fixed point (8-bit channel units × 128), recovered from the reported centres. For exact results
+ * The centres in fixed point (128 per 8-bit unit), recovered from the reported centres. For exact results
  * this recovers the engine's integers exactly; float64 centres are rounded to the nearest 1/128 of a unit.
  */
 export function centersToFixed(centers: readonly (readonly number[])[], colorSpace: ColorSpace): Int32Array {
@@ -19,8 +20,8 @@ export function centersToFixed(centers: readonly (readonly number[])[], colorSpa
     if (colorSpace === 'rgb') {
       out.set([clamp(x * unit), clamp(y * unit), clamp(z * unit)], 3 * j);
     } else {
-      // OKLab decodes as L = c0/(128·255), a = (c1/128 − 128)/255, b = (c2/128 − 128)/255.
-      out.set([clamp(x * unit), clamp((y * 255 + 128) * FIXED_ONE), clamp((z * 255 + 128) * FIXED_ONE)], 3 * j);
+      // OKLab decodes as L = c0/(128·255), a = (c1 − AB_OFFSET)/(128·255), b = (c2 − AB_OFFSET)/(128·255).
+      out.set([clamp(x * unit), clamp(y * unit + AB_OFFSET), clamp(z * unit + AB_OFFSET)], 3 * j);
     }
   });
   return out;
@@ -41,10 +42,8 @@ export function fixedToRgb8(fixed: Int32Array, colorSpace: ColorSpace): [number,
   return out;
 }
 
-function nearest(fixed: Int32Array, k: number, p0: number, p1: number, p2: number): number {
-  const P0 = p0 * FIXED_ONE;
-  const P1 = p1 * FIXED_ONE;
-  const P2 = p2 * FIXED_ONE;
+/** The nearest centre to a point at fixed-point coordinates (P0, P1, P2), ties to the lowest index. */
+function nearest(fixed: Int32Array, k: number, P0: number, P1: number, P2: number): number {
   let best = 0;
   let bestD = Infinity;
   for (let j = 0; j < k; j++) {
@@ -78,7 +77,7 @@ export function recolorNearest(
 interface RecolorCache {
   keys: Int32Array;
   labels: Uint8Array;
-  code: Uint8Array;
+  code: Int32Array;
 }
 
 /** `recolorNearest` as steps (`src/core/pace.ts`), so that a Worker reads `cancel` while it recolours. */
@@ -90,7 +89,7 @@ export function* recolorNearestSteps(
   alphaThreshold: number,
 ): Steps<Uint8ClampedArray<ArrayBuffer>> {
   const out = new Uint8ClampedArray(pixels.length);
-  const cache: RecolorCache = { keys: new Int32Array(1 << 16).fill(-1), labels: new Uint8Array(1 << 16), code: new Uint8Array(3) };
+  const cache: RecolorCache = { keys: new Int32Array(1 << 16).fill(-1), labels: new Uint8Array(1 << 16), code: new Int32Array(3) };
   yield* chunks(pixels.length / 4, chunkFor(rgb.length), (from, to) =>
     recolorRange(pixels, out, 4 * from, 4 * to, fixed, rgb, colorSpace, alphaThreshold, cache),
   );
@@ -128,12 +127,8 @@ function recolorRange(
     if (cacheKeys[slot] === key) {
       label = cacheLabels[slot]!;
     } else {
-      if (colorSpace === 'oklab') {
-        writeOklab8(r, g, b, code, 0);
-        label = nearest(fixed, k, code[0]!, code[1]!, code[2]!);
-      } else {
-        label = nearest(fixed, k, r, g, b);
-      }
+      writeFixedCoords(colorSpace, r, g, b, code, 0);
+      label = nearest(fixed, k, code[0]!, code[1]!, code[2]!);
       cacheKeys[slot] = key;
       cacheLabels[slot] = label;
     }

@@ -286,6 +286,43 @@ describe('<palette-extractor> ends every request', () => {
     }
   });
 
+  it.each(['cpu', 'gpu'])(
+    'keeps #ff0000 and #fe0000 apart in OKLab at k=2 on backend %s: each colour of the palette is one of them, exactly',
+    async (backend) => {
+      const result = await page.evaluate(async (backend) => {
+        document.querySelectorAll('palette-extractor').forEach((e) => e.remove());
+        const el = document.createElement('palette-extractor') as PaletteExtractor;
+        el.backend = backend as 'cpu' | 'gpu';
+        el.colorSpace = 'oklab';
+        el.colors = 2;
+        document.body.append(el);
+        // Two near reds and a few near greys: every pair of these shared an 8-bit OKLab code.
+        const pairs = [
+          [[255, 0, 0], [254, 0, 0]],
+          [[255, 255, 255], [254, 255, 255]],
+          [[0, 0, 255], [0, 0, 254]],
+        ];
+        const found: string[][] = [];
+        for (const [a, b] of pairs) {
+          const image = new ImageData(8, 8);
+          for (let i = 0; i < 64; i++) image.data.set([...(i < 40 ? a! : b!), 255], 4 * i);
+          const [outcome] = await outcomesAfter(el, () => (el.image = image));
+          found.push(
+            outcome?.type === 'palette-change'
+              ? (outcome.detail as PaletteDetail).colors.map((c) => `${c.hex} ${c.count}`)
+              : [JSON.stringify(outcome)],
+          );
+        }
+        return found;
+      }, backend);
+      expect(result).toEqual([
+        ['#ff0000 40', '#fe0000 24'],
+        ['#ffffff 40', '#feffff 24'],
+        ['#0000ff 40', '#0000fe 24'],
+      ]);
+    },
+  );
+
   it('shows src when src is set after image in the same task, and image when image is set after src', async () => {
     const result = await page.evaluate(async (src) => {
       document.querySelectorAll('palette-extractor').forEach((e) => e.remove());

@@ -121,8 +121,20 @@ agreementSuite('agreement with transparency', [
   { name: 'random alpha in OKLab, threshold 200', image: () => randomImage(83, 47, 16, { alpha: 'random' }), options: { k: 7, colorSpace: 'oklab', alphaThreshold: 200 } },
 ]);
 
+/** Pixels of `colours`, in runs: near colours that shared an 8-bit OKLab code before the codes became fixed point. */
+const near = (colours: [number, number, number][]): PixelImage => ({
+  data: Uint8ClampedArray.from({ length: 4 * 16 * colours.length }, (_, i) => (i % 4 === 3 ? 255 : colours[Math.floor(i / 64)]![i % 4]!)),
+  width: 16,
+  height: colours.length,
+});
+
 agreementSuite('agreement in OKLab', [
   { name: 'chelsea in OKLab, k 6', image: () => loadSample('chelsea.png'), options: { k: 6, nInit: 1, colorSpace: 'oklab' } },
+  {
+    name: 'four near colours in OKLab, k 4 (each cluster exactly one colour)',
+    image: () => near([[255, 0, 0], [254, 0, 0], [0, 0, 255], [0, 0, 253]]),
+    options: { k: 4, nInit: 2, colorSpace: 'oklab' },
+  },
   { name: 'a random image in OKLab, k 12', image: () => randomImage(150, 101, 17), options: { k: 12, nInit: 2, colorSpace: 'oklab' } },
 ]);
 

@@ -8,20 +8,18 @@ import {
 } from '../../src/core/errors.js';
 import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
 import { exactLloyd } from '../../src/core/exact/lloyd.js';
-import { extractPoints } from '../../src/core/exact/points.js';
+import { colorToFixed, extractPoints, fixedCoords } from '../../src/core/exact/points.js';
 import { prepareExactRun } from '../../src/core/exact/prepare.js';
-import { srgb8ToOklab8 } from '../../src/core/oklab-int.js';
 import { kmeansPlusPlus } from '../../src/core/sklearn/kmeans.js';
 import { scaledTolerance } from '../../src/core/sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansResult } from '../../src/core/types.js';
-import { loadFixture, loadSample, notebookSample, randomImage, type TestImage } from '../helpers/images.js';
+import { loadFixture, loadSample, notebookSample, randomImage, seededRandom, type TestImage } from '../helpers/images.js';
 
-/** The point a pixel becomes in `space`, or null when alpha leaves it out. */
+/** The fixed-point position of a pixel's point in `space`, or null when alpha leaves it out. */
 function pixelPoint(image: PixelImage, i: number, space: ColorSpace, alphaThreshold = 128): number[] | null {
   const d = image.data;
   if (d[4 * i + 3]! < alphaThreshold) return null;
-  const [r, g, b] = [d[4 * i]!, d[4 * i + 1]!, d[4 * i + 2]!];
-  return space === 'oklab' ? srgb8ToOklab8(r, g, b) : [r, g, b];
+  return colorToFixed(space, d[4 * i]!, d[4 * i + 1]!, d[4 * i + 2]!);
 }
 
 /**
@@ -43,7 +41,7 @@ function nearestCentreViolations(image: PixelImage, result: PixelKMeansResult, a
     let bestD = Infinity;
     for (let j = 0; j < k; j++) {
       let d = 0;
-      for (let a = 0; a < 3; a++) d += (p[a]! * FIXED_ONE - c[3 * j + a]!) ** 2;
+      for (let a = 0; a < 3; a++) d += (p[a]! - c[3 * j + a]!) ** 2;
       if (d < bestD) [best, bestD] = [j, d];
     }
     if (label !== best) bad++;
@@ -64,7 +62,7 @@ function memberMeans(image: PixelImage, result: PixelKMeansResult, alphaThreshol
     for (let a = 0; a < 3; a++) sums[j]![a]! += p[a]!;
   }
   return sums.map((s, j) =>
-    counts[j] ? s.map((v) => Math.floor((2 * FIXED_ONE * v + counts[j]!) / (2 * counts[j]!))) : null,
+    counts[j] ? s.map((v) => Math.floor((2 * v + counts[j]!) / (2 * counts[j]!))) : null,
   );
 }
 
@@ -117,7 +115,7 @@ describe('the exact CPU engine on the sample photos', () => {
     const options = { k: 7, seed: 11, nInit: 6 };
     const run = prepareExactRun(image, options);
     const runs = run.initCenters.map((init) =>
-      exactLloyd(run.points, undefined, init, run.k, run.maxIter, run.tolFixed),
+      exactLloyd(fixedCoords(run.points, run.n, run.colorSpace), undefined, init, run.k, run.maxIter, run.tolFixed),
     );
     let best = 0;
     runs.forEach((r, i) => {
@@ -155,17 +153,36 @@ describe('preparing an exact run', () => {
     },
   );
 
-  it('converts every kept pixel of a photo to its 8-bit OKLab code, in pixel order', () => {
+  it('keeps every pixel of a photo above the alpha threshold as its sRGB colour, in pixel order', () => {
     const image = loadSample('rocket.jpg');
     for (let i = 3; i < image.data.length; i += 40) image.data[i] = 0;
-    const { points, pixelIndex, n } = extractPoints(image, 'oklab', 128);
+    const { points, pixelIndex, n } = extractPoints(image, 128);
     expect(n).toBe(image.width * image.height - Math.ceil(image.data.length / 40));
     let wrong = 0;
     for (let o = 0; o < n; o++) {
-      const code = pixelPoint(image, pixelIndex![o]!, 'oklab')!;
-      if (code.some((v, a) => v !== points[3 * o + a])) wrong++;
+      const p = 4 * pixelIndex![o]!;
+      if ([0, 1, 2].some((a) => image.data[p + a] !== points[3 * o + a])) wrong++;
     }
     expect(wrong).toBe(0);
+  });
+
+  it('computes the same tolFixed in RGB as the 8-bit formula floor(tol · 128² · mean var(p)) over every pixel', () => {
+    for (const name of ['coffee-k5-seed0', 'chelsea-k5-seed0', 'random-1000-k5-seed0'] as const) {
+      const f = loadFixture(name);
+      const run = prepareExactRun(f.image, { k: 5, tol: 1e-4, nInit: 1 });
+      const n = f.pixels.length / 3;
+      let variance = 0;
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        let q = 0;
+        for (let i = 0; i < n; i++) {
+          s += f.pixels[3 * i + c]!;
+          q += f.pixels[3 * i + c]! ** 2;
+        }
+        variance += (q - (s * s) / n) / n;
+      }
+      expect(run.tolFixed).toBe(Math.floor(1e-4 * FIXED_ONE * FIXED_ONE * (variance / 3)));
+    }
   });
 
   it("scales tol like scikit-learn's, in squared fixed-point units", () => {
@@ -246,12 +263,31 @@ describe('k at the edges', () => {
       expect(colours.size).toBe(3);
       expect(result.inertiaFixed).toBe(0n);
       const centre = (j: number): string =>
-        String(Array.from(result.centersFixed.subarray(3 * j, 3 * j + 3), (v) => v / FIXED_ONE));
+        String(Array.from(result.centersFixed.subarray(3 * j, 3 * j + 3)));
       const used = result.counts.flatMap((count, j) => (count ? [centre(j)] : []));
       expect(new Set(used)).toEqual(colours);
       for (const row of result.centers) for (const v of row) expect(Number.isFinite(v)).toBe(true);
     },
   );
+
+  it('keeps near colours apart in OKLab: k distinct colours give k clusters, each reported as exactly its colour', async () => {
+    const random = seededRandom(21);
+    for (let trial = 0; trial < 24; trial++) {
+      const k = 2 + (trial % 4);
+      // k colours within a step or two of a random base colour: many of them shared an 8-bit OKLab code.
+      const base = [0, 1, 2].map(() => Math.floor(random() * 254));
+      const colours = new Set<string>();
+      while (colours.size < k) colours.add(String(base.map((v) => v + Math.floor(random() * 3))));
+      const list = [...colours].map((c) => c.split(',').map(Number));
+      const image = { data: new Uint8ClampedArray(4 * 12 * k), width: 12, height: k };
+      list.forEach((c, j) => {
+        for (let x = 0; x < 12; x++) image.data.set([...c, 255], 4 * (12 * j + x));
+      });
+      const result = await cpuPixelKMeans(image, { k, nInit: 1, colorSpace: 'oklab', seed: trial });
+      expect(new Set(result.rgb.map(String))).toEqual(colours);
+      expect(result.counts).toEqual(new Array(k).fill(12));
+    }
+  });
 
   it('rejects k above 256 or above the number of pixels, and k below 1, with InvalidOptionError', async () => {
     const image = randomImage(20, 20, 1);

@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { FIXED_ONE } from '../../src/core/constants.js';
 import { exactLloyd } from '../../src/core/exact/lloyd.js';
 import { distinctColors, distinctIndex } from '../../src/core/exact/distinct.js';
-import { toleranceFixed } from '../../src/core/exact/points.js';
+import { fixedCoords, toleranceFixed } from '../../src/core/exact/points.js';
+import type { ColorSpace } from '../../src/core/types.js';
 import { loadFixture, randomImage, seededRandom } from '../helpers/images.js';
 
 /**
  * docs/ARITHMETIC.md's loop written as plainly as possible, in BigInt: the oracle `exactLloyd` must match bit for bit.
  */
-function literalExactLloyd(points: Uint8Array, init: Uint32Array, k: number, maxIter: number, tolFixed: number) {
+function literalExactLloyd(points: Uint16Array, init: Uint32Array, k: number, maxIter: number, tolFixed: number) {
   const n = points.length / 3;
   let c = Array.from(init, BigInt);
-  const P = Array.from(points, (p) => BigInt(p) * BigInt(FIXED_ONE));
+  const P = Array.from(points, BigInt);
   const dist = (i: number, j: number): bigint => {
     let d = 0n;
     for (let a = 0; a < 3; a++) d += (P[3 * i + a]! - c[3 * j + a]!) ** 2n;
@@ -37,10 +38,10 @@ function literalExactLloyd(points: Uint8Array, init: Uint32Array, k: number, max
       labels.forEach((l, p) => {
         if (l !== j) return;
         count++;
-        for (let a = 0; a < 3; a++) S[a]! += BigInt(points[3 * p + a]!);
+        for (let a = 0; a < 3; a++) S[a]! += P[3 * p + a]!;
       });
       if (count === 0n) continue;
-      for (let a = 0; a < 3; a++) next[3 * j + a] = (2n * BigInt(FIXED_ONE) * S[a]! + count) / (2n * count);
+      for (let a = 0; a < 3; a++) next[3 * j + a] = (2n * S[a]! + count) / (2n * count);
     }
     let shift = 0n;
     for (let a = 0; a < 3 * k; a++) shift += (next[a]! - c[a]!) ** 2n;
@@ -62,16 +63,26 @@ function literalExactLloyd(points: Uint8Array, init: Uint32Array, k: number, max
   return { centers: c.map(Number), labels, inertia, iterations: stopped ? i + 1 : maxIter, converged: stopped };
 }
 
-/** k distinct points of the set as fixed-point centres, drawn with a seeded generator. */
-function pickCenters(points: Uint8Array, k: number, seed: number): Uint32Array {
+/** k points of the set as centres, drawn with a seeded generator. */
+function pickCenters(points: Uint16Array, k: number, seed: number): Uint32Array {
   const random = seededRandom(seed);
   const n = points.length / 3;
   const centers = new Uint32Array(3 * k);
   for (let j = 0; j < k; j++) {
     const i = Math.floor(random() * n);
-    for (let a = 0; a < 3; a++) centers[3 * j + a] = points[3 * i + a]! * FIXED_ONE;
+    for (let a = 0; a < 3; a++) centers[3 * j + a] = points[3 * i + a]!;
   }
   return centers;
+}
+
+/** The fixed-point coordinates of n × 3 sRGB bytes. */
+function coords(bytes: Uint8Array, space: ColorSpace = 'rgb'): Uint16Array {
+  return fixedCoords(bytes, bytes.length / 3, space);
+}
+
+/** `toleranceFixed` of every point (weight 1). */
+function tolOf(points: Uint16Array, tol: number): number {
+  return toleranceFixed(points, new Float64Array(points.length / 3).fill(1), tol);
 }
 
 function rgbPoints(image: { data: ArrayLike<number>; width: number; height: number }): Uint8Array {
@@ -83,15 +94,16 @@ function rgbPoints(image: { data: ArrayLike<number>; width: number; height: numb
 
 describe('exactLloyd', () => {
   it.each([
-    { width: 23, height: 17, k: 4, seed: 1, palette: 0, tol: 1e-4 },
-    { width: 31, height: 9, k: 7, seed: 2, palette: 5, tol: 1e-4 },
-    { width: 12, height: 12, k: 3, seed: 3, palette: 0, tol: 0 },
-    { width: 40, height: 5, k: 9, seed: 4, palette: 0, tol: 1e-2 },
-  ])('computes the bits of the literal ARITHMETIC.md loop ($width×$height, k=$k, tol=$tol)', (c) => {
-    const points = rgbPoints(randomImage(c.width, c.height, c.seed, c.palette ? { palette: c.palette } : {}));
-    const n = points.length / 3;
+    { width: 23, height: 17, k: 4, seed: 1, palette: 0, tol: 1e-4, space: 'rgb' },
+    { width: 31, height: 9, k: 7, seed: 2, palette: 5, tol: 1e-4, space: 'rgb' },
+    { width: 12, height: 12, k: 3, seed: 3, palette: 0, tol: 0, space: 'rgb' },
+    { width: 40, height: 5, k: 9, seed: 4, palette: 0, tol: 1e-2, space: 'rgb' },
+    { width: 23, height: 17, k: 4, seed: 5, palette: 0, tol: 1e-4, space: 'oklab' },
+    { width: 31, height: 9, k: 7, seed: 6, palette: 5, tol: 0, space: 'oklab' },
+  ] as const)('computes the bits of the literal ARITHMETIC.md loop ($width×$height, $space, k=$k, tol=$tol)', (c) => {
+    const points = coords(rgbPoints(randomImage(c.width, c.height, c.seed, c.palette ? { palette: c.palette } : {})), c.space);
     const init = pickCenters(points, c.k, c.seed);
-    const tolFixed = toleranceFixed(points, n, c.tol, FIXED_ONE);
+    const tolFixed = tolOf(points, c.tol);
     for (const maxIter of [1, 2, 300]) {
       const fast = exactLloyd(points, undefined, init, c.k, maxIter, tolFixed);
       const slow = literalExactLloyd(points, init, c.k, maxIter, tolFixed);
@@ -108,12 +120,14 @@ describe('exactLloyd', () => {
       const f = loadFixture(name);
       const n = f.pixels.length / 3;
       const k = f.params.n_clusters;
-      const init = pickCenters(f.pixels, k, 9);
-      const tolFixed = toleranceFixed(f.pixels, n, f.params.tol, FIXED_ONE);
-      const all = exactLloyd(f.pixels, undefined, init, k, 300, tolFixed);
+      const points = coords(f.pixels);
+      const init = pickCenters(points, k, 9);
+      const tolFixed = tolOf(points, f.params.tol);
+      const all = exactLloyd(points, undefined, init, k, 300, tolFixed);
       const d = distinctColors(f.pixels, n);
       expect(d.u).toBeLessThan(n);
-      const weighted = exactLloyd(d.colors, d.weights, init, k, 300, tolFixed);
+      expect(toleranceFixed(coords(d.colors), d.weights, f.params.tol)).toBe(tolFixed);
+      const weighted = exactLloyd(coords(d.colors), d.weights, init, k, 300, tolFixed);
       expect(weighted.centersFixed).toEqual(all.centersFixed);
       expect(weighted.inertiaFixed).toBe(all.inertiaFixed);
       expect(weighted.iterations).toBe(all.iterations);
@@ -126,7 +140,7 @@ describe('exactLloyd', () => {
 
   it('keeps an empty cluster where it is instead of moving it', () => {
     // Two colours, three centres: the third starts far from both and never gets a point.
-    const points = new Uint8Array([0, 0, 0, 0, 0, 0, 10, 10, 10]);
+    const points = coords(new Uint8Array([0, 0, 0, 0, 0, 0, 10, 10, 10]));
     const init = Uint32Array.from([0, 0, 0, 10, 10, 10, 255, 255, 255], (v) => v * FIXED_ONE);
     const run = exactLloyd(points, undefined, init, 3, 300, 0);
     expect(Array.from(run.centersFixed.subarray(6))).toEqual([255, 255, 255].map((v) => v * FIXED_ONE));
@@ -135,7 +149,7 @@ describe('exactLloyd', () => {
   });
 
   it('stops strictly on the second iteration when the seeds are already the means', () => {
-    const points = new Uint8Array([1, 2, 3, 1, 2, 3, 200, 100, 0]);
+    const points = coords(new Uint8Array([1, 2, 3, 1, 2, 3, 200, 100, 0]));
     const init = Uint32Array.from([1, 2, 3, 200, 100, 0], (v) => v * FIXED_ONE);
     // With tol < 0 only unchanged labels can stop the run: iteration 0 compares against nothing, iteration 1 stops.
     const run = exactLloyd(points, undefined, init, 2, 300, -1);
@@ -145,20 +159,21 @@ describe('exactLloyd', () => {
 
   it('rounds each centre to the nearest fixed-point value, halves up', () => {
     // Means 0.5/128 apart from a representable value: (0 + 1) / 2 = 0.5 → 64 exactly; (0 + 0 + 1) / 3 = 42.67 → 43.
-    const points = new Uint8Array([0, 0, 0, 1, 1, 1]);
+    const points = coords(new Uint8Array([0, 0, 0, 1, 1, 1]));
     expect(Array.from(exactLloyd(points, undefined, new Uint32Array(3), 1, 5, 0).centersFixed)).toEqual([64, 64, 64]);
-    const three = new Uint8Array([0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    const three = coords(new Uint8Array([0, 0, 0, 0, 0, 0, 1, 1, 1]));
     expect(Array.from(exactLloyd(three, undefined, new Uint32Array(3), 1, 5, 0).centersFixed)).toEqual([43, 43, 43]);
   });
 
   it('reports maxIter iterations and no convergence when it runs out', () => {
     const f = loadFixture('chelsea-k8-seed42-ninit1');
     const n = f.pixels.length / 3;
-    const init = pickCenters(f.pixels, 8, 5);
-    const full = exactLloyd(f.pixels, undefined, init, 8, 300, 0);
+    const points = coords(f.pixels);
+    const init = pickCenters(points, 8, 5);
+    const full = exactLloyd(points, undefined, init, 8, 300, 0);
     expect(full.converged).toBe(true);
     expect(full.iterations).toBeGreaterThan(3);
-    const cut = exactLloyd(f.pixels, undefined, init, 8, full.iterations - 2, 0);
+    const cut = exactLloyd(points, undefined, init, 8, full.iterations - 2, 0);
     expect(cut.iterations).toBe(full.iterations - 2);
     expect(cut.converged).toBe(false);
     // The final E-step labels against the final centres even when the run was cut short.

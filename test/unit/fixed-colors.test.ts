@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_ONE } from '../../src/core/constants.js';
 import { InvalidInputError, InvalidOptionError } from '../../src/core/errors.js';
 import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
-import { colorToFixed, resolveFixedColors } from '../../src/core/exact/fixed-colors.js';
+import { fixedCenters, resolveFixedColors } from '../../src/core/exact/fixed-colors.js';
+import { colorToFixed } from '../../src/core/exact/points.js';
 import { checkExactRunPlan, exactRunPlan } from '../../src/core/exact/plan.js';
 import { prepareExactRun } from '../../src/core/exact/prepare.js';
-import { srgb8ToOklab8 } from '../../src/core/oklab-int.js';
 import { extractPalette } from '../../src/core/palette.js';
 import { RandomState } from '../../src/core/random.js';
 import { greedyKMeansPlusPlus } from '../../src/core/sklearn/kmeans-plusplus.js';
@@ -24,11 +23,14 @@ function photo(): PixelImage {
   return { data, width: w, height: h };
 }
 
+/** A pixel's position in fixed point (docs/ARITHMETIC.md). */
 function point(image: PixelImage, i: number, space: ColorSpace): number[] {
   const d = image.data;
-  const rgb: [number, number, number] = [d[4 * i]!, d[4 * i + 1]!, d[4 * i + 2]!];
-  return space === 'oklab' ? srgb8ToOklab8(...rgb) : rgb;
+  return colorToFixed(space, d[4 * i]!, d[4 * i + 1]!, d[4 * i + 2]!);
 }
+
+/** Where a locked colour must be: `colorToFixed` of the colour, in the argument order of this file's tables. */
+const at = (rgb: readonly [number, number, number], space: ColorSpace) => colorToFixed(space, rgb[0], rgb[1], rgb[2]);
 
 /** For each cluster from `from` on: null when empty, else whether its centre is its members' rounded mean. */
 function centresAreMeans(image: PixelImage, result: PixelKMeansResult, from: number): boolean {
@@ -43,7 +45,7 @@ function centresAreMeans(image: PixelImage, result: PixelKMeansResult, from: num
     }
     if (n === 0) continue;
     for (let c = 0; c < 3; c++) {
-      if (result.centersFixed[3 * j + c] !== Math.floor((2 * FIXED_ONE * sums[c]! + n) / (2 * n))) return false;
+      if (result.centersFixed[3 * j + c] !== Math.floor((2 * sums[c]! + n) / (2 * n))) return false;
     }
   }
   return true;
@@ -54,7 +56,7 @@ function labelsAreNearest(image: PixelImage, result: PixelKMeansResult): boolean
   const c = result.centersFixed;
   const k = c.length / 3;
   for (let i = 0; i < result.labels.length; i++) {
-    const p = point(image, i, result.colorSpace).map((v) => v * FIXED_ONE);
+    const p = point(image, i, result.colorSpace);
     let best = 0;
     let bestD = Infinity;
     for (let j = 0; j < k; j++) {
@@ -68,8 +70,8 @@ function labelsAreNearest(image: PixelImage, result: PixelKMeansResult): boolean
 
 describe('locked colours: options and coordinates', () => {
   it('puts a locked colour where a pixel of that colour is, in RGB and in OKLab', () => {
-    expect(colorToFixed([170, 187, 204], 'rgb')).toEqual([170 * 128, 187 * 128, 204 * 128]);
-    expect(colorToFixed([170, 187, 204], 'oklab')).toEqual(srgb8ToOklab8(170, 187, 204).map((v) => v * 128));
+    expect([...fixedCenters([[170, 187, 204], [1, 2, 3]], 'rgb')]).toEqual([170 * 128, 187 * 128, 204 * 128, 128, 256, 384]);
+    expect([...fixedCenters([[170, 187, 204], [1, 2, 3]], 'oklab')]).toEqual([...at([170, 187, 204], 'oklab'), ...at([1, 2, 3], 'oklab')]);
   });
 
   it('reads hex and [r, g, b] colours and merges duplicates, keeping the first order', () => {
@@ -129,7 +131,7 @@ describe('k-means++ with fixed centres', () => {
     const image = randomImage(30, 30, 8);
     const run = prepareExactRun(image, { k: 5, seed: 1, nInit: 4, colorSpace: 'oklab', fixed: ['#ff0000', '#00ff00'] });
     for (const [r, centers] of run.initCenters.entries()) {
-      expect([...centers.subarray(0, 6)]).toEqual([...colorToFixed([255, 0, 0], 'oklab'), ...colorToFixed([0, 255, 0], 'oklab')]);
+      expect([...centers.subarray(0, 6)]).toEqual([...at([255, 0, 0], 'oklab'), ...at([0, 255, 0], 'oklab')]);
       expect([...run.initIndices[r]!.subarray(0, 2)]).toEqual([-1, -1]);
       expect(Math.min(...run.initIndices[r]!.subarray(2))).toBeGreaterThanOrEqual(0);
     }
@@ -143,7 +145,7 @@ describe('exact k-means with locked colours', () => {
       const image = photo();
       const locked: [number, number, number][] = [[200, 40, 40], [20, 90, 200]];
       const result = await cpuPixelKMeans(image, { k: 5, seed: 0, nInit: 3, colorSpace, fixed: locked, tol: 0 });
-      expect([...result.centersFixed.subarray(0, 6)]).toEqual([...colorToFixed(locked[0]!, colorSpace), ...colorToFixed(locked[1]!, colorSpace)]);
+      expect([...result.centersFixed.subarray(0, 6)]).toEqual([...at(locked[0]!, colorSpace), ...at(locked[1]!, colorSpace)]);
       expect(result.rgb.slice(0, 2)).toEqual(locked);
       expect(result.fixedCount).toBe(2);
       expect(result.converged).toBe(true);

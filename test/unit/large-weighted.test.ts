@@ -3,7 +3,7 @@ import { SEED_SAMPLE_MAX } from '../../src/core/constants.js';
 import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
 import { distinctColors, spreadDistinctLabels } from '../../src/core/exact/distinct.js';
 import { exactLloyd } from '../../src/core/exact/lloyd.js';
-import { extractPoints } from '../../src/core/exact/points.js';
+import { extractPoints, fixedCoords } from '../../src/core/exact/points.js';
 import { prepareExactRun, seedSampleIndices } from '../../src/core/exact/prepare.js';
 import { exactWork, pickBestRun, runExactSeeds } from '../../src/core/exact/runs.js';
 import type { PixelImage } from '../../src/core/types.js';
@@ -13,9 +13,10 @@ import { MEGAPIXEL_SIZES, photoLikeImage } from '../helpers/large-image.js';
 /** Lloyd on every point (weight 1 each) and on the distinct colours weighted by their counts, from the same seeds. */
 function bothWays(image: PixelImage, k: number, colorSpace: 'rgb' | 'oklab' = 'rgb') {
   const run = prepareExactRun(image, { k, nInit: 1, colorSpace });
-  const every = exactLloyd(run.points, undefined, run.initCenters[0]!, k, run.maxIter, run.tolFixed);
+  const every = exactLloyd(fixedCoords(run.points, run.n, colorSpace), undefined, run.initCenters[0]!, k, run.maxIter, run.tolFixed);
   const distinct = distinctColors(run.points, run.n);
-  const weighted = exactLloyd(distinct.colors, distinct.weights, run.initCenters[0]!, k, run.maxIter, run.tolFixed);
+  const coords = fixedCoords(distinct.colors, distinct.u, colorSpace);
+  const weighted = exactLloyd(coords, distinct.weights, run.initCenters[0]!, k, run.maxIter, run.tolFixed);
   const spread = spreadDistinctLabels(distinct, run.points, run.n, weighted.labels, null, new Int32Array(run.n));
   return { run, every, weighted, spread, distinct };
 }
@@ -85,7 +86,7 @@ describe('seeding on large inputs', () => {
     const b = prepareExactRun(image, { k: 6, nInit: 3, seed: 4 });
     expect(a.initIndices).toEqual(b.initIndices);
     const sample = new Set(seedSampleIndices(a.n));
-    const { points } = extractPoints(image, 'rgb', 128);
+    const { points } = extractPoints(image, 128);
     a.initIndices.forEach((indices, r) => {
       indices.forEach((p, j) => {
         expect(sample.has(p)).toBe(true);
@@ -101,14 +102,13 @@ describe('runs split over workers', () => {
     const options = { k: 7, nInit: 6, seed: 3 };
     const whole = await cpuPixelKMeans(image, options);
     const run = prepareExactRun(image, options);
-    const distinct = distinctColors(run.points, run.n);
-    const work = exactWork(run, distinct);
+    const work = exactWork(run);
     const results = [...runExactSeeds(work, [5, 1, 3]), ...runExactSeeds(work, [0, 4, 2])];
     const best = pickBestRun(results);
     expect(best.inertiaFixed).toBe(whole.inertiaFixed);
     expect(best.centersFixed).toEqual(whole.centersFixed);
     expect(best.iterations).toBe(whole.iterations);
-    const labels = spreadDistinctLabels(distinct, run.points, run.n, best.labels, run.pixelIndex, new Int32Array(run.n));
+    const labels = spreadDistinctLabels(run.distinct, run.points, run.n, best.labels, run.pixelIndex, new Int32Array(run.n));
     expect(labels).toEqual(whole.labels);
   });
 

@@ -5,23 +5,25 @@ import {
   OKLAB_M1Q,
   OKLAB_M2Q,
   cbrtFixed,
-  oklab8ToOklab,
-  srgb8ToOklab8,
-  writeOklab8,
+  fixedOklabToSrgb8,
+  fixedToOklab,
+  srgb8ToOklabFixed,
+  writeOklabFixed,
 } from '../../src/core/oklab-int.js';
 import { seededRandom } from '../helpers/images.js';
 
 /**
- * The integer code against float OKLab, in 8-bit units (255 per unit of L, a, b). Rounding to an integer code alone
- * costs up to 0.5; the integer pipeline (16-bit linear light, 14-bit matrix, 8-bit cube-root fraction, 11-bit second
- * matrix) adds a few hundredths. Measured over all 2^24 colours: 0.5432 (L), 0.5295 (a), 0.5326 (b).
+ * The integer code against float OKLab, in fixed-point units (255 · 128 per unit of L, a, b). Rounding to an integer
+ * code alone costs up to 0.5; the integer pipeline (16-bit linear light, 14-bit matrix, 8-bit cube-root fraction, 11-bit
+ * second matrix) adds a few units. Measured over a third of the 2^24 colours: 6.49 (L), 5.72 (a), 5.00 (b).
  */
-const CODE_BOUND = 0.55;
+const CODE_BOUND = 7;
 
 function codeError(r: number, g: number, b: number): number[] {
-  const code = srgb8ToOklab8(r, g, b);
+  const code = srgb8ToOklabFixed(r, g, b);
   const [L, a, bb] = srgb8ToOklab(r, g, b);
-  return [Math.abs(code[0] - 255 * L), Math.abs(code[1] - (255 * a + 128)), Math.abs(code[2] - (255 * bb + 128))];
+  const unit = 255 * 128;
+  return [Math.abs(code[0] - unit * L), Math.abs(code[1] - (unit * a + 16384)), Math.abs(code[2] - (unit * bb + 16384))];
 }
 
 describe('integer OKLab', () => {
@@ -80,10 +82,14 @@ describe('integer OKLab', () => {
     }
   });
 
-  it('maps black to L = 0 and white to L = 255, and every grey to a = b = 128', () => {
-    expect(srgb8ToOklab8(0, 0, 0)).toEqual([0, 128, 128]);
-    expect(srgb8ToOklab8(255, 255, 255)).toEqual([255, 128, 128]);
-    for (let v = 0; v < 256; v++) expect(srgb8ToOklab8(v, v, v).slice(1)).toEqual([128, 128]);
+  it('maps black to L = 0 and white to L = 255 · 128, and every grey within one unit of a = b = 0 (128 · 128)', () => {
+    // One unit is 1/32640 of OKLab: the rounded matrices (two rows of M1q sum to 16385) leave white at a = −1 unit.
+    expect(srgb8ToOklabFixed(0, 0, 0)).toEqual([0, 16384, 16384]);
+    expect(srgb8ToOklabFixed(255, 255, 255)[0]).toBe(32640);
+    for (let v = 0; v < 256; v++) {
+      for (const axis of srgb8ToOklabFixed(v, v, v).slice(1)) expect(Math.abs(axis - 16384)).toBeLessThanOrEqual(1);
+      expect(fixedOklabToSrgb8(...srgb8ToOklabFixed(v, v, v))).toEqual([v, v, v]);
+    }
   });
 
   it('never decreases L as any one channel grows', () => {
@@ -94,26 +100,54 @@ describe('integer OKLab', () => {
       let last = -1;
       for (let v = 0; v < 256; v += 5) {
         rgb[channel] = v;
-        const L = srgb8ToOklab8(rgb[0]!, rgb[1]!, rgb[2]!)[0];
+        const L = srgb8ToOklabFixed(rgb[0]!, rgb[1]!, rgb[2]!)[0];
         expect(L).toBeGreaterThanOrEqual(last);
         last = L;
       }
     }
   });
 
-  it('writes codes in 0..255 at the offset it is given', () => {
-    const out = new Uint8Array(9).fill(7);
-    writeOklab8(255, 0, 0, out, 3);
+  it('writes codes within 0 .. 255 · 128 at the offset it is given', () => {
+    const out = new Uint16Array(9).fill(7);
+    writeOklabFixed(255, 0, 0, out, 3);
     expect([...out.subarray(0, 3)]).toEqual([7, 7, 7]);
     expect([...out.subarray(6)]).toEqual([7, 7, 7]);
-    expect([...out.subarray(3, 6)]).toEqual(srgb8ToOklab8(255, 0, 0));
+    expect([...out.subarray(3, 6)]).toEqual(srgb8ToOklabFixed(255, 0, 0));
+    for (const v of out) expect(v).toBeLessThanOrEqual(255 * 128);
   });
 
   it('decodes a code back to the OKLab it stands for', () => {
-    const [L, a, b] = oklab8ToOklab(...srgb8ToOklab8(255, 0, 0));
+    const [L, a, b] = fixedToOklab(...srgb8ToOklabFixed(255, 0, 0));
     const [fL, fa, fb] = srgb8ToOklab(255, 0, 0);
-    expect(Math.abs(L - fL)).toBeLessThanOrEqual(CODE_BOUND / 255);
-    expect(Math.abs(a - fa)).toBeLessThanOrEqual(CODE_BOUND / 255);
-    expect(Math.abs(b - fb)).toBeLessThanOrEqual(CODE_BOUND / 255);
+    expect(Math.abs(L - fL)).toBeLessThanOrEqual(CODE_BOUND / (255 * 128));
+    expect(Math.abs(a - fa)).toBeLessThanOrEqual(CODE_BOUND / (255 * 128));
+    expect(Math.abs(b - fb)).toBeLessThanOrEqual(CODE_BOUND / (255 * 128));
+  });
+
+  it('gives each of the 2^24 sRGB colours its own code, and decodes every code to its colour', () => {
+    // Codes as one number each (three 15-bit axes), sorted: no two neighbours may be equal.
+    const keys = new Float64Array(1 << 24);
+    const code = new Uint16Array(3);
+    let wrong = 0;
+    for (let rgb = 0; rgb < 1 << 24; rgb++) {
+      const r = rgb >> 16, g = (rgb >> 8) & 255, b = rgb & 255;
+      writeOklabFixed(r, g, b, code, 0);
+      keys[rgb] = (code[0]! * 32768 + code[1]!) * 32768 + code[2]!;
+      // Decoding is the costly part: check it on a spread-out eighth of the colours.
+      if ((rgb & 7) === (r & 7)) {
+        const back = fixedOklabToSrgb8(code[0]!, code[1]!, code[2]!);
+        if (back[0] !== r || back[1] !== g || back[2] !== b) wrong++;
+      }
+    }
+    keys.sort();
+    let shared = 0;
+    for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) shared++;
+    expect(shared).toBe(0);
+    expect(wrong).toBe(0);
+  });
+
+  it('tells #ff0000 and #fe0000 apart, which the 8-bit code could not', () => {
+    expect(srgb8ToOklabFixed(255, 0, 0)).not.toEqual(srgb8ToOklabFixed(254, 0, 0));
+    expect(fixedOklabToSrgb8(...srgb8ToOklabFixed(254, 0, 0))).toEqual([254, 0, 0]);
   });
 });

@@ -73,13 +73,18 @@ describe('the CPU worker session', () => {
     }
   });
 
-  it('reuses the points and distinct colours of a loaded image for a new k', () => {
+  it('reuses the points and distinct colours of a loaded image for a new k, and for another colour space', () => {
     const session = new ExactImageSession(photoLikeImage(200, 100, 5));
     const first = session.prepare({ k: 3, seed: 0, nInit: 1 });
     const second = session.prepare({ k: 8, seed: 2, nInit: 2 });
     expect(second.distinct).toBe(first.distinct);
     expect(second.run.points).toBe(first.run.points);
-    expect(session.prepare({ k: 3, colorSpace: 'oklab' }).distinct).not.toBe(first.distinct);
+    expect(second.work.coords).toBe(first.work.coords);
+    // The same colours in OKLab: the table is shared, its coordinates are the colour space's own.
+    const oklab = session.prepare({ k: 3, colorSpace: 'oklab' });
+    expect(oklab.distinct).toBe(first.distinct);
+    expect(oklab.work.coords).not.toBe(first.work.coords);
+    expect(session.prepare({ k: 3, alphaThreshold: 0 }).distinct).not.toBe(first.distinct);
   });
 
   it.each([

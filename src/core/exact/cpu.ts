@@ -2,7 +2,7 @@
 import { InvalidOptionError } from '../errors.js';
 import { runPaced, type Steps } from '../pace.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types.js';
-import { distinctColorsSteps, spreadDistinctLabelsSteps } from './distinct.js';
+import { spreadDistinctLabelsSteps } from './distinct.js';
 import { prepareExactRunSteps } from './prepare.js';
 import { finishExactResult } from './result.js';
 import { exactWork, pickBestRun, runExactSeedSteps, type ExactRunResult } from './runs.js';
@@ -22,8 +22,7 @@ function* cpuPixelKMeansSteps(image: PixelImage, options: PixelKMeansOptions): S
   const { onProgress } = options;
   onProgress?.({ phase: 'init', fraction: 0 });
   const run = yield* prepareExactRunSteps(image, options);
-  const distinct = yield* distinctColorsSteps(run.points, run.n);
-  const work = exactWork(run, distinct);
+  const work = exactWork(run);
   let best: ExactRunResult | undefined;
   for (let r = 0; r < run.nInit; r++) {
     onProgress?.({ phase: 'iterate', fraction: r / run.nInit });
@@ -33,6 +32,6 @@ function* cpuPixelKMeansSteps(image: PixelImage, options: PixelKMeansOptions): S
   }
   onProgress?.({ phase: 'iterate', fraction: 1 });
   const labels = new Int32Array(run.width * run.height);
-  yield* spreadDistinctLabelsSteps(distinct, run.points, run.n, best!.labels, run.pixelIndex, labels);
+  yield* spreadDistinctLabelsSteps(run.distinct, run.points, run.n, best!.labels, run.pixelIndex, labels);
   return finishExactResult(run, { ...best!, labels });
 }

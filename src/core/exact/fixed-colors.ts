@@ -1,24 +1,21 @@
 /**
  * Locked colours (`fixed`): m 8-bit sRGB colours that are centres 0 .. m−1 of every run and never move; k-means++
- * seeds the other k − m around them (docs/ARITHMETIC.md, "Fixed centres"). This file is the one place where a locked
- * colour becomes engine coordinates (`colorToFixed`), and where the option is read and checked.
+ * seeds the other k − m around them (docs/ARITHMETIC.md, "Fixed centres"). Here the option is read and checked, and the
+ * locked colours become centres (through points.ts's conversion, the pixels' own).
  */
 import { hexToRgb, rgbToHex, type Rgb8 } from '../color.js';
-import { FIXED_ONE } from '../constants.js';
 import { InvalidOptionError } from '../errors.js';
-import { srgb8ToOklab8 } from '../oklab-int.js';
 import type { ColorSpace, PixelKMeansResult } from '../types.js';
+import { writeFixedCoords } from './points.js';
 
-/** A locked sRGB colour in the exact engine's fixed-point coordinates, as a pixel of that colour would be. */
-export function colorToFixed(rgb: Rgb8, colorSpace: ColorSpace): Rgb8 {
-  const p = colorSpace === 'oklab' ? srgb8ToOklab8(rgb[0], rgb[1], rgb[2]) : rgb;
-  return [p[0] * FIXED_ONE, p[1] * FIXED_ONE, p[2] * FIXED_ONE];
-}
-
-/** The m locked colours as m × 3 fixed-point coordinates (`colorToFixed` of each), the first centres of a seeding. */
+/**
+ * The m locked colours as m × 3 fixed-point coordinates, the first centres of every seeding: each exactly where a pixel
+ * of that colour is (`writeFixedCoords`, the one conversion from sRGB to engine coordinates, `colorToFixed` of
+ * points.ts for one colour).
+ */
 export function fixedCenters(fixed: readonly Rgb8[], colorSpace: ColorSpace): Uint32Array {
   const out = new Uint32Array(3 * fixed.length);
-  fixed.forEach((rgb, j) => out.set(colorToFixed(rgb, colorSpace), 3 * j));
+  fixed.forEach(([r, g, b], j) => writeFixedCoords(colorSpace, r, g, b, out, 3 * j));
   return out;
 }
 

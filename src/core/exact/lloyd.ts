@@ -1,6 +1,6 @@
 /**
- * One run of exact k-means on 8-bit points: the loop of docs/ARITHMETIC.md, in integers. Every quantity the result
- * depends on is an integer held in a float64 far below 2^53 (distances < 2^32, sums < 2^48), so the arithmetic is
+ * One run of exact k-means on fixed-point points: the loop of docs/ARITHMETIC.md, in integers. Every quantity the result
+ * depends on is an integer held in a float64 far below 2^53 (distances < 2^32, sums < 2^46), so the arithmetic is
  * exact and order-free, and the WGSL engine, which does the same integer operations, gets the same bits.
  *
  * Speed comes from filtering on a grid of colour boxes (the idea of Kanungo et al.'s filtering algorithm, 2002, on a
@@ -11,11 +11,11 @@
  * index order. The minimisers of every point always survive, so each label is the plain loop's (ties to the lowest
  * index), and the sums are the same integers. `test/unit/exact-lloyd.test.ts` checks this against a BigInt transcription.
  */
-import { FIXED_ONE } from '../constants.js';
+import { FIXED_SHIFT } from '../constants.js';
 import { chunks, runSync, type Steps } from '../pace.js';
 
 export interface ExactRunOutcome {
-  /** k × 3 centres in fixed point (128 · 8-bit units). */
+  /** k × 3 centres in fixed point (128 per 8-bit unit). */
   centersFixed: Uint32Array;
   /** Cluster of each point. */
   labels: Int32Array;
@@ -27,7 +27,10 @@ export interface ExactRunOutcome {
   converged: boolean;
 }
 
-/** Bits of each channel dropped for the coarse boxes (16³ colours) and the fine boxes (4³ colours). */
+/**
+ * Bits of each coordinate's 8-bit part dropped for the coarse boxes (16³ of them) and the fine boxes (64 per coarse
+ * box). A coordinate's 8-bit part is `P >> FIXED_SHIFT`: the RGB byte, or OKLab's code rounded down to 8 bits.
+ */
 const COARSE_SHIFT = 4;
 const FINE_SHIFT = 2;
 const FINE_BITS = 3 * (COARSE_SHIFT - FINE_SHIFT);
@@ -40,8 +43,8 @@ const ASSIGN_CHUNK = 1 << 19;
  */
 export interface PointGrid {
   n: number;
-  /** n × 3 bytes, grouped by coarse box, then fine box. */
-  points: Uint8Array;
+  /** n × 3 fixed-point coordinates, grouped by coarse box, then fine box. */
+  points: Uint16Array;
   weights: Float64Array;
   /** Index in the caller's order of each sorted point. */
   order: Uint32Array;
@@ -55,9 +58,9 @@ interface BoxLevel {
   count: number;
   /** Fine: first point of box b is `start[b]`; coarse: unused (see `coarseFirst`). */
   start: Uint32Array;
-  /** Tight bounds of the box's points, 8-bit, 3 per box. */
-  lo: Uint8Array;
-  hi: Uint8Array;
+  /** Tight bounds of the box's points, fixed point, 3 per box. */
+  lo: Uint16Array;
+  hi: Uint16Array;
   /** Total weight and weighted channel sums of the box's points. */
   weight: Float64Array;
   sums: Float64Array;
@@ -67,14 +70,15 @@ function newLevel(count: number): BoxLevel {
   return {
     count,
     start: new Uint32Array(count + 1),
-    lo: new Uint8Array(3 * count).fill(255),
-    hi: new Uint8Array(3 * count),
+    lo: new Uint16Array(3 * count).fill(0xffff),
+    hi: new Uint16Array(3 * count),
     weight: new Float64Array(count),
     sums: new Float64Array(3 * count),
   };
 }
 
-function fineKey(p0: number, p1: number, p2: number): number {
+function fineKey(x0: number, x1: number, x2: number): number {
+  const p0 = x0 >> FIXED_SHIFT, p1 = x1 >> FIXED_SHIFT, p2 = x2 >> FIXED_SHIFT;
   const coarse = ((p0 >> COARSE_SHIFT) << 8) | ((p1 >> COARSE_SHIFT) << 4) | (p2 >> COARSE_SHIFT);
   const m = (1 << (COARSE_SHIFT - FINE_SHIFT)) - 1;
   const fine = (((p0 >> FINE_SHIFT) & m) << 4) | (((p1 >> FINE_SHIFT) & m) << 2) | ((p2 >> FINE_SHIFT) & m);
@@ -96,7 +100,7 @@ function addToBox(level: BoxLevel, b: number, p0: number, p1: number, p2: number
 }
 
 /** Sorts the points by box (a counting sort on the 18-bit fine key) and totals each box. */
-export function buildPointGrid(points: Uint8Array, weights: Float64Array): PointGrid {
+export function buildPointGrid(points: Uint16Array, weights: Float64Array): PointGrid {
   return runSync(buildPointGridSteps(points, weights));
 }
 
@@ -104,7 +108,7 @@ export function buildPointGrid(points: Uint8Array, weights: Float64Array): Point
 const GRID_CHUNK = 1 << 16;
 
 /** `buildPointGrid` as steps (`pace.ts`): it yields between chunks of points. */
-export function* buildPointGridSteps(points: Uint8Array, weights: Float64Array): Steps<PointGrid> {
+export function* buildPointGridSteps(points: Uint16Array, weights: Float64Array): Steps<PointGrid> {
   const n = points.length / 3;
   const keys = new Uint32Array(n);
   const bucket = new Uint32Array((1 << (12 + FINE_BITS)) + 1);
@@ -126,7 +130,7 @@ export function* buildPointGridSteps(points: Uint8Array, weights: Float64Array):
   yield* chunks(n, 4 * GRID_CHUNK, (from, to) => orderPoints(from, to, keys, bucket, order));
   const grid: PointGrid = {
     n,
-    points: new Uint8Array(3 * n),
+    points: new Uint16Array(3 * n),
     weights: new Float64Array(n),
     order,
     fine: newLevel(fineCount),
@@ -140,7 +144,7 @@ export function* buildPointGridSteps(points: Uint8Array, weights: Float64Array):
   return grid;
 }
 
-function keyPoints(points: Uint8Array, from: number, to: number, keys: Uint32Array, bucket: Uint32Array): void {
+function keyPoints(points: Uint16Array, from: number, to: number, keys: Uint32Array, bucket: Uint32Array): void {
   for (let i = from; i < to; i++) {
     const key = fineKey(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
     keys[i] = key;
@@ -154,7 +158,7 @@ function orderPoints(from: number, to: number, keys: Uint32Array, bucket: Uint32
 
 /** Sorted points `from .. to` into the grid: copied in box order, boxes opened and totalled as they come. */
 function fillGrid(
-  grid: PointGrid, from: number, to: number, points: Uint8Array, weights: Float64Array, keys: Uint32Array,
+  grid: PointGrid, from: number, to: number, points: Uint16Array, weights: Float64Array, keys: Uint32Array,
   cursor: { f: number; c: number; lastKey: number },
 ): void {
   const { order, points: sorted, weights: w, fine, coarse, coarseFirst } = grid;
@@ -226,9 +230,9 @@ class LloydState {
    */
   filter(level: BoxLevel, b: number, candidates: Int32Array, m: number, out: Int32Array): number {
     const { centers } = this;
-    const lo0 = level.lo[3 * b]! * FIXED_ONE, hi0 = level.hi[3 * b]! * FIXED_ONE;
-    const lo1 = level.lo[3 * b + 1]! * FIXED_ONE, hi1 = level.hi[3 * b + 1]! * FIXED_ONE;
-    const lo2 = level.lo[3 * b + 2]! * FIXED_ONE, hi2 = level.hi[3 * b + 2]! * FIXED_ONE;
+    const lo0 = level.lo[3 * b]!, hi0 = level.hi[3 * b]!;
+    const lo1 = level.lo[3 * b + 1]!, hi1 = level.hi[3 * b + 1]!;
+    const lo2 = level.lo[3 * b + 2]!, hi2 = level.hi[3 * b + 2]!;
     const m0 = (lo0 + hi0) / 2, m1 = (lo1 + hi1) / 2, m2 = (lo2 + hi2) / 2;
     let a = candidates[0]!;
     let bestD = Infinity;
@@ -278,8 +282,7 @@ class LloydState {
     const { centers, labels, sums, counts } = this;
     let changed = 0;
     for (let i = from; i < to; i++) {
-      const p0 = points[3 * i]!, p1 = points[3 * i + 1]!, p2 = points[3 * i + 2]!;
-      const x0 = p0 * FIXED_ONE, x1 = p1 * FIXED_ONE, x2 = p2 * FIXED_ONE;
+      const x0 = points[3 * i]!, x1 = points[3 * i + 1]!, x2 = points[3 * i + 2]!;
       let best = 0;
       let bestD = Infinity;
       for (let t = 0; t < m; t++) {
@@ -298,9 +301,9 @@ class LloydState {
       }
       const w = weights[i]!;
       counts[best]! += w;
-      sums[3 * best]! += w * p0;
-      sums[3 * best + 1]! += w * p1;
-      sums[3 * best + 2]! += w * p2;
+      sums[3 * best]! += w * x0;
+      sums[3 * best + 1]! += w * x1;
+      sums[3 * best + 2]! += w * x2;
     }
     return changed;
   }
@@ -394,11 +397,11 @@ class LloydState {
 }
 
 /**
- * `c' = floor((2·128·S + n) / (2n))`: 128·S/n rounded half up. The float quotient is within one of the true one, and
- * the two integer checks make it exact whatever the rounding of the division.
+ * `c' = floor((2·S + n) / (2n))`: S/n rounded half up, S the fixed-point sum. The float quotient is within one of the
+ * true one, and the two integer checks make it exact whatever the rounding of the division.
  */
 function roundedMean(sum: number, count: number): number {
-  const num = 2 * FIXED_ONE * sum + count;
+  const num = 2 * sum + count;
   const den = 2 * count;
   let q = Math.floor(num / den);
   if (q * den > num) q--;
@@ -412,7 +415,7 @@ function roundedMean(sum: number, count: number): number {
  * exact integer, so where the flushes fall (and the chunks: `pace.ts`) changes nothing.
  */
 function* inertiaSteps(
-  points: Uint8Array,
+  points: Uint16Array,
   weights: Float64Array,
   n: number,
   centers: Float64Array,
@@ -426,7 +429,7 @@ function* inertiaSteps(
 }
 
 function inertiaRange(
-  points: Uint8Array,
+  points: Uint16Array,
   weights: Float64Array,
   from: number,
   to: number,
@@ -440,9 +443,9 @@ function inertiaRange(
   let accLo = 0;
   for (let i = from; i < to; i++) {
     const j = labels[i]!;
-    const d0 = points[3 * i]! * FIXED_ONE - centers[3 * j]!;
-    const d1 = points[3 * i + 1]! * FIXED_ONE - centers[3 * j + 1]!;
-    const d2 = points[3 * i + 2]! * FIXED_ONE - centers[3 * j + 2]!;
+    const d0 = points[3 * i]! - centers[3 * j]!;
+    const d1 = points[3 * i + 1]! - centers[3 * j + 1]!;
+    const d2 = points[3 * i + 2]! - centers[3 * j + 2]!;
     const d = d0 * d0 + d1 * d1 + d2 * d2;
     const w = weights[i]!;
     const dHi = Math.floor(d / 65536);
@@ -463,11 +466,12 @@ function inertiaRange(
  * `_kmeans_single_lloyd`: strict convergence (labels unchanged), or a squared centre shift ≤ `tolFixed`, or `maxIter`
  * iterations; then a final assignment unless the labels had already settled.
  *
- * `weights`, when given, must be non-negative integers (e.g. the counts of distinct colours): the result is then the
- * one the repeated points would give.
+ * `points` are n × 3 fixed-point coordinates (`fixedCoords`: RGB · 128 or the OKLab code). `weights`, when given, must
+ * be non-negative integers (e.g. the counts of distinct colours): the result is then the one the repeated points would
+ * give.
  */
 export function exactLloyd(
-  points: Uint8Array,
+  points: Uint16Array,
   weights: ArrayLike<number> | undefined,
   initCenters: Uint32Array,
   k: number,

@@ -1,52 +1,75 @@
 /**
- * From RGBA pixels to the 8-bit points the exact engine clusters, plus the two facts about them that both engines
- * must share: the channel statistics behind `tolFixed`. (The CPU's distinct colours are in `distinct.ts`.)
+ * From RGBA pixels to the points the exact engine clusters, and from colours to their fixed-point coordinates, plus
+ * the fact about them both engines must share: the channel statistics behind `tolFixed`. (The distinct colours are in
+ * `distinct.ts`.)
+ *
+ * A point is kept as its pixel's 8-bit sRGB colour, whatever the colour space: the colour is the key the distinct
+ * colours are counted by, and its coordinates (`writeFixedCoords`: RGB · 128, or the fixed-point OKLab code) are
+ * computed once per distinct colour, not once per pixel.
  */
+import { FIXED_ONE } from '../constants.js';
 import type { ColorSpace, PixelImage } from '../types.js';
-import { writeOklab8 } from '../oklab-int.js';
+import { writeOklabFixed } from '../oklab-int.js';
 import { chunkFor, chunks, runSync, type Steps } from '../pace.js';
 
 export interface ExtractedPoints {
-  /** n × 3 bytes: RGB, or the 8-bit OKLab code. */
+  /** n × 3 bytes: the sRGB colour of each point. */
   points: Uint8Array;
   /** Pixel index of each point, or null when every pixel is a point (so point i is pixel i). */
   pixelIndex: Uint32Array | null;
   n: number;
 }
 
-/** Slots of the OKLab conversion cache: 2^16 colours, 512 KiB, enough to catch a photo's repeats. */
-const OKLAB_CACHE_BITS = 16;
+/** Any array the coordinates of a colour can be written to. */
+export type CoordsOut = Uint16Array | Uint32Array | Int32Array | Float64Array | number[];
 
 /**
- * The 8-bit OKLab code of each pixel, via a direct-mapped cache keyed by the 24-bit colour: the integer conversion
- * (three cube roots) costs far more than a lookup, and photos repeat colours a lot.
+ * Writes the fixed-point coordinates of one 8-bit sRGB colour (docs/ARITHMETIC.md): `128 · (r, g, b)` in RGB, the
+ * fixed-point OKLab code in OKLab. Both lie in `0 .. 255 · 128`.
  */
-function oklabConverter(): (r: number, g: number, b: number, out: Uint8Array, o: number) => void {
-  const keys = new Int32Array(1 << OKLAB_CACHE_BITS).fill(-1);
-  const codes = new Uint8Array(3 << OKLAB_CACHE_BITS);
-  return (r, g, b, out, o) => {
-    const key = (r << 16) | (g << 8) | b;
-    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - OKLAB_CACHE_BITS);
-    if (keys[slot] !== key) {
-      writeOklab8(r, g, b, codes, 3 * slot);
-      keys[slot] = key;
-    }
-    out[o] = codes[3 * slot]!;
-    out[o + 1] = codes[3 * slot + 1]!;
-    out[o + 2] = codes[3 * slot + 2]!;
-  };
+export function writeFixedCoords(colorSpace: ColorSpace, r: number, g: number, b: number, out: CoordsOut, o: number): void {
+  if (colorSpace === 'oklab') {
+    writeOklabFixed(r, g, b, out as Uint16Array, o);
+    return;
+  }
+  out[o] = r * FIXED_ONE;
+  out[o + 1] = g * FIXED_ONE;
+  out[o + 2] = b * FIXED_ONE;
 }
 
-/** Keeps the pixels with `alpha ≥ alphaThreshold`, in pixel order, converted to the clustering space. */
-export function extractPoints(image: PixelImage, colorSpace: ColorSpace, alphaThreshold: number): ExtractedPoints {
-  return runSync(extractPointsSteps(image, colorSpace, alphaThreshold));
+/** The fixed-point coordinates of one 8-bit sRGB colour. */
+export function colorToFixed(colorSpace: ColorSpace, r: number, g: number, b: number): [number, number, number] {
+  const out: number[] = [0, 0, 0];
+  writeFixedCoords(colorSpace, r, g, b, out, 0);
+  return out as [number, number, number];
+}
+
+/** The coordinates of `u` colours (u × 3 sRGB bytes), as u × 3 fixed-point values. */
+export function fixedCoords(colors: Uint8Array, u: number, colorSpace: ColorSpace): Uint16Array {
+  return runSync(fixedCoordsSteps(colors, u, colorSpace));
+}
+
+/** `fixedCoords` as steps (`pace.ts`). */
+export function* fixedCoordsSteps(colors: Uint8Array, u: number, colorSpace: ColorSpace): Steps<Uint16Array> {
+  const out = new Uint16Array(3 * u);
+  yield* chunks(u, chunkFor(colorSpace === 'oklab' ? 40 : 2), (from, to) => {
+    for (let i = from; i < to; i++) {
+      writeFixedCoords(colorSpace, colors[3 * i]!, colors[3 * i + 1]!, colors[3 * i + 2]!, out, 3 * i);
+    }
+  });
+  return out;
+}
+
+/** Keeps the pixels with `alpha ≥ alphaThreshold`, in pixel order, as their sRGB colours. */
+export function extractPoints(image: PixelImage, alphaThreshold: number): ExtractedPoints {
+  return runSync(extractPointsSteps(image, alphaThreshold));
 }
 
 /** `extractPoints` as steps (`pace.ts`): it yields between chunks of pixels. */
-export function* extractPointsSteps(image: PixelImage, colorSpace: ColorSpace, alphaThreshold: number): Steps<ExtractedPoints> {
+export function* extractPointsSteps(image: PixelImage, alphaThreshold: number): Steps<ExtractedPoints> {
   const { data } = image;
   const pixelCount = image.width * image.height;
-  const chunk = chunkFor(colorSpace === 'oklab' ? 16 : 4);
+  const chunk = chunkFor(4);
   let n = alphaThreshold === 0 ? pixelCount : 0;
   if (alphaThreshold > 0) {
     yield* chunks(pixelCount, 4 * chunk, (from, to) => {
@@ -55,9 +78,8 @@ export function* extractPointsSteps(image: PixelImage, colorSpace: ColorSpace, a
   }
   const points = new Uint8Array(3 * n);
   const pixelIndex = n === pixelCount ? null : new Uint32Array(n);
-  const toOklab = colorSpace === 'oklab' ? oklabConverter() : null;
   const cursor = { o: 0 };
-  yield* chunks(pixelCount, chunk, (from, to) => keepPoints(data, from, to, alphaThreshold, toOklab, points, pixelIndex, cursor));
+  yield* chunks(pixelCount, chunk, (from, to) => keepPoints(data, from, to, alphaThreshold, points, pixelIndex, cursor));
   return { points, pixelIndex, n };
 }
 
@@ -67,22 +89,18 @@ function countOpaque(data: Uint8Array | Uint8ClampedArray, from: number, to: num
   return count;
 }
 
-/** Pixels `from .. to` with alpha ≥ alphaThreshold, converted, appended at point `cursor.o` on. */
+/** Pixels `from .. to` with alpha ≥ alphaThreshold, appended at point `cursor.o` on. */
 function keepPoints(
   data: Uint8Array | Uint8ClampedArray, from: number, to: number, alphaThreshold: number,
-  toOklab: ReturnType<typeof oklabConverter> | null, points: Uint8Array, pixelIndex: Uint32Array | null,
-  cursor: { o: number },
+  points: Uint8Array, pixelIndex: Uint32Array | null, cursor: { o: number },
 ): void {
   let o = cursor.o;
   for (let i = from; i < to; i++) {
     const s = 4 * i;
     if (data[s + 3]! < alphaThreshold) continue;
-    if (toOklab) toOklab(data[s]!, data[s + 1]!, data[s + 2]!, points, 3 * o);
-    else {
-      points[3 * o] = data[s]!;
-      points[3 * o + 1] = data[s + 1]!;
-      points[3 * o + 2] = data[s + 2]!;
-    }
+    points[3 * o] = data[s]!;
+    points[3 * o + 1] = data[s + 1]!;
+    points[3 * o + 2] = data[s + 2]!;
     if (pixelIndex) pixelIndex[o] = i;
     o++;
   }
@@ -90,35 +108,60 @@ function keepPoints(
 }
 
 /**
- * `floor(tol · 128² · mean_i var_i(p))` (docs/ARITHMETIC.md): the variance comes from exact integer sums, then one
- * fixed float64 expression, so the CPU and GPU paths (which both take it from here) stop at the same shift.
+ * `floor(tol · mean_i var_i(P))` over the points' fixed-point coordinates P (docs/ARITHMETIC.md), given as distinct
+ * coordinates with their counts: the variance comes from exact integer sums, then one fixed float64 expression, so the
+ * CPU and GPU paths (which both take it from here) stop at the same shift.
  */
-export function toleranceFixed(points: Uint8Array, n: number, tol: number, fixedOne: number): number {
-  return runSync(toleranceFixedSteps(points, n, tol, fixedOne));
+export function toleranceFixed(coords: Uint16Array, weights: Float64Array, tol: number): number {
+  return runSync(toleranceFixedSteps(coords, weights, tol));
 }
 
-/** Adds the channel sums and sums of squares of points `from .. to` to `sums` (s0, s1, s2, q0, q1, q2). */
-function addChannelSums(points: Uint8Array, from: number, to: number, sums: Float64Array): void {
-  // Scalars, not arrays, in the loop: this is a pass over every point.
-  let s0 = sums[0]!, s1 = sums[1]!, s2 = sums[2]!, q0 = sums[3]!, q1 = sums[4]!, q2 = sums[5]!;
-  for (let i = 3 * from; i < 3 * to; i += 3) {
-    const v0 = points[i]!, v1 = points[i + 1]!, v2 = points[i + 2]!;
-    s0 += v0; s1 += v1; s2 += v2;
-    q0 += v0 * v0; q1 += v1 * v1; q2 += v2 * v2;
+/** 2^52: partial sums are flushed to bigints before they could pass 2^53 and stop being exact. */
+const FLUSH = 2 ** 52;
+
+/**
+ * Adds `Σ w·P_i` and `Σ w·P_i²` of colours `from .. to` to `sums` (s0, s1, s2, q0, q1, q2), exactly: `w·P < 2^45`,
+ * and `P²` is split into 15-bit halves so each product stays below 2^45 before the float partial sums are flushed.
+ */
+function addChannelSums(coords: Uint16Array, weights: Float64Array, from: number, to: number, sums: bigint[]): void {
+  const s = [0, 0, 0];
+  const qHi = [0, 0, 0];
+  const qLo = [0, 0, 0];
+  const flush = () => {
+    for (let c = 0; c < 3; c++) {
+      sums[c] = sums[c]! + BigInt(s[c]!);
+      sums[3 + c] = sums[3 + c]! + BigInt(qHi[c]!) * 32768n + BigInt(qLo[c]!);
+      s[c] = qHi[c] = qLo[c] = 0;
+    }
+  };
+  for (let i = from; i < to; i++) {
+    const w = weights[i]!;
+    for (let c = 0; c < 3; c++) {
+      const v = coords[3 * i + c]!;
+      const square = v * v;
+      const hi = Math.floor(square / 32768);
+      s[c]! += w * v;
+      qHi[c]! += w * hi;
+      qLo[c]! += w * (square - hi * 32768);
+    }
+    if (s[0]! >= FLUSH || qHi[0]! >= FLUSH || qLo[0]! >= FLUSH || s[1]! >= FLUSH || qHi[1]! >= FLUSH || qLo[1]! >= FLUSH ||
+      s[2]! >= FLUSH || qHi[2]! >= FLUSH || qLo[2]! >= FLUSH) flush();
   }
-  sums.set([s0, s1, s2, q0, q1, q2]);
+  flush();
 }
 
-/** `toleranceFixed` as steps (`pace.ts`): the integer sums are carried from chunk to chunk. */
-export function* toleranceFixedSteps(points: Uint8Array, n: number, tol: number, fixedOne: number): Steps<number> {
-  // Sums stay below 2^53 up to 2^37 points.
-  const sums = new Float64Array(6);
-  yield* chunks(n, chunkFor(8), (from, to) => addChannelSums(points, from, to, sums));
-  const [s0, s1, s2, q0, q1, q2] = sums as unknown as [number, number, number, number, number, number];
-  // The same expression, channel by channel in order, as before the sums were scalars.
+/** `toleranceFixed` as steps (`pace.ts`): the exact sums are carried from chunk to chunk. */
+export function* toleranceFixedSteps(coords: Uint16Array, weights: Float64Array, tol: number): Steps<number> {
+  const sums = [0n, 0n, 0n, 0n, 0n, 0n];
+  const u = weights.length;
+  yield* chunks(u, chunkFor(24), (from, to) => addChannelSums(coords, weights, from, to, sums));
+  let n = 0;
+  for (let i = 0; i < u; i++) n += weights[i]!;
+  // The exact integers, rounded once to float64 (exact up to 2^53), then the same expression, channel by channel.
+  const [s0, s1, s2, q0, q1, q2] = sums.map(Number) as [number, number, number, number, number, number];
   let variance = 0;
   variance += (q0 - (s0 * s0) / n) / n;
   variance += (q1 - (s1 * s1) / n) / n;
   variance += (q2 - (s2 * s2) / n) / n;
-  return Math.floor(tol * fixedOne * fixedOne * (variance / 3));
+  return Math.floor(tol * (variance / 3));
 }

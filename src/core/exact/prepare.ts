@@ -2,7 +2,7 @@
  * Everything an exact run needs before its first Lloyd iteration, computed once on the CPU and shared by the CPU and
  * GPU engines so that both start from the same bits: the points, `tolFixed`, and the `nInit` k-means++ seedings.
  */
-import { DEFAULTS, FIXED_ONE, MAX_K, SEED_SAMPLE_MAX } from '../constants.js';
+import { DEFAULTS, MAX_COORD, MAX_K, SEED_SAMPLE_MAX } from '../constants.js';
 import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { runSync, type Steps } from '../pace.js';
@@ -12,14 +12,19 @@ import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
 import { fixedCenters, resolveFixedColors } from './fixed-colors.js';
 import type { ExactRunPlan } from './plan.js';
-import { extractPointsSteps, toleranceFixedSteps, type ExtractedPoints } from './points.js';
+import { distinctColorsSteps, type DistinctColors } from './distinct.js';
+import { extractPointsSteps, fixedCoordsSteps, toleranceFixedSteps, writeFixedCoords, type ExtractedPoints } from './points.js';
 
 /** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine: its plan, and the points behind it. */
 export interface PreparedExactRun extends ExactRunPlan {
   width: number;
   height: number;
-  /** n × 3 bytes in the clustering space (RGB or 8-bit OKLab): the pixels with alpha ≥ alphaThreshold, in order. */
+  /** n × 3 bytes: the sRGB colours of the pixels with alpha ≥ alphaThreshold, in order. */
   points: Uint8Array;
+  /** The distinct colours of `points`, with their counts. */
+  distinct: DistinctColors;
+  /** u × 3 fixed-point coordinates of the distinct colours in the run's colour space (what Lloyd iterates on). */
+  coords: Uint16Array;
   /** Pixel index of each point; null when every pixel is a point. */
   pixelIndex: Uint32Array | null;
   /** The point indices (0 .. n−1) k-means++ chose for each seeding; −1 for the fixed centres 0 .. m−1. */
@@ -86,13 +91,14 @@ export function seedSampleIndices(n: number): Uint32Array | null {
 
 /**
  * The `nInit` k-means++ seedings of docs/ARITHMETIC.md, in run order from one generator: scikit-learn's greedy
- * k-means++ on `X = p / 255` with the column mean subtracted, as `KMeans.fit` sees it, over the seeding sample
- * (`seedSampleIndices`: every point up to SEED_SAMPLE_MAX of them). The float64 path seeds every point that way, so up
- * to that size exact and float64 runs start from the same pixels. `initIndices` are point indices (0 .. n−1).
+ * k-means++ on `X = P / (255·128)` (the fixed-point coordinates in units of the notebook's 0..1 channels: `rgb / 255`
+ * in RGB) with the column mean subtracted, as `KMeans.fit` sees it, over the seeding sample (`seedSampleIndices`: every
+ * point up to SEED_SAMPLE_MAX of them). The float64 path seeds every point that way, so up to that size exact and
+ * float64 RGB runs start from the same pixels. `points` are sRGB colours; `initIndices` are point indices (0 .. n−1).
  *
  * `fixed` (m × 3 fixed-point centres, `fixedCenters`): the locked centres, centres 0 .. m−1 of every seeding; k-means++
- * chooses the other k − m with them counted as chosen (`greedyKMeansPlusPlusSteps` with `fixed`). m = 0 is the plain
- * seeding.
+ * chooses the other k − m with them counted as chosen (`greedyKMeansPlusPlusSteps` with `fixed`, each at `F / (255·128)`
+ * in X, like a point of that colour). m = 0 is the plain seeding.
  */
 export function seedExactRuns(
   points: Uint8Array,
@@ -100,9 +106,10 @@ export function seedExactRuns(
   k: number,
   seed: number,
   nInit: number,
+  colorSpace: ColorSpace = 'rgb',
   fixed: Uint32Array = new Uint32Array(0),
 ): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
-  return runSync(seedExactRunsSteps(points, n, k, seed, nInit, fixed));
+  return runSync(seedExactRunsSteps(points, n, k, seed, nInit, colorSpace, fixed));
 }
 
 /** `seedExactRuns` as steps (`pace.ts`). */
@@ -112,19 +119,23 @@ export function* seedExactRunsSteps(
   k: number,
   seed: number,
   nInit: number,
+  colorSpace: ColorSpace = 'rgb',
   fixed: Uint32Array = new Uint32Array(0),
 ): Steps<{ initCenters: Uint32Array[]; initIndices: Int32Array[] }> {
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
   const x = new Float64Array(3 * m);
+  const coords = new Float64Array(3);
   for (let i = 0; i < m; i++) {
     const p = sample === null ? i : sample[i]!;
-    for (let c = 0; c < 3; c++) x[3 * i + c] = points[3 * p + c]! / 255;
+    writeFixedCoords(colorSpace, points[3 * p]!, points[3 * p + 1]!, points[3 * p + 2]!, coords, 0);
+    for (let c = 0; c < 3; c++) x[3 * i + c] = coords[c]! / MAX_COORD;
+    if ((i & 0x3fff) === 0x3fff) yield;
   }
   const { X, mean, xSquaredNorms } = centerPoints(x, m, 3);
   const fixedCount = fixed.length / 3;
   // The locked centres in the seeding's space, as a point of that colour would be there.
-  const fixedX = Float64Array.from(fixed, (v, i) => v / FIXED_ONE / 255 - mean[i % 3]!);
+  const fixedX = Float64Array.from(fixed, (v, i) => v / MAX_COORD - mean[i % 3]!);
   const rng = new RandomState(seed);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
@@ -134,7 +145,8 @@ export function* seedExactRunsSteps(
     const centers = new Uint32Array(3 * k);
     centers.set(fixed);
     for (let j = fixedCount; j < k; j++) {
-      for (let c = 0; c < 3; c++) centers[3 * j + c] = points[3 * indices[j]! + c]! * FIXED_ONE;
+      const q = indices[j]!;
+      writeFixedCoords(colorSpace, points[3 * q]!, points[3 * q + 1]!, points[3 * q + 2]!, centers, 3 * j);
     }
     initCenters.push(centers);
     initIndices.push(indices);
@@ -142,39 +154,47 @@ export function* seedExactRunsSteps(
   return { initCenters, initIndices };
 }
 
+/** What a caller that keeps an image between runs can hand `prepareExactRun` instead of having it recomputed. */
+export interface PreparedInputs {
+  /** `extractPoints(image, alphaThreshold)` of this image and threshold. */
+  extracted?: ExtractedPoints;
+  /** `distinctColors(extracted.points, extracted.n)`. */
+  distinct?: DistinctColors;
+  /** `fixedCoords(distinct.colors, distinct.u, colorSpace)` for the run's colour space. */
+  coords?: Uint16Array;
+}
+
 /**
- * Validates the image and options, extracts the points, and draws the seedings. Throws InvalidInputError for a
- * malformed image, InvalidOptionError for a bad option (k outside 1..min(256, points), ...), NoOpaquePixelsError when
- * no pixel reaches the alpha threshold.
+ * Validates the image and options, extracts the points, counts their distinct colours, computes `tolFixed` and draws
+ * the seedings. Throws InvalidInputError for a malformed image, InvalidOptionError for a bad option (k outside
+ * 1..min(256, points), ...), NoOpaquePixelsError when no pixel reaches the alpha threshold.
  *
- * `extracted`, when given, must be `extractPoints(image, colorSpace, alphaThreshold)` of this image and these options
- * (a Worker keeps it between runs on a loaded image, so that a new k or seed skips the pass over every pixel).
+ * `inputs`, when given, must have been computed from this image and these options (a Worker keeps them between runs
+ * on a loaded image, so that a new k or seed skips the passes over every pixel).
  */
-export function prepareExactRun(
-  image: PixelImage,
-  options: PixelKMeansOptions,
-  extracted?: ExtractedPoints,
-): PreparedExactRun {
-  return runSync(prepareExactRunSteps(image, options, extracted));
+export function prepareExactRun(image: PixelImage, options: PixelKMeansOptions, inputs?: PreparedInputs): PreparedExactRun {
+  return runSync(prepareExactRunSteps(image, options, inputs));
 }
 
 /** `prepareExactRun` as steps (`pace.ts`): it yields between chunks of its passes over the pixels and points. */
 export function* prepareExactRunSteps(
   image: PixelImage,
   options: PixelKMeansOptions,
-  extracted?: ExtractedPoints,
+  inputs: PreparedInputs = {},
 ): Steps<PreparedExactRun> {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
   // Every option is checked before the pixels are looked at; only `k ≤ points` has to wait for the count.
   checkPixelKMeansOptions(options);
-  const { points, pixelIndex, n } = extracted ?? (yield* extractPointsSteps(image, colorSpace, alphaThreshold));
+  const { points, pixelIndex, n } = inputs.extracted ?? (yield* extractPointsSteps(image, alphaThreshold));
   if (n === 0) throw new NoOpaquePixelsError();
   const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
   const fixed = resolveFixedColors(options.fixed, k);
-  const tolFixed = yield* toleranceFixedSteps(points, n, tol, FIXED_ONE);
+  const distinct = inputs.distinct ?? (yield* distinctColorsSteps(points, n));
+  const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
+  const tolFixed = yield* toleranceFixedSteps(coords, distinct.weights, tol);
   const { initCenters, initIndices } = yield* seedExactRunsSteps(
-    points, n, k, seed, nInit, fixedCenters(fixed, colorSpace),
+    points, n, k, seed, nInit, colorSpace, fixedCenters(fixed, colorSpace),
   );
   return {
     width: image.width,
@@ -187,6 +207,8 @@ export function* prepareExactRunSteps(
     maxIter,
     tol,
     points,
+    distinct,
+    coords,
     pixelIndex,
     n,
     tolFixed,

@@ -5,13 +5,12 @@
  */
 import { runSync, type Steps } from '../pace.js';
 import { buildPointGridSteps, exactLloydOnGridSteps, type ExactRunOutcome, type PointGrid } from './lloyd.js';
-import type { DistinctColors } from './distinct.js';
 import type { PreparedExactRun } from './prepare.js';
 
 /** What the runs need, typed arrays and numbers only, so it can be posted (or transferred) to a Worker. */
 export interface ExactWork {
-  /** u × 3 distinct points. */
-  colors: Uint8Array;
+  /** u × 3 fixed-point coordinates of the distinct colours (`PreparedExactRun.coords`). */
+  coords: Uint16Array;
   /** The count of each distinct point. */
   weights: Float64Array;
   k: number;
@@ -28,18 +27,18 @@ export interface ExactRunResult extends ExactRunOutcome {
   run: number;
 }
 
-export function exactWork(run: PreparedExactRun, distinct: DistinctColors): ExactWork {
-  const { k, maxIter, tolFixed, initCenters } = run;
+export function exactWork(run: PreparedExactRun): ExactWork {
+  const { k, maxIter, tolFixed, initCenters, coords, distinct } = run;
   const fixedCount = run.fixed?.length ?? 0;
-  return { colors: distinct.colors, weights: distinct.weights, k, maxIter, tolFixed, fixedCount, initCenters };
+  return { coords, weights: distinct.weights, k, maxIter, tolFixed, fixedCount, initCenters };
 }
 
 /**
  * Each distinct-colour table's points sorted into boxes, built on first use and shared by every work on that table
- * (its runs, and later works with another k or seed on the same loaded image). Keyed by the colour array: a grid is a
- * function of the colours and their weights, which always travel together.
+ * (its runs, and later works with another k or seed on the same loaded image). Keyed by the coordinate array: a grid
+ * is a function of the coordinates and their weights, which always travel together.
  */
-const grids = new WeakMap<Uint8Array, PointGrid>();
+const grids = new WeakMap<Uint16Array, PointGrid>();
 
 /** Runs the seedings `runIndices` (any subset of 0 .. nInit−1, in any order) and returns their outcomes. */
 export function runExactSeeds(work: ExactWork, runIndices: readonly number[]): ExactRunResult[] {
@@ -50,10 +49,10 @@ export function runExactSeeds(work: ExactWork, runIndices: readonly number[]): E
 export function* runExactSeedSteps(work: ExactWork, r: number): Steps<ExactRunResult> {
   const init = work.initCenters[r];
   if (init === undefined) throw new RangeError(`No seeding ${r}: there are ${work.initCenters.length}.`);
-  let grid = grids.get(work.colors);
+  let grid = grids.get(work.coords);
   if (grid === undefined) {
-    grid = yield* buildPointGridSteps(work.colors, work.weights);
-    grids.set(work.colors, grid);
+    grid = yield* buildPointGridSteps(work.coords, work.weights);
+    grids.set(work.coords, grid);
   }
   const outcome = yield* exactLloydOnGridSteps(grid, init, work.k, work.maxIter, work.tolFixed, work.fixedCount ?? 0);
   return { ...outcome, run: r };

@@ -5,7 +5,7 @@
 import type { PixelImage } from '../types.js';
 import type { BufferAllocator } from './allocator.js';
 import type { EnginePipelines } from './pipelines.js';
-import { packStruct, structLayout, TILE_PIXELS } from './shader-source.js';
+import { packStruct, POINT_WORDS, structLayout, TILE_PIXELS } from './shader-source.js';
 import type { SegmentPlan } from './segments.js';
 
 export interface GpuSegment extends SegmentPlan {
@@ -13,7 +13,7 @@ export interface GpuSegment extends SegmentPlan {
   params: GPUBuffer;
   /** RGBA8 words, one per pixel, padded to whole tiles (the padding stays zero). */
   pixels: GPUBuffer;
-  /** Point words (points.wgsl), one per pixel of the padded segment. */
+  /** Point words (points.wgsl): words A of the padded segment's pixels, then their words B. */
   points: GPUBuffer;
   /** 8-bit labels, four to a word. */
   labels: GPUBuffer;
@@ -54,7 +54,7 @@ export class GpuImage {
       );
       const pixels = allocator.create(`segment ${s} pixels`, 4 * padded, STORAGE | COPY_DST);
       // COPY_SRC: the tests read the points back to check the OKLab kernel against the CPU's.
-      const points = allocator.create(`segment ${s} points`, 4 * padded, STORAGE | COPY_SRC);
+      const points = allocator.create(`segment ${s} points`, 4 * POINT_WORDS * padded, STORAGE | COPY_SRC);
       const labels = allocator.create(`segment ${s} labels`, padded, STORAGE | COPY_SRC);
       // writeBuffer copies from the caller's memory now: later changes to `image.data` do not reach the device.
       device.queue.writeBuffer(pixels, 0, image.data.buffer, image.data.byteOffset + 4 * plan.firstPixel, 4 * plan.pixelCount);

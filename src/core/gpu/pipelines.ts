@@ -12,7 +12,7 @@ const LAYOUTS = {
   pointsRun: ['uniform', 'read', 'read', 'read'],
   iterateRun: ['uniform', 'read', 'read', 'storage', 'storage'],
   updateRun: ['uniform', 'storage', 'storage', 'storage', 'storage'],
-  inertiaRun: ['read', 'storage'],
+  inertiaRun: ['uniform', 'read', 'storage'],
   palette: ['read'],
   paletteTexture: ['read', 'rgba8-write'],
   segmentWrite: ['uniform', 'read', 'storage'],

@@ -52,7 +52,7 @@ export class RunState {
     this.pointsGroup = group('pointsRun', [this.params, lin, m1q, m2q]);
     this.iterateGroup = group('iterateRun', [this.params, this.status, this.centres, this.sums, this.counters]);
     this.updateGroup = group('updateRun', [this.params, this.status, this.centres, this.sums, this.counters]);
-    this.inertiaGroup = group('inertiaRun', [this.centres, this.counters]);
+    this.inertiaGroup = group('inertiaRun', [this.params, this.centres, this.counters]);
     this.paletteGroup = group('palette', [this.palette]);
   }
 

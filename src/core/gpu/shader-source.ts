@@ -26,8 +26,10 @@ const SOURCES: Record<KernelName, string> = {
   recolorTexture: recolorTextureWgsl,
 };
 
-/** Bit of a point word (points.wgsl) that marks a pixel taking part in the clustering. */
-export const POINT_VALID_BIT = 24;
+/** Bit of a point's word A (points.wgsl) that marks a pixel taking part in the clustering. */
+export const POINT_VALID_BIT = 31;
+/** u32 words a point takes in a segment's points buffer: A, and B (OKLab's third axis) in the buffer's second half. */
+export const POINT_WORDS = 2;
 /** u32 words per cluster in the sums buffer: count, Σp0, Σp1, Σp2, each a u64 as (low, high). */
 export const CLUSTER_SUM_WORDS = 8;
 /** Values of `Status.done` (update.wgsl): why a run stopped, 0 while it runs. */
