@@ -88,6 +88,26 @@ describe('<palette-extractor> steered by ignore and region', () => {
     expect(ignored.compare!.cpu.colors).toEqual(ignored.compare!.gpu.colors);
   });
 
+  it('hands the ignore mask to the CPU worker (the page does no per-pixel pass for it), on the GPU path too', async () => {
+    const sent = await page.evaluate(async () => {
+      const types: { type: string; pixels?: number }[] = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+        const m = message as { type?: string; pixels?: { width: number; height: number } };
+        if (m && typeof m.type === 'string') types.push({ type: m.type, ...(m.pixels ? { pixels: m.pixels.width * m.pixels.height } : {}) });
+        return (post as (...a: unknown[]) => void).call(this, message, ...rest);
+      };
+      try {
+        const el = document.querySelector<PaletteExtractor>('#el')!;
+        await settle(el, () => Object.assign(el, { ignore: 'white #00ff00' }));
+      } finally {
+        Worker.prototype.postMessage = post;
+      }
+      return types;
+    });
+    expect(sent).toContainEqual({ type: 'mask', pixels: 120 * 80 });
+  });
+
   it('shows ignored pixels as left out (transparent) in the recoloured image', async () => {
     const alpha = await page.evaluate(() => {
       const el = document.querySelector<PaletteExtractor>('#el')!;
