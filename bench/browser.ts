@@ -27,6 +27,8 @@ interface LoopResult {
   backend: string;
   adapter: string;
   decodeMs: number;
+  /** The sample's time (the core resampler on the page, in slices), `timings.downscaleMs` of the first run. */
+  sampleMs: number;
 }
 
 /** In the page: the 24 MP JPEG, its decode time, and a raw GPU upload time. */
@@ -72,7 +74,7 @@ async function interactiveLoop(page: Page, backend: string, sampleSize: string, 
       el.id = 'large';
       document.body.append(el);
       const next = () =>
-        new Promise<{ k: number; iterations: number; backend: string; adapter: string; timings: { decodeMs: number } }>(
+        new Promise<{ k: number; iterations: number; backend: string; adapter: string; timings: { decodeMs: number; downscaleMs: number } }>(
           (ok, fail) => {
             el.addEventListener('palette-change', (e) => ok((e as CustomEvent).detail), { once: true });
             el.addEventListener('palette-error', (e) => fail(new Error(JSON.stringify((e as CustomEvent).detail))), {
@@ -108,6 +110,7 @@ async function interactiveLoop(page: Page, backend: string, sampleSize: string, 
         backend: first.backend,
         adapter: first.adapter,
         decodeMs: first.timings.decodeMs,
+        sampleMs: first.timings.downscaleMs,
       };
     },
     backend,
@@ -139,13 +142,13 @@ export async function browserSection(report: BenchReport): Promise<void> {
         ? { name: '24 MP RGBA upload to a GPU buffer', note: 'skipped: no WebGPU' }
         : { name: '24 MP RGBA upload to a GPU buffer (96 MB, writeBuffer until done)', ms: prepared.uploadMs },
     ];
-    for (const backend of ['gpu', 'cpu']) {
+    for (const backend of report.flags.backend ? [report.flags.backend] : ['gpu', 'cpu']) {
       for (const sampleSize of ['200', 'full']) {
         const nInit = backend === 'gpu' && sampleSize === 'full' && software ? 1 : 10;
         const label = `24 MP, sample ${sampleSize === 'full' ? 'full' : 'default (200)'}, ${backend.toUpperCase()}, nInit=${nInit}`;
         try {
           const r = await interactiveLoop(page, backend, sampleSize, nInit, changes);
-          rows.push({ name: `${label}: first run (decode, sample, upload, k=4)`, ms: r.firstMs, extra: { 'decode ms': r.decodeMs.toFixed(0) } });
+          rows.push({ name: `${label}: first run (decode, sample, upload, k=4)`, ms: r.firstMs, extra: { 'decode ms': r.decodeMs.toFixed(0), 'sample ms': r.sampleMs.toFixed(0) } });
           rows.push({
             name: `${label}: interactive, new k (5${changes > 1 ? `..${4 + changes}` : ''})`,
             ms: median(r.loopMs),

@@ -13,6 +13,8 @@ export interface BenchFlags {
   only: string | undefined;
   /** Reserved for the GPU section: run it on Dawn in Node rather than in Chromium. */
   node: boolean;
+  /** Sections that run on both backends run only this one (`--backend cpu` or `gpu`), or both. */
+  backend: 'cpu' | 'gpu' | undefined;
 }
 
 export function parseFlags(argv: string[]): BenchFlags {
@@ -21,6 +23,7 @@ export function parseFlags(argv: string[]): BenchFlags {
     quick: argv.includes('--quick'),
     only: onlyAt >= 0 ? argv[onlyAt + 1] : undefined,
     node: argv.includes('--node'),
+    backend: (['cpu', 'gpu'] as const).find((b) => argv[argv.indexOf('--backend') + 1] === b && argv.includes('--backend')),
   };
 }
 

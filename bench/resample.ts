@@ -1,13 +1,15 @@
 /**
  * Resample section: the core resampler (scikit-image's `resize`, `src/core/resample.ts`) making the element's sample,
  * from a 24 MP photo-sized image and from a sample photo, beside SciPy doing the same resize (the notebook's way:
- * `gaussian_filter` over the whole image, then `zoom`) when Python has it.
+ * `gaussian_filter` over the whole image, then `zoom`) when Python has it, and beside the resampler before issue 11
+ * (`resample-before.ts`, kept here only as the baseline: same output bits, float rows filtered one at a time).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
-import { resizeImage, type ByteImage } from '../src/core/resample.js';
+import { resizeImage, type ByteImage, type FloatImage } from '../src/core/resample.js';
+import { resizeImage as resizeImageBefore } from './resample-before.js';
 import { sampleDimensions } from '../src/image/sample-size.js';
 import { median, time, type BenchReport, type BenchRow } from './report.js';
 
@@ -60,12 +62,13 @@ function scipyRow(name: string, image: ByteImage, width: number, height: number,
 export async function resampleSection(report: BenchReport, root: string): Promise<void> {
   const repeats = report.flags.quick ? 3 : 7;
   const rows: BenchRow[] = [];
-  const measure = async (name: string, image: ByteImage, width: number, height: number) => {
+  type Resize = (image: ByteImage, width: number, height: number) => FloatImage;
+  const measure = async (name: string, image: ByteImage, width: number, height: number, resize: Resize = resizeImage) => {
     // CPU time beside the wall time: on a machine shared with other jobs, the wall time also counts their share.
     const cpu: number[] = [];
     const samples = await time(() => {
       const before = process.cpuUsage();
-      resizeImage(image, width, height);
+      resize(image, width, height);
       const used = process.cpuUsage(before);
       cpu.push((used.user + used.system) / 1000);
     }, repeats);
@@ -75,9 +78,13 @@ export async function resampleSection(report: BenchReport, root: string): Promis
 
   const big = photoSized(6000, 4000, 'opaque');
   const fit = sampleDimensions({ kind: 'fit', size: 200 }, big.width, big.height);
+  const varying = photoSized(6000, 4000, 'varying');
   await measure('24 MP → 200×200 (the notebook)', big, 200, 200);
+  await measure('24 MP → 200×200, before issue 11', big, 200, 200, resizeImageBefore);
   await measure('24 MP → fit 200 (the default)', big, fit.width, fit.height);
-  await measure('24 MP with varying alpha → 200×200', photoSized(6000, 4000, 'varying'), 200, 200);
+  await measure('24 MP → fit 200, before issue 11', big, fit.width, fit.height, resizeImageBefore);
+  await measure('24 MP with varying alpha → 200×200', varying, 200, 200);
+  await measure('24 MP with varying alpha → 200×200, before issue 11', varying, 200, 200, resizeImageBefore);
   rows.push(scipyRow('24 MP → 200×200, SciPy', big, 200, 200, 1));
 
   const png = PNG.sync.read(readFileSync(resolve(root, 'public/samples/chelsea.png')));

@@ -7,6 +7,7 @@ import { InvalidInputError, InvalidOptionError } from '../../src/core/errors.js'
 import { sampleDimensions } from '../../src/image/sample-size.js';
 import { NOTEBOOK_CASES, loadNotebookCase, notebookColors, rgbToRgba } from '../helpers/notebook.js';
 import { randomImage } from '../helpers/images.js';
+import { referenceResize } from '../helpers/resample-reference.js';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -100,6 +101,63 @@ describe("resizeImage reproduces scikit-image 0.19.3's resize", () => {
 
   it('keeps the aspect in fit mode: 451×300 fits 200 as 200×133', () => {
     expect(sampleDimensions({ kind: 'fit', size: 200 }, 451, 300)).toEqual({ width: 200, height: 133 });
+  });
+});
+
+/** Seeded bytes: noise, or a gradient with a little noise (`smooth`), with alpha opaque, varying or absent. */
+function testImage(width: number, height: number, channels: number, seed: number, smooth = false, alpha: 'opaque' | 'varying' = 'varying') {
+  const data = new Uint8Array(width * height * channels);
+  let state = seed * 2654435761 || 1;
+  for (let i = 0; i < data.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const x = Math.floor(i / channels) % width;
+    data[i] = smooth ? (x * 5 + (state & 7)) & 255 : state & 255;
+    if (channels === 4 && i % 4 === 3 && alpha === 'opaque') data[i] = 255;
+  }
+  return { data, width, height, channels };
+}
+
+describe('resizeImage gives the plain whole-image resize, bit for bit', () => {
+  // [width, height] → [width, height]: odd factors, enlarging, one axis each way, single rows and columns.
+  const sizes: [number, number, number, number][] = [
+    [37, 23, 11, 7],
+    [300, 200, 64, 40],
+    [451, 300, 200, 133],
+    [301, 299, 300, 300],
+    [5, 4, 13, 9],
+    [100, 3, 10, 40],
+    [3, 100, 40, 10],
+    [1, 50, 1, 7],
+    [50, 1, 9, 1],
+    [1, 1, 5, 3],
+    [240, 90, 17, 90],
+  ];
+  const kinds: { name: string; channels: number; alpha?: 'opaque' | 'varying'; smooth?: boolean }[] = [
+    { name: 'opaque RGBA', channels: 4, alpha: 'opaque', smooth: true },
+    { name: 'RGBA with varying alpha', channels: 4 },
+    { name: 'RGB', channels: 3, smooth: true },
+    { name: 'grey', channels: 1 },
+  ];
+  const cases = sizes.flatMap(([w, h, ow, oh], i) => kinds.map((kind) => ({ w, h, ow, oh, seed: i + 1, ...kind })));
+
+  it.each(cases)('$w×$h → $ow×$oh, $name', ({ w, h, ow, oh, seed, channels, alpha, smooth }) => {
+    const image = testImage(w, h, channels, seed, smooth, alpha);
+    const out = resizeImage(image, ow, oh);
+    const expected = referenceResize(image, ow, oh);
+    expect(out.channels).toBe(channels);
+    expect(Array.from(out.data)).toEqual(Array.from(expected.data));
+  });
+
+  it('clips to the whole image\'s range when a value falls outside that of the rows read', () => {
+    // 40 rows to 10 read rows 4i + 1 and 4i + 2; the dark row 0 is never read, but its blur reaches the rows read.
+    const image = testImage(30, 40, 4, 9, true, 'opaque');
+    for (let i = 0; i < 30 * 4; i++) if (i % 4 !== 3) image.data[i] = 0;
+    for (let i = 30 * 4; i < image.data.length; i++) if (i % 4 !== 3) image.data[i] = 200 + (i % 7);
+    const out = resizeImage(image, 10, 10);
+    expect(Array.from(out.data)).toEqual(Array.from(referenceResize(image, 10, 10).data));
+    expect(out.data[0]).toBeLessThan(200 / 255);
   });
 });
 
