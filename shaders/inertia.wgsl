@@ -25,7 +25,7 @@ struct RunParams {
   tol_hi: u32,
   alpha_threshold: u32,
   oklab: u32,
-  _pad0: u32,
+  fixed_count: u32,
   _pad1: u32,
 }
 

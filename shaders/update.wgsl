@@ -1,7 +1,8 @@
 // update.wgsl: the M-step and the stopping rules of exact k-means (docs/ARITHMETIC.md), for one Lloyd iteration.
 // Each non-empty cluster moves to its members' mean in fixed point, rounded half up:
 //   c' = floor((2 · S + n) / (2 · n)), S the cluster's sum of fixed-point positions,
-// computed from the u64 sums with a 64-by-32-bit division in u32 words; an empty cluster keeps its centre. Then the
+// computed from the u64 sums with a 64-by-32-bit division in u32 words; an empty cluster keeps its centre, and so do
+// the locked clusters j < run.fixed_count (the `fixed` colours: centres that never move). Then the
 // squared shift Σ (c' − c)² (u64), the strict test (no label changed, from the second iteration on), the tol test
 // (shift ≤ tolFixed), and maxIter decide `status.done`. The sums and the change counter are cleared for the next
 // iteration. Once `done` is set, later iterations batched into the same submission return at once.
@@ -29,7 +30,7 @@ struct RunParams {
   tol_hi: u32,
   alpha_threshold: u32,
   oklab: u32,
-  _pad0: u32,
+  fixed_count: u32,
   _pad1: u32,
 }
 
@@ -102,7 +103,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     // A cluster holds fewer than 2^32 points, so the count's high word is always zero.
     let n = atomicLoad(&sums[base]);
     var shift = 0u;
-    if (n > 0u) {
+    if (n > 0u && j >= run.fixed_count) {
       let old = centres[j];
       var next = old;
       for (var c = 0u; c < 3u; c++) {

@@ -473,6 +473,81 @@ export const styles = css`
     cursor: crosshair;
     touch-action: none;
   }
+  .eyedropper {
+    position: absolute;
+    inset: 0;
+    z-index: 1;
+    pointer-events: none;
+  }
+  .crosshair {
+    position: absolute;
+    z-index: 4;
+    width: 22px;
+    height: 22px;
+    translate: -50% -50%;
+    border: 2px solid #fff;
+    border-radius: 50%;
+    outline: 1px solid rgb(0 0 0 / 0.8);
+    box-shadow: inset 0 0 0 1px rgb(0 0 0 / 0.8);
+    pointer-events: none;
+  }
+  .pick-layer {
+    position: absolute;
+    inset: 0;
+    z-index: 3;
+    cursor: crosshair;
+  }
+  .region-form {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px 10px;
+    width: 100%;
+    padding-top: 8px;
+    font-size: 12.5px;
+  }
+  .region-form input {
+    width: 6em;
+    font: inherit;
+    padding: 3px 6px;
+    border: 1px solid var(--pe-border);
+    border-radius: 6px;
+    background: var(--pe-surface);
+    color: var(--pe-text);
+  }
+  [part~='swatches'] li {
+    position: relative;
+  }
+  /* The lock sits at the end of the swatch's text row (on the surface, never over the colour's contrast label). */
+  .lock {
+    position: absolute;
+    right: 4px;
+    bottom: 4px;
+    display: grid;
+    place-items: center;
+    width: 24px;
+    height: 24px;
+    padding: 0;
+    border: 0;
+    border-radius: 6px;
+    background: transparent;
+    color: var(--pe-text-muted);
+    cursor: pointer;
+  }
+  .lock svg {
+    width: 15px;
+    height: 15px;
+  }
+  .lock:hover {
+    color: var(--pe-text);
+  }
+  .lock[aria-pressed='true'] {
+    background: var(--pe-accent);
+    color: var(--pe-accent-text);
+  }
+  [part~='swatches'] li .swatch-text {
+    padding-right: 30px;
+  }
   .tools {
     display: flex;
     gap: 6px;

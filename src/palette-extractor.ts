@@ -8,7 +8,8 @@ import { PaletteErrorEvent } from './events/palette-error.js';
 import { PaletteProgressEvent } from './events/palette-progress.js';
 import type { ExtractionOutcome } from './controllers/extraction.js';
 import { ExtractionController } from './controllers/extraction-controller.js';
-import { OPTION_DEFAULTS, keywordAttribute, numberAttribute } from './controllers/options.js';
+import { OPTION_DEFAULTS, keywordAttribute, lockedList, numberAttribute } from './controllers/options.js';
+import { hexToRgb, rgbToHex } from './core/color.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, type ColorManagement } from './image/load.js';
 import { copyText } from './controllers/clipboard.js';
 import {
@@ -60,6 +61,26 @@ export function balancedColumns(n: number, max: number): number {
   return max;
 }
 
+/** `#RGB` or `#rrggbb` as `#rrggbb`; anything else as written (the run reports it). */
+function normalHex(text: string): string {
+  try {
+    return rgbToHex(hexToRgb(text));
+  } catch {
+    return text;
+  }
+}
+
+/** The RGBA of the pixel of `canvas` at fractions `fx`, `fy` of its width and height, or null outside it. */
+function readPixel(canvas: HTMLCanvasElement, fx: number, fy: number): [number, number, number, number] | null {
+  const x = Math.floor(fx * canvas.width);
+  const y = Math.floor(fy * canvas.height);
+  if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) return null;
+  const probe = new OffscreenCanvas(1, 1).getContext('2d', { willReadFrequently: true })!;
+  probe.drawImage(canvas, x, y, 1, 1, 0, 0, 1, 1);
+  const [r, g, b, a] = probe.getImageData(0, 0, 1, 1).data;
+  return [r!, g!, b!, a!];
+}
+
 const percent = (f: number) => `${(f * 100).toFixed(f >= 0.1 ? 0 : 1)}%`;
 const delta = (v: number) => (v === 0 ? '0' : v.toPrecision(3));
 const ms = (v: number) => (v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`);
@@ -87,6 +108,9 @@ const ms = (v: number) => (v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`
  * @csspart progress - The progress bar shown while a run is in flight.
  * @csspart cancel - The button that stops the run in flight.
  * @csspart select-region - The button that lets a drag on the photo choose the region the palette comes from.
+ * @csspart pick-lock - The button that lets a click on the photo lock the colour of the pixel clicked.
+ * @csspart eyedropper - The focusable layer over the photo: arrow keys move a crosshair, Enter locks its pixel.
+ * @csspart lock - A swatch's lock toggle: a locked colour stays a centre of the next runs.
  * @csspart sort - The select that orders the swatches.
  * @csspart export-format - The select of the export menu's format.
  * @csspart swatches - The list of swatches.
@@ -172,6 +196,20 @@ export class PaletteExtractor extends LitElement {
    * empty for the whole image. Dragging on the photo with "Select region" on sets it. The whole image is recoloured.
    */
   @property({ reflect: true }) region = '';
+  /**
+   * Locked colours, `#rrggbb` separated by spaces (`locked="#aabbcc #112233"`): each is a fixed centre of the next
+   * runs (and shown, marked locked, even when no pixel is nearest to it); the other `colors − m` are found around
+   * them. The swatches' lock toggles and the eyedropper edit it. At most `colors`.
+   */
+  @property({ reflect: true }) locked = '';
+
+  /** The locked colours as a list (`['#aabbcc', '#112233']`); setting it sets `locked`. */
+  get lockedColors(): string[] {
+    return lockedList(this.locked).map(normalHex);
+  }
+  set lockedColors(value: readonly string[] | null | undefined) {
+    this.locked = (value ?? []).join(' ');
+  }
   /** Order of the swatches and of every export: `share` (largest first), `hue` (greys last) or `lightness` (darkest first). */
   @property({ reflect: true, converter: keywordAttribute('share') }) sort: PaletteSort = 'share';
   /** How swatches show their colour: `hex`, `rgb`, `hsl` or `oklch` (CSS syntax, copied as shown). */
@@ -213,6 +251,10 @@ export class PaletteExtractor extends LitElement {
   @state() private _drag?: { x0: number; y0: number; x1: number; y1: number };
   /** The swatch under the eyedropper (the pointer over the image), by hex. */
   @state() private _picked?: string;
+  /** "Lock a colour" is on: a click on the photo locks the colour of the pixel clicked. */
+  @state() private _picking = false;
+  /** The keyboard eyedropper's crosshair, in fractions of the photo (shown while the eyedropper layer has focus). */
+  @state() private _cursor?: { x: number; y: number };
 
   @query('input[type=file]') private _fileInput!: HTMLInputElement;
 
@@ -237,6 +279,7 @@ export class PaletteExtractor extends LitElement {
         ignore: this.ignore,
         region: this.region,
         colorManagement: this.colorManagement,
+        locked: this.locked,
       },
       compare: this.compare,
       load: { fetchTimeoutMs: this.fetchTimeout > 0 ? this.fetchTimeout : DEFAULT_FETCH_TIMEOUT_MS },
@@ -338,10 +381,13 @@ export class PaletteExtractor extends LitElement {
     this.#announce(ok ? `Copied ${what}` : `Could not copy ${what}`);
   }
 
-  /** Says `text` on screen (a toast by the actions) and to screen readers (a polite live region), the same words. */
-  #announce(text: string): void {
+  /**
+   * Says `text` to screen readers (a polite live region) and, unless `toast` is false, on screen in the same words (a
+   * toast by the actions).
+   */
+  #announce(text: string, toast = true): void {
     this._announcement = text;
-    this._toast = text;
+    this._toast = toast ? text : '';
     clearTimeout(this.#announceTimer);
     this.#announceTimer = setTimeout(() => {
       this._announcement = '';
@@ -421,16 +467,153 @@ export class PaletteExtractor extends LitElement {
     this.#eyedropFrame = requestAnimationFrame(() => {
       this.#eyedropFrame = 0;
       const rect = stage.getBoundingClientRect();
-      const canvas = outcome.recolored;
-      const x = Math.floor(((clientX - rect.left) / rect.width) * canvas.width);
-      const y = Math.floor(((clientY - rect.top) / rect.height) * canvas.height);
-      if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) return;
-      const probe = new OffscreenCanvas(1, 1).getContext('2d', { willReadFrequently: true })!;
-      probe.drawImage(canvas, x, y, 1, 1, 0, 0, 1, 1);
-      const [r, g, b, a] = probe.getImageData(0, 0, 1, 1).data;
-      const hex = `#${[r!, g!, b!].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-      this._picked = a! > 0 && outcome.detail.colors.some((c) => c.hex === hex) ? hex : undefined;
+      this._picked = this.#swatchAt(outcome, (clientX - rect.left) / rect.width, (clientY - rect.top) / rect.height)?.hex;
     });
+  }
+
+  /** The palette entry of the recoloured pixel at fractions `fx`, `fy` of the photo (none where it was left out). */
+  #swatchAt(outcome: ExtractionOutcome, fx: number, fy: number): PaletteColor | undefined {
+    const pixel = readPixel(outcome.recolored, fx, fy);
+    if (!pixel || pixel[3] === 0) return undefined;
+    const hex = rgbToHex([pixel[0], pixel[1], pixel[2]]);
+    return outcome.detail.colors.find((c) => c.hex === hex);
+  }
+
+  /** The original pixel's colour at fractions `fx`, `fy` of the photo, as `#rrggbb`. */
+  #originalAt(outcome: ExtractionOutcome, fx: number, fy: number): string | undefined {
+    const pixel = readPixel(outcome.original, fx, fy);
+    return pixel ? rgbToHex([pixel[0], pixel[1], pixel[2]]) : undefined;
+  }
+
+  /** Locks `hex` (the next run keeps it as a centre), or says why it cannot. */
+  #lock(hex: string): void {
+    const list = this.lockedColors;
+    if (list.includes(hex)) {
+      this.#announce(`${hex} is already locked`);
+      return;
+    }
+    // The k the next run will use: `colors` clamped as the options clamp it (a bad value is reported by the run).
+    const asked = Number(this.colors);
+    const k = Number.isFinite(asked) ? Math.min(256, Math.max(1, Math.round(asked))) : (OPTION_DEFAULTS.colors as number);
+    if (list.length >= k) {
+      this.#announce(`All ${k} colours are locked: unlock one to lock ${hex}`);
+      return;
+    }
+    this.lockedColors = [...list, hex];
+    this.#announce(`Locked ${hex}`);
+  }
+
+  #toggleLock(hex: string): void {
+    const list = this.lockedColors;
+    if (!list.includes(hex)) {
+      this.#lock(hex);
+      return;
+    }
+    this.lockedColors = list.filter((c) => c !== hex);
+    this.#announce(`Unlocked ${hex}`);
+  }
+
+  /** The keyboard eyedropper: arrows move the crosshair (Shift: ten times as far), Enter or Space lock its pixel. */
+  #onEyedropperKey(event: KeyboardEvent, outcome: ExtractionOutcome): void {
+    const cursor = this._cursor ?? { x: 0.5, y: 0.5 };
+    const step = event.shiftKey ? 0.1 : 0.01;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      const clamp = (v: number) => Math.min(0.999, Math.max(0, v));
+      const next = { x: clamp(cursor.x + move[0]), y: clamp(cursor.y + move[1]) };
+      this._cursor = next;
+      const swatch = this.#swatchAt(outcome, next.x, next.y);
+      this._picked = swatch?.hex;
+      const where = `${Math.round(next.x * 100)}% across, ${Math.round(next.y * 100)}% down`;
+      this.#announce(
+        swatch ? `${where}: ${swatch.hex}, ${percent(swatch.fraction)} of the image` : `${where}: left out of the palette`,
+        false,
+      );
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      const hex = this.#originalAt(outcome, cursor.x, cursor.y);
+      if (hex) this.#lock(hex);
+    }
+  }
+
+  /** The photo's layer for keyboard users: a crosshair that arrows move, Enter locks (not a pointer target). */
+  #renderEyedropper(outcome: ExtractionOutcome): TemplateResult {
+    const cursor = this._cursor;
+    return html`<div
+        part="eyedropper"
+        class="eyedropper"
+        tabindex="0"
+        role="application"
+        aria-roledescription="eyedropper"
+        aria-label="Eyedropper on the photo: arrow keys move it (Shift for larger steps), the swatch under it is highlighted, Enter locks the colour under it"
+        @focus=${() => (this._cursor ??= { x: 0.5, y: 0.5 })}
+        @blur=${() => {
+          this._cursor = undefined;
+          this._picked = undefined;
+        }}
+        @keydown=${(e: KeyboardEvent) => this.#onEyedropperKey(e, outcome)}
+      ></div>
+      ${cursor
+        ? html`<div
+            class="crosshair"
+            aria-hidden="true"
+            style=${cssProps({ left: `${cursor.x * 100}%`, top: `${cursor.y * 100}%` })}
+          ></div>`
+        : nothing}
+      ${this._picking
+        ? html`<div
+            class="pick-layer"
+            @click=${(e: MouseEvent) => {
+              const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+              const hex = this.#originalAt(outcome, (e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
+              this._picking = false;
+              if (hex) this.#lock(hex);
+            }}
+          ></div>`
+        : nothing}`;
+  }
+
+  /** The region as four numbers to type, for keyboards (and precision): shown while "Select region" is on. */
+  #renderRegionForm(width: number, height: number): TemplateResult {
+    let rect: PixelRect | null = null;
+    try {
+      rect = parseRegion(this.region, width, height);
+    } catch {
+      rect = null;
+    }
+    rect ??= { x: 0, y: 0, width, height };
+    const field = (name: string, label: string, value: number, max: number) =>
+      html`<label>${label} <input name=${name} type="number" min="0" max=${max} step="1" .value=${String(value)} /></label>`;
+    return html`<form
+      class="region-form"
+      aria-label="Region in pixels"
+      @submit=${(e: SubmitEvent) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget as HTMLFormElement);
+        const n = (key: string) => Math.round(Number(data.get(key)));
+        const x = Math.min(width - 1, Math.max(0, n('x')));
+        const y = Math.min(height - 1, Math.max(0, n('y')));
+        const w = Math.min(width - x, Math.max(1, n('w')));
+        const h = Math.min(height - y, Math.max(1, n('h')));
+        this._selecting = false;
+        this.region = formatRegion({ x, y, width: w, height: h });
+        this.#announce(`Region set to ${w}×${h} pixels at ${x}, ${y}`, false);
+      }}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape') this._selecting = false;
+      }}
+    >
+      ${field('x', 'X', rect.x, width - 1)} ${field('y', 'Y', rect.y, height - 1)}
+      ${field('w', 'Width', rect.width, width)} ${field('h', 'Height', rect.height, height)}
+      <button class="action" type="submit">Apply region</button>
+    </form>`;
   }
 
   /** The palette as shown (sorted), for the swatches and every export. */
@@ -593,22 +776,38 @@ export class PaletteExtractor extends LitElement {
             aria-valuetext=${`${this._split}% original`}
             @input=${(e: Event) => (this._split = Number((e.target as HTMLInputElement).value))}
           />
-          ${this.#renderRegion(width, height)}
+          ${this.#renderEyedropper(outcome)} ${this.#renderRegion(width, height)}
         </div>
-        <div class="tools" role="group" aria-label="Region">
+        <div class="tools" role="group" aria-label="Region and eyedropper">
           <button
             part="select-region"
             class="action"
             type="button"
             aria-pressed=${this._selecting ? 'true' : 'false'}
-            @click=${() => (this._selecting = !this._selecting)}
+            @click=${() => {
+              this._selecting = !this._selecting;
+              this._picking = false;
+            }}
           >
             ${this._selecting ? 'Drag on the photo…' : 'Select region'}
           </button>
           ${this.region
             ? html`<button class="action" type="button" @click=${() => (this.region = '')}>Whole image</button>`
             : nothing}
+          <button
+            part="pick-lock"
+            class="action"
+            type="button"
+            aria-pressed=${this._picking ? 'true' : 'false'}
+            @click=${() => {
+              this._picking = !this._picking;
+              this._selecting = false;
+            }}
+          >
+            ${this._picking ? 'Click a pixel to lock…' : 'Lock a colour from the photo'}
+          </button>
         </div>
+        ${this._selecting ? this.#renderRegionForm(width, height) : nothing}
         ${bar}
         <figcaption class="visually-hidden">
           ${width}×${height} image, recoloured with its ${outcome.detail.colors.length}-colour palette.
@@ -675,7 +874,8 @@ export class PaletteExtractor extends LitElement {
         ${colors.map((c) => {
           const text = bestTextColor(c.rgb, colors);
           const value = formatColor(c.rgb, this.valueFormat);
-          return html`<li>
+          const locked = this.lockedColors.includes(c.hex);
+          return html`<li class=${locked ? 'locked' : ''}>
             <button
               part="swatch"
               class=${this._picked === c.hex ? 'picked' : ''}
@@ -693,6 +893,21 @@ export class PaletteExtractor extends LitElement {
                 ><span class="hex">${value}</span> <span class="share">${percent(c.fraction)}</span
                 ><span class="visually-hidden"> of the image, copy</span></span
               >
+            </button>
+            <button
+              part="lock"
+              class="lock"
+              type="button"
+              aria-pressed=${locked ? 'true' : 'false'}
+              aria-label="Lock ${c.hex}"
+              title=${locked ? `Unlock ${c.hex}` : `Lock ${c.hex}: the next palettes keep it`}
+              @click=${() => this.#toggleLock(c.hex)}
+            >
+              <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"
+                stroke-linejoin="round" aria-hidden="true">
+                <rect x="5" y="11" width="14" height="10" rx="2"></rect>
+                <path d=${locked ? 'M8 11V7a4 4 0 0 1 8 0v4' : 'M8 11V7a4 4 0 0 1 7.75-1.4'}></path>
+              </svg>
             </button>
           </li>`;
         })}

@@ -28,6 +28,8 @@ Options (defaults as in the element):
       --backend B         auto | gpu | cpu (default auto: a real GPU through Dawn if the
                           optional 'webgpu' package finds one, else the CPU on every core)
       --arithmetic A      exact | float64 (CPU only; default exact, bit-identical to the GPU)
+      --locked C          locked colours, #rrggbb separated by spaces or commas: centres of
+                          every run, never moved, the other colours found around them
   -f, --format F          table | json | ndjson | csv | css | gpl (default: from --output's
                           extension, else table)
   -o, --output FILE       write the palettes to FILE instead of stdout
@@ -84,6 +86,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'sample-size': { type: 'string' },
         backend: { type: 'string' },
         arithmetic: { type: 'string' },
+        locked: { type: 'string' },
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
         recolor: { type: 'string' },
@@ -107,6 +110,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     sampleSize: v['sample-size'] ?? OPTION_DEFAULTS.sampleSize,
     backend: v.backend ?? OPTION_DEFAULTS.backend,
     arithmetic: v.arithmetic ?? OPTION_DEFAULTS.arithmetic,
+    locked: v.locked ?? OPTION_DEFAULTS.locked,
   });
   if (options.arithmetic === 'float64' && options.backend === 'gpu') {
     throw new InvalidOptionError("--arithmetic float64 runs on the CPU only: use --backend cpu or auto.");

@@ -183,6 +183,7 @@ async function chooseEngine(args: CliArgs, notify: (line: string) => void): Prom
     colorSpace: options.colorSpace,
     arithmetic: options.arithmetic,
     sampleSize: options.sampleSize,
+    ...(options.fixed.length > 0 ? { fixed: options.fixed } : {}),
   };
   const pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads });
   const wantsGpu = options.backend !== 'cpu' && options.arithmetic === 'exact';

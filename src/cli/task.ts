@@ -27,6 +27,8 @@ export interface EngineOptions {
   colorSpace: ColorSpace;
   arithmetic: Arithmetic;
   sampleSize: SampleSize;
+  /** Locked colours (`--locked`), the engines' `fixed`. */
+  fixed?: [number, number, number][];
 }
 
 export interface PaletteTask {
@@ -87,7 +89,8 @@ async function decodeAndSample(task: PaletteTask | SampleTask) {
     height: image.height,
     sampleWidth: sample.width,
     sampleHeight: sample.height,
-    k: fitK(task.options.k, sample),
+    // Never fewer clusters than locked colours, as in the element.
+    k: Math.max(fitK(task.options.k, sample), task.options.fixed?.length ?? 0),
   };
   return { image, sample, facts, decodeMs: performance.now() - started };
 }

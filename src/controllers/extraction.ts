@@ -15,7 +15,8 @@ import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
 import { drawForDisplay, readFullPixels } from '../image/canvas-limits.js';
 import { abortable, loadImage, type ColorManagement, type DecodedImage, type ImageInput, type LoadOptions } from '../image/load.js';
-import { ignoreMatcher, type IgnoreEntry } from '../core/ignore.js';
+import { maskIgnoredSteps, type IgnoreEntry } from '../core/ignore.js';
+import { runPaced } from '../core/pace.js';
 import { cropPixels, isWholeImage, resolveRegion, type PixelRect } from '../image/region.js';
 import { readSample } from '../image/sample.js';
 import { fitK, sampleDimensions, type SampleSize } from '../image/sample-size.js';
@@ -125,25 +126,6 @@ function fewerColorsNotice(asked: number, found: number, sample: ImageData): str
   return `${got}: ${asked - found} of the clusters came out empty or the same 8-bit colour as another.`;
 }
 
-/** Pixels per slice of the ignore mask before the page gets a turn. */
-const MASK_SLICE = 1 << 20;
-
-/**
- * Makes the pixels an ignore list matches transparent, in place (so the engines leave them out, and the recoloured
- * image shows them as left out), a slice at a time so a full-size image never holds the page.
- */
-async function maskIgnored(pixels: ImageData, ignore: readonly IgnoreEntry[], signal: AbortSignal): Promise<void> {
-  const ignored = ignoreMatcher(ignore, { alphaThreshold: DEFAULTS.alphaThreshold });
-  const data = pixels.data;
-  for (let start = 0; start < data.length; start += 4 * MASK_SLICE) {
-    if (start > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    throwIfAborted(signal);
-    const end = Math.min(data.length, start + 4 * MASK_SLICE);
-    for (let p = start; p < end; p += 4) {
-      if (ignored(data[p]!, data[p + 1]!, data[p + 2]!, data[p + 3]!)) data[p + 3] = 0;
-    }
-  }
-}
 
 /** Why the GPU failed, in words for people (the driver's own message goes to the console, not the page). */
 function gpuFailure(error: PaletteError): string {
@@ -227,8 +209,8 @@ export class ExtractionPipeline {
       // core resampler; ignored colours are then made transparent, so no engine sees them.
       const source = region ? croppedImage(fullPixels(), region) : image;
       const { width, height } = sampleDimensions(options.sampleSize, source.width, source.height);
-      const pixels = await readSample(source, width, height, fullPixels, signal);
-      if (options.ignore.length > 0) await maskIgnored(pixels, options.ignore, signal);
+      let pixels = await readSample(source, width, height, fullPixels, signal);
+      if (options.ignore.length > 0) pixels = await this.#maskIgnored(pixels, options.ignore, signal);
       throwIfAborted(signal);
       if (this.#sample) this.#lease?.client.drop(this.#sample.id);
       const whole = !region && width === image.width && height === image.height;
@@ -236,7 +218,8 @@ export class ExtractionPipeline {
     }
     const sampled = this.#sample;
     const sample = sampled.pixels;
-    const k = fitK(options.k, sample);
+    // Never fewer clusters than locked colours: each locked colour is a cluster of its own.
+    const k = Math.max(fitK(options.k, sample), options.fixed.length);
     if (k !== options.k) options = { ...options, k };
     timings.downscaleMs = performance.now() - t1;
 
@@ -358,12 +341,29 @@ export class ExtractionPipeline {
       const full = fullPixels();
       if (sampled.ignore.length === 0) sampled.recolorSource = full;
       else {
-        const masked = new ImageData(new Uint8ClampedArray(full.data), full.width, full.height);
-        await maskIgnored(masked, sampled.ignore, signal);
-        sampled.recolorSource = masked;
+        const copy = new ImageData(new Uint8ClampedArray(full.data), full.width, full.height);
+        sampled.recolorSource = await this.#maskIgnored(copy, sampled.ignore, signal);
       }
     }
     return sampled.recolorSource;
+  }
+
+  /**
+   * `pixels` with the colours `ignore` matches made transparent (so the engines leave them out, and the recoloured
+   * image shows them as left out). Computed in the CPU worker, which takes `pixels`' buffer and gives it back: the
+   * page's thread does no per-pixel work for it. Only where the worker cannot start is it done here, paced.
+   */
+  async #maskIgnored(pixels: ImageData, ignore: readonly IgnoreEntry[], signal: AbortSignal): Promise<ImageData> {
+    const alphaThreshold = DEFAULTS.alphaThreshold;
+    try {
+      return await this.#cpu.mask(pixels, ignore, alphaThreshold, signal);
+    } catch (error) {
+      // A worker that never started left the pixels here (a transferred buffer reads as empty): mask them in place.
+      const kept = pixels.data.length > 0;
+      if (!kept || !(error instanceof PaletteError) || error.code !== 'worker-failed') throw error;
+      await runPaced(maskIgnoredSteps(pixels.data, ignore, { alphaThreshold }), signal);
+      return pixels;
+    }
   }
 
   #cpuRun(
@@ -391,8 +391,8 @@ export class ExtractionPipeline {
   }
 
   #workerOptions(options: ResolvedOptions) {
-    const { k, seed, nInit, maxIter, colorSpace, arithmetic } = options;
-    return { k, seed, nInit, maxIter, colorSpace, arithmetic };
+    const { k, seed, nInit, maxIter, colorSpace, arithmetic, fixed } = options;
+    return { k, seed, nInit, maxIter, colorSpace, arithmetic, ...(fixed.length > 0 ? { fixed } : {}) };
   }
 
   #engineOptions(options: ResolvedOptions, signal: AbortSignal, onProgress?: (p: ProgressInfo) => void) {
@@ -403,6 +403,7 @@ export class ExtractionPipeline {
       maxIter: options.maxIter,
       colorSpace: options.colorSpace,
       alphaThreshold: DEFAULTS.alphaThreshold,
+      ...(options.fixed.length > 0 ? { fixed: options.fixed } : {}),
       signal,
       ...(onProgress ? { onProgress } : {}),
     };

@@ -9,6 +9,8 @@ import type { Arithmetic, Backend, ColorSpace } from '../core/types.js';
 import { parseSampleSize, type SampleSize } from '../image/sample-size.js';
 import { formatIgnore, parseIgnore, type IgnoreEntry } from '../core/ignore.js';
 import { parseRegionSpec, type RegionSpec } from '../image/region.js';
+import { rgbToHex, type Rgb8 } from '../core/color.js';
+import { resolveFixedColors } from '../core/exact/fixed-colors.js';
 import type { ColorManagement } from '../image/load.js';
 
 /**
@@ -29,6 +31,8 @@ export interface RawOptions {
   /** The rectangle the palette comes from, `x y w h` in pixels or percentages; empty for the whole image. */
   region: string;
   colorManagement: string;
+  /** Locked colours, `#rrggbb` (or `#rgb`) separated by spaces or commas; empty for none. */
+  locked: string;
 }
 
 export interface ResolvedOptions {
@@ -45,6 +49,8 @@ export interface ResolvedOptions {
   ignoreKey: string;
   region: RegionSpec | null;
   colorManagement: ColorManagement;
+  /** The locked colours (the engines' `fixed`), duplicates merged, at most k. */
+  fixed: Rgb8[];
 }
 
 /** Ranges the clamping uses. */
@@ -78,9 +84,31 @@ function ignoreOptions(text: string): { ignore: IgnoreEntry[]; ignoreKey: string
   return { ignore, ignoreKey: formatIgnore(ignore) };
 }
 
+/** Splits a `locked` list into its colours ('' is none). */
+export function lockedList(text: string): string[] {
+  const trimmed = String(text ?? '').trim();
+  return trimmed ? trimmed.split(/\s*,\s*|\s+/) : [];
+}
+
+/** The `locked` attribute as engine colours: hex colours only, at most k of them once duplicates are merged. */
+function lockedColors(text: string, k: number): Rgb8[] {
+  const list = lockedList(text);
+  const bad = list.find((c) => !/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(c));
+  if (bad !== undefined) {
+    throw new InvalidOptionError(`locked must list #rrggbb colours separated by spaces (got ${JSON.stringify(bad)}).`);
+  }
+  try {
+    return resolveFixedColors(list, k);
+  } catch {
+    const distinct = new Set(resolveFixedColors(list, MAX_K).map(rgbToHex)).size;
+    throw new InvalidOptionError(`locked holds ${distinct} colours but colors is ${k}: unlock one or ask for more colours.`);
+  }
+}
+
 export function resolveOptions(raw: RawOptions): ResolvedOptions {
+  const k = integer('colors', 'colors', raw.colors);
   return {
-    k: integer('colors', 'colors', raw.colors),
+    k,
     seed: integer('seed', 'seed', raw.seed),
     nInit: integer('nInit', 'n-init', raw.nInit),
     maxIter: integer('maxIterations', 'max-iterations', raw.maxIterations),
@@ -91,6 +119,7 @@ export function resolveOptions(raw: RawOptions): ResolvedOptions {
     ...ignoreOptions(String(raw.ignore ?? '')),
     region: parseRegionSpec(String(raw.region ?? '')),
     colorManagement: keyword('color-management', raw.colorManagement, ['srgb', 'none'] as const),
+    fixed: lockedColors(String(raw.locked ?? ''), k),
   };
 }
 
@@ -106,6 +135,7 @@ export const OPTION_DEFAULTS: RawOptions = {
   ignore: '',
   region: '',
   colorManagement: 'srgb',
+  locked: '',
 };
 
 /**

@@ -8,6 +8,7 @@
  */
 import { OKLAB_M1, OKLAB_M2, hexToRgb, rgbToHex, srgb8ToOklab, srgbToLinear, type Rgb8 } from './color.js';
 import { InvalidOptionError } from './errors.js';
+import { chunks, type Steps } from './pace.js';
 
 export type IgnorePreset = 'near-white' | 'near-black';
 
@@ -213,4 +214,25 @@ export function ignoreMask(
     mask[i] = ignored(data[p]!, data[p + 1]!, data[p + 2]!, data[p + 3]!) ? 1 : 0;
   }
   return mask;
+}
+
+/** Pixels per chunk of `maskIgnoredSteps` (a few milliseconds of lookups). */
+const MASK_CHUNK = 1 << 18;
+
+/**
+ * Makes the pixels an ignore list matches transparent (alpha 0), in place, so the engines leave them out and a
+ * recoloured image shows them as left out. Steps (`pace.ts`): the element runs it in its CPU worker, paced, so the
+ * page's thread does no per-pixel work for it (the colour bitmap is built there too, on the first pixel that needs it).
+ */
+export function* maskIgnoredSteps(
+  data: Uint8Array | Uint8ClampedArray,
+  list: readonly IgnoreEntry[],
+  options: IgnoreMatcherOptions = {},
+): Steps<void> {
+  const ignored = ignoreMatcher(list, options);
+  yield* chunks(data.length >> 2, MASK_CHUNK, (from, to) => {
+    for (let p = 4 * from; p < 4 * to; p += 4) {
+      if (ignored(data[p]!, data[p + 1]!, data[p + 2]!, data[p + 3]!)) data[p + 3] = 0;
+    }
+  });
 }

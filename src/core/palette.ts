@@ -23,6 +23,7 @@ import {
   type PaletteError,
 } from './errors.js';
 import { cpuPixelKMeans } from './exact/cpu.js';
+import { resolveFixedColors, withFixedColors } from './exact/fixed-colors.js';
 import { exactRunPlan } from './exact/plan.js';
 import { checkPixelKMeansOptions, prepareExactRunSteps, resolvePixelOptions, validateImage } from './exact/prepare.js';
 import { extractPointsSteps } from './exact/points.js';
@@ -49,16 +50,23 @@ const CPU_FLOAT64 = "CPU (float64, scikit-learn 1.2's algorithm)";
  * The palette entries: one per non-empty cluster, largest share first, ties in cluster order. Clusters whose centres
  * round to the same 8-bit colour become one entry with their pixels added up (it happens when k exceeds the colours an
  * image has, and occasionally for two centres less than one 8-bit step apart), so a palette never shows a swatch twice.
+ * The first `fixedCount` clusters are locked colours: they are marked `locked` and kept even when empty (a colour the
+ * user locked stays in the palette, at 0 %).
  */
-export function paletteColors(rgb: readonly Rgb8[], counts: readonly number[], pixelsUsed: number): PaletteColor[] {
+export function paletteColors(
+  rgb: readonly Rgb8[], counts: readonly number[], pixelsUsed: number, fixedCount = 0,
+): PaletteColor[] {
   const byHex = new Map<string, PaletteColor>();
   for (let j = 0; j < rgb.length; j++) {
     const count = counts[j]!;
-    if (count === 0) continue;
+    const locked = j < fixedCount;
+    if (count === 0 && !locked) continue;
     const hex = rgbToHex(rgb[j]!);
     const entry = byHex.get(hex);
-    if (entry) entry.count += count;
-    else byHex.set(hex, { hex, rgb: [...rgb[j]!], count, fraction: 0 });
+    if (entry) {
+      entry.count += count;
+      if (locked) entry.locked = true;
+    } else byHex.set(hex, { hex, rgb: [...rgb[j]!], count, fraction: 0, ...(locked ? { locked } : {}) });
   }
   // Map order is cluster order and Array.prototype.sort is stable: equal counts keep the lower cluster first.
   const colors = [...byHex.values()].sort((a, b) => b.count - a.count);
@@ -69,7 +77,7 @@ export function paletteColors(rgb: readonly Rgb8[], counts: readonly number[], p
 /** A pixel engine's result as `extractPalette` reports it (the element and its worker use it too). */
 export function toPaletteResult(result: PixelKMeansResult, backend: 'gpu' | 'cpu', adapter: string): PaletteResult {
   return {
-    colors: paletteColors(result.rgb, result.counts, result.pixelsUsed),
+    colors: paletteColors(result.rgb, result.counts, result.pixelsUsed, result.fixedCount ?? 0),
     centers: result.centers,
     labels: result.labels,
     inertia: result.inertia,
@@ -147,8 +155,11 @@ function* cpuFloat64Steps(image: PixelImage, options: PixelKMeansOptions): Steps
     });
   }
   const { k = DEFAULTS.k, seed, nInit, maxIter, tol, signal, onProgress } = options;
+  // The locked colours in the units of x: what a pixel of that colour would be there.
+  const locked = resolveFixedColors(options.fixed, k);
+  const fixed = locked.map(([r, g, b]) => (colorSpace === 'oklab' ? srgb8ToOklab(r, g, b) : [r / 255, g / 255, b / 255]));
   onProgress?.({ phase: 'iterate', fraction: 0 });
-  const fit = yield* kmeansSteps(x, { k, seed, nInit, maxIter, tol, signal });
+  const fit = yield* kmeansSteps(x, { k, seed, nInit, maxIter, tol, signal, ...(fixed.length > 0 ? { fixed } : {}) });
   onProgress?.({ phase: 'iterate', fraction: 1 });
   const labels = new Int32Array(image.width * image.height).fill(-1);
   const counts = new Array<number>(fit.centers.length).fill(0);
@@ -162,7 +173,7 @@ function* cpuFloat64Steps(image: PixelImage, options: PixelKMeansOptions): Steps
   const rgb = fit.centers.map(([c0, c1, c2]): Rgb8 =>
     colorSpace === 'oklab' ? oklabToSrgb8(c0!, c1!, c2!) : [unitToByte(c0!), unitToByte(c1!), unitToByte(c2!)],
   );
-  return {
+  return withFixedColors({
     centers: fit.centers,
     centersFixed: floatCentersToFixed(fit.centers, colorSpace),
     rgb,
@@ -176,7 +187,7 @@ function* cpuFloat64Steps(image: PixelImage, options: PixelKMeansOptions): Steps
     pixelsUsed: n,
     colorSpace,
     arithmetic: 'float64',
-  };
+  }, locked);
 }
 
 /** One line naming the adapter behind a device the caller passed in (`adapterInfo` where the browser has it). */

@@ -30,7 +30,15 @@ export interface KMeansOptions {
   dimensions?: number;
   /** Cancels the run; it rejects with AbortError. */
   signal?: AbortSignal;
+  /**
+   * Fixed centres: m ≤ k rows of `dimensions` values, in the units of the points. They are centres 0 .. m−1 of every
+   * run and never move; k-means++ seeds the other k − m with them counted as already chosen. Default none.
+   */
+  fixed?: Points;
 }
+
+/** A locked colour: 8-bit sRGB as `[r, g, b]` or `'#rrggbb'` / `'#rgb'`. */
+export type FixedColorInput = readonly [number, number, number] | string;
 
 export interface KMeansResult {
   /** k rows of `dimensions` values, in the units of the points (scikit-learn `cluster_centers_`). */
@@ -70,9 +78,14 @@ export interface ProgressInfo {
 }
 
 /** Options of the pixel engines (`GpuKMeans`, `cpuPixelKMeans`) and of `extractPalette`. */
-export interface PixelKMeansOptions extends Omit<KMeansOptions, 'dimensions' | 'weights' | 'k'> {
+export interface PixelKMeansOptions extends Omit<KMeansOptions, 'dimensions' | 'weights' | 'k' | 'fixed'> {
   /** Number of clusters, 1 ≤ k ≤ min(256, pixels used). Default 5. */
   k?: number;
+  /**
+   * Locked colours (8-bit sRGB; duplicates merged; at most k): clusters 0 .. m−1 of the result, fixed at these colours
+   * in every run, while the other k − m are found around them. GPU and CPU still agree bit for bit. Default none.
+   */
+  fixed?: readonly FixedColorInput[];
   /** Space to cluster in. `'rgb'` (default, the notebook's) or `'oklab'` (perceptual; centres reported as sRGB too). */
   colorSpace?: ColorSpace;
   /** Pixels whose alpha is below this (0..255) are left out. Default 128; 0 keeps every pixel. */
@@ -100,6 +113,8 @@ export interface PixelKMeansResult {
   pixelsUsed: number;
   colorSpace: ColorSpace;
   arithmetic: Arithmetic;
+  /** Clusters 0 .. fixedCount−1 are the locked colours of `fixed` (their `rgb` is the locked colour). */
+  fixedCount?: number;
 }
 
 export interface PaletteColor {
@@ -108,6 +123,8 @@ export interface PaletteColor {
   count: number;
   /** Share of the used pixels, 0..1. */
   fraction: number;
+  /** A locked colour (`fixed`): shown even when no pixel is nearest to it. */
+  locked?: boolean;
 }
 
 export interface ExtractPaletteOptions extends PixelKMeansOptions {

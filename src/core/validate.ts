@@ -8,7 +8,7 @@ import { chunkFor, chunks, runSync, type Steps } from './pace.js';
 import type { KMeansOptions } from './types.js';
 
 /** The k-means options every engine understands; `k` falls back to `DEFAULTS.k` where a caller leaves it out. */
-export type KMeansOptionsInput = Omit<KMeansOptions, 'k' | 'dimensions'> & { k?: number };
+export type KMeansOptionsInput = Omit<KMeansOptions, 'k' | 'dimensions' | 'fixed'> & { k?: number };
 
 /** Options with every default filled in and every value checked. */
 export interface ResolvedKMeansOptions {

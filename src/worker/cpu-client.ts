@@ -12,6 +12,7 @@
 import { AbortError, PaletteError } from '../core/errors.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
+import type { IgnoreEntry } from '../core/ignore.js';
 import type { HelperStart, RunOptions, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
 import { sampleFloat } from '../image/sample.js';
 
@@ -37,7 +38,7 @@ export interface CpuRunRequest extends CpuImage {
   options: RunOptions;
 }
 
-type Answer = Extract<WorkerResponse, { type: 'result' | 'plan' }>;
+type Answer = Extract<WorkerResponse, { type: 'result' | 'plan' | 'masked' }>;
 
 interface Pending {
   resolve: (answer: Answer) => void;
@@ -135,6 +136,23 @@ export class CpuWorkerClient {
     return answer.plan;
   }
 
+  /**
+   * `pixels` with the colours `ignore` matches made transparent, computed in the main worker (the page's thread
+   * does no per-pixel work for it). The pixels' buffer is transferred: `pixels` is left empty, use the answer (the
+   * same size; a sample's float values go with it).
+   */
+  async mask(pixels: ImageData, ignore: readonly IgnoreEntry[], alphaThreshold: number, signal?: AbortSignal): Promise<ImageData> {
+    const float = sampleFloat(pixels);
+    const { width, height, data } = pixels;
+    const answer = await this.#send(signal, undefined, (id) => ({
+      message: { type: 'mask', id, pixels: { data, width, height }, ignore: [...ignore], alphaThreshold },
+      transfer: [data.buffer],
+    }));
+    if (answer.type !== 'masked') throw new PaletteError('worker-failed', `The CPU worker answered a mask with ${answer.type}.`);
+    const masked = new ImageData(answer.pixels.data, width, height);
+    return float ? Object.assign(masked, { float }) : masked;
+  }
+
   /** Sends the image unless the worker holds it (its original too when `withOriginal`). */
   #load(main: Worker, image: CpuImage, withOriginal: boolean): void {
     const { imageId } = image;
@@ -178,6 +196,16 @@ export class CpuWorkerClient {
     onProgress: ((p: ProgressInfo) => void) | undefined,
     message: (id: number) => WorkerRequest,
   ): Promise<Answer> {
+    return this.#send(signal, onProgress, (id) => ({ message: message(id) }), (main) => this.#load(main, image, withOriginal));
+  }
+
+  /** Posts `make(id).message` to the main worker (started if need be, `before` it) and waits for its answer. */
+  #send(
+    signal: AbortSignal | undefined,
+    onProgress: ((p: ProgressInfo) => void) | undefined,
+    make: (id: number) => { message: WorkerRequest; transfer?: Transferable[] },
+    before?: (main: Worker) => void,
+  ): Promise<Answer> {
     if (signal?.aborted) return Promise.reject(new AbortError());
     let main: Worker;
     try {
@@ -187,7 +215,8 @@ export class CpuWorkerClient {
       return Promise.reject(new PaletteError('worker-failed', `Could not start the CPU worker: ${String(cause)}`));
     }
     const id = this.#nextId++;
-    this.#load(main, image, withOriginal);
+    before?.(main);
+    const { message, transfer = [] } = make(id);
     return new Promise<Answer>((resolve, reject) => {
       const onAbort = () => {
         if (!this.#pending.delete(id)) return;
@@ -200,7 +229,7 @@ export class CpuWorkerClient {
         f(v);
       };
       this.#pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress });
-      main.postMessage(message(id));
+      main.postMessage(message, transfer);
     });
   }
 

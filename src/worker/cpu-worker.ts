@@ -15,6 +15,7 @@ import { AbortError, PaletteError, throwIfAborted } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import { pickBestRun, runExactSeedSteps, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
 import { runPaced, yieldToEventLoop } from '../core/pace.js';
+import { maskIgnoredSteps } from '../core/ignore.js';
 import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/types.js';
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
 import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -82,8 +83,8 @@ function startHelper(port: MessagePort): void {
       try {
         if (data.coords && data.weights) table = { key: data.tableKey, coords: data.coords, weights: data.weights };
         if (table?.key !== data.tableKey) throw new Error(`the helper does not hold table ${data.tableKey}`);
-        const { k, maxIter, tolFixed, initCenters } = data;
-        const work: ExactWork = { coords: table.coords, weights: table.weights, k, maxIter, tolFixed, initCenters };
+        const { k, maxIter, tolFixed, fixedCount, initCenters } = data;
+        const work: ExactWork = { coords: table.coords, weights: table.weights, k, maxIter, tolFixed, fixedCount, initCenters };
         const best = await runSeeds(data.id, work, data.runs, () => reply({ type: 'ran', id: data.id }));
         reply({ type: 'best', id: data.id, best }, [best.labels.buffer as ArrayBuffer]);
       } catch (error) {
@@ -125,13 +126,13 @@ function connectHelper(port: MessagePort): void {
 function askHelper(id: number, request: PreparedRequest, imageId: number, runs: number[], ran: () => void): Promise<ExactRunResult> {
   const port = helper!;
   const tableKey = `${imageId}/${request.distinctKey}`;
-  const { coords, weights, k, maxIter, tolFixed, initCenters } = request.work;
+  const { coords, weights, k, maxIter, tolFixed, fixedCount, initCenters } = request.work;
   // Copied, not transferred: this worker keeps its table too.
   const table = helperTable === tableKey ? {} : { coords, weights };
   helperTable = tableKey;
   return new Promise<ExactRunResult>((resolve, reject) => {
     helperJobs.set(id, { ran, resolve, reject });
-    port.postMessage({ type: 'runs', id, tableKey, ...table, k, maxIter, tolFixed, initCenters, runs } satisfies HelperRequest);
+    port.postMessage({ type: 'runs', id, tableKey, ...table, k, maxIter, tolFixed, fixedCount, initCenters, runs } satisfies HelperRequest);
   }).finally(() => helperJobs.delete(id));
 }
 
@@ -194,6 +195,13 @@ async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Pr
   const plan = await runPaced(image.session.planSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }), signalOf(id));
   await checkpoint(id);
   post({ id, type: 'plan', plan }, plan.initCenters.map((c) => c.buffer as ArrayBuffer));
+}
+
+async function handleMask(request: Extract<WorkerRequest, { type: 'mask' }>): Promise<void> {
+  const { id, pixels, ignore, alphaThreshold } = request;
+  await checkpoint(id);
+  await runPaced(maskIgnoredSteps(pixels.data, ignore, { alphaThreshold }), signalOf(id));
+  post({ id, type: 'masked', pixels }, [pixels.data.buffer]);
 }
 
 async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
@@ -269,8 +277,10 @@ scope.addEventListener('message', ({ data }) => {
       });
       return;
     case 'run':
-    case 'plan': {
-      const handle = data.type === 'run' ? () => handleRun(data) : () => handlePlan(data);
+    case 'plan':
+    case 'mask': {
+      const handle =
+        data.type === 'run' ? () => handleRun(data) : data.type === 'plan' ? () => handlePlan(data) : () => handleMask(data);
       enqueue(() =>
         handle().catch((error: unknown) => {
           if (!cancelledBy(data.id, error)) post(errorResponse(data.id, error));

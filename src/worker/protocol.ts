@@ -11,6 +11,7 @@ import type { Arithmetic, ColorSpace, PaletteResult, ProgressInfo } from '../cor
 import type { PaletteErrorCode } from '../core/errors.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { ExactRunResult } from '../core/exact/runs.js';
+import type { IgnoreEntry } from '../core/ignore.js';
 
 export interface WorkerPixels {
   data: Uint8ClampedArray<ArrayBuffer>;
@@ -27,6 +28,8 @@ export interface RunOptions {
   maxIter: number;
   colorSpace: ColorSpace;
   arithmetic: Arithmetic;
+  /** Locked colours (8-bit sRGB), `PixelKMeansOptions.fixed`. */
+  fixed?: [number, number, number][];
 }
 
 /** Page → helper worker, once: its end of the channel to the main worker. */
@@ -53,6 +56,11 @@ export type WorkerRequest =
   | { type: 'run'; id: number; imageId: number; recolor: boolean; options: RunOptions }
   /** Prepare a GPU run on the loaded image `imageId` (points kept between requests): answered with `plan`. */
   | { type: 'plan'; id: number; imageId: number; options: RunOptions }
+  /**
+   * Make the pixels `ignore` matches transparent (the per-pixel work of the `ignore` option, kept off the page's
+   * thread): answered with `masked`, the same pixels with those alphas set to 0.
+   */
+  | { type: 'mask'; id: number; pixels: WorkerPixels; ignore: IgnoreEntry[]; alphaThreshold: number }
   /** The page no longer wants request `id`: stop at the next yield of the work (within tens of ms), send nothing. */
   | { type: 'cancel'; id: number }
   /** The page no longer needs image `imageId`: free it. */
@@ -71,6 +79,8 @@ export type WorkerResponse =
     }
   /** The preparation of a GPU run (its seedings' buffers transferred). */
   | { id: number; type: 'plan'; plan: ExactRunPlan }
+  /** The pixels of a `mask` request, ignored ones made transparent (transferred back). */
+  | { id: number; type: 'masked'; pixels: WorkerPixels }
   | { id: number; type: 'error'; code: PaletteErrorCode; message: string };
 
 /** Main worker → helper (over the channel). */
@@ -85,6 +95,8 @@ export type HelperRequest =
       k: number;
       maxIter: number;
       tolFixed: number;
+      /** Centres 0 .. fixedCount−1 are locked. */
+      fixedCount: number;
       /** Every seeding of the request (small: nInit × k × 3 words); the helper runs `runs` of them. */
       initCenters: Uint32Array[];
       runs: number[];

@@ -69,6 +69,19 @@ describe('the page a user sees', () => {
           await el.extract();
         });
         expect(await seriousViolations(page)).toEqual([]);
+        // With a locked colour, the typed region form open, and the keyboard eyedropper's crosshair shown.
+        await page.evaluate(async () => {
+          const el = document.querySelector<PaletteExtractor>('#main')!;
+          el.compare = false;
+          el.lockedColors = [el.palette!.colors[0]!.hex];
+          await el.extract();
+          await el.updateComplete;
+          el.shadowRoot!.querySelector<HTMLButtonElement>('[part~=select-region]')!.click();
+          await el.updateComplete;
+          el.shadowRoot!.querySelector<HTMLElement>('[part~=eyedropper]')!.focus();
+          await el.updateComplete;
+        });
+        expect(await seriousViolations(page)).toEqual([]);
         await page.evaluate(() => {
           document.querySelector<PaletteExtractor>('#main')!.seed = 3;
         });

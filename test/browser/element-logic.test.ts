@@ -35,6 +35,8 @@ describe('attributes to options', () => {
     [{ arithmetic: 'float32' }, /arithmetic/],
     [{ sampleSize: 'big' }, /sample-size/],
     [{ colorManagement: 'adobe' }, /color-management must be one of srgb, none/],
+    [{ locked: '#12 #abcdef' }, /locked must list #rrggbb colours/],
+    [{ locked: '#000 #fff #f00', colors: 2 }, /locked holds 3 colours but colors is 2/],
   ] as const)('reports %o as invalid-option', (over, message) => {
     expect(() => resolveOptions(raw(over as Partial<RawOptions>))).toThrow(InvalidOptionError);
     expect(() => resolveOptions(raw(over as Partial<RawOptions>))).toThrow(message);
@@ -42,6 +44,13 @@ describe('attributes to options', () => {
 
   it('accepts keywords in any case and with spaces', () => {
     expect(resolveOptions(raw({ backend: ' GPU ', colorSpace: 'OKLab' }))).toMatchObject({ backend: 'gpu', colorSpace: 'oklab' });
+  });
+
+  it('reads locked colours as the engines\' fixed colours: spaces or commas, #rgb or #rrggbb, duplicates merged', () => {
+    expect(resolveOptions(raw({})).fixed).toEqual([]);
+    expect(resolveOptions(raw({ locked: ' #AABBCC, #123 #aabbcc ' })).fixed).toEqual([[170, 187, 204], [17, 34, 51]]);
+    // Three names of two colours fit two clusters.
+    expect(resolveOptions(raw({ locked: '#fff #ffffff #000', colors: 2 })).fixed).toHaveLength(2);
   });
 
   it('decodes as displayed (srgb) unless color-management says none', () => {

@@ -88,6 +88,26 @@ describe('<palette-extractor> steered by ignore and region', () => {
     expect(ignored.compare!.cpu.colors).toEqual(ignored.compare!.gpu.colors);
   });
 
+  it('hands the ignore mask to the CPU worker (the page does no per-pixel pass for it), on the GPU path too', async () => {
+    const sent = await page.evaluate(async () => {
+      const types: { type: string; pixels?: number }[] = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+        const m = message as { type?: string; pixels?: { width: number; height: number } };
+        if (m && typeof m.type === 'string') types.push({ type: m.type, ...(m.pixels ? { pixels: m.pixels.width * m.pixels.height } : {}) });
+        return (post as (...a: unknown[]) => void).call(this, message, ...rest);
+      };
+      try {
+        const el = document.querySelector<PaletteExtractor>('#el')!;
+        await settle(el, () => Object.assign(el, { ignore: 'white #00ff00' }));
+      } finally {
+        Worker.prototype.postMessage = post;
+      }
+      return types;
+    });
+    expect(sent).toContainEqual({ type: 'mask', pixels: 120 * 80 });
+  });
+
   it('shows ignored pixels as left out (transparent) in the recoloured image', async () => {
     const alpha = await page.evaluate(() => {
       const el = document.querySelector<PaletteExtractor>('#el')!;
@@ -100,6 +120,27 @@ describe('<palette-extractor> steered by ignore and region', () => {
     expect(alpha.backdrop[3]).toBe(0);
     expect(alpha.red).toEqual([200, 30, 40, 255]);
     expect(alpha.blue).toEqual([30, 60, 190, 255]);
+  });
+
+  it.each(['gpu', 'cpu'])('leaves ignored pixels out of a downscaled sample and of the full-size recolour (backend %s)', async (backend) => {
+    const outcome = await run({ ignore: 'white', sampleSize: '60', compare: false, backend });
+    expect(outcome.type).toBe('palette-change');
+    // The 60 × 40 sample blends the blocks' edges with the backdrop: a reddish and a bluish centre, no white one.
+    const colors = (outcome.detail as PaletteDetail).colors.map((c) => c.rgb);
+    expect(colors).toHaveLength(2);
+    expect(colors.every(([r, g, b]) => Math.min(r, g, b) < 100)).toBe(true);
+    const pixels = await page.evaluate(() => {
+      const el = document.querySelector<PaletteExtractor>('#el')!;
+      const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>('[part~=recolored]')!;
+      const probe = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d')!;
+      probe.drawImage(canvas, 0, 0);
+      const at = (x: number, y: number) => [...probe.getImageData(x, y, 1, 1).data];
+      return { size: [canvas.width, canvas.height], backdrop: at(5, 5), red: at(30, 30) };
+    });
+    await run({ ignore: '', sampleSize: 'full', compare: true, backend: 'gpu' });
+    expect(pixels.size).toEqual([120, 80]);
+    expect(pixels.backdrop[3]).toBe(0);
+    expect(colors).toContainEqual(pixels.red.slice(0, 3));
   });
 
   it('takes the palette from a region and recolours the whole image with it, on the GPU and the CPU alike', async () => {

@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect } from 'vitest';
 import { cpuPixelKMeans } from '../../src/core/exact/index.js';
+import { ignoreMask, parseIgnore } from '../../src/core/ignore.js';
 import { GpuKMeans, type GpuKMeansTuning } from '../../src/core/gpu/gpu-kmeans.js';
 import { TILE_PIXELS } from '../../src/core/gpu/shader-source.js';
 import type { PixelImage, PixelKMeansOptions } from '../../src/core/types.js';
@@ -24,6 +25,21 @@ const solid = (width: number, height: number, rgba: [number, number, number, num
   width,
   height,
 });
+
+/** A photo cropped small, with the pixels an `ignore` list matches made transparent, as the element does. */
+function ignoring(list: string, width = 120, height = 90): PixelImage {
+  const photo = loadSample('chelsea.png');
+  const data = new Uint8ClampedArray(4 * width * height);
+  for (let y = 0; y < height; y++) {
+    const from = 4 * ((y + 100) * photo.width + 150);
+    data.set(photo.data.subarray(from, from + 4 * width), 4 * y * width);
+  }
+  const mask = ignoreMask(data, parseIgnore(list));
+  mask.forEach((ignored, i) => {
+    if (ignored) data[4 * i + 3] = 0;
+  });
+  return { data, width, height };
+}
 
 /** One device for the file: the pipelines compile once (slow on SwiftShader) and every suite reuses them. */
 const gpu: GpuContext = useGpu();
@@ -148,4 +164,33 @@ agreementSuite('agreement when the work is split', [
     options: { k: 5, nInit: 2 },
     tuning: { workgroupsPerDimension: 4, maxIterationsPerSubmit: 3 },
   },
+]);
+
+agreementSuite('agreement with locked colours', [
+  {
+    name: 'two locked of k 6, RGB',
+    image: () => randomImage(90, 70, 23, { palette: 40 }),
+    options: { k: 6, nInit: 2, fixed: ['#c83232', [20, 90, 200]] },
+  },
+  {
+    name: 'three locked of k 5 in OKLab',
+    image: () => randomImage(90, 70, 24, { palette: 40 }),
+    options: { k: 5, nInit: 2, colorSpace: 'oklab', fixed: ['#000', '#fff', '#3a7d44'] },
+  },
+  {
+    name: 'every colour locked (k 3): labelling only',
+    image: () => randomImage(64, 48, 25),
+    options: { k: 3, fixed: ['#000', '#808080', '#fff'] },
+  },
+  {
+    name: 'a locked colour that no pixel is nearest to, tol 0',
+    image: () => randomImage(64, 48, 26, { palette: 6 }),
+    options: { k: 4, nInit: 2, tol: 0, fixed: ['#00ff00'] },
+  },
+]);
+
+agreementSuite('agreement with ignored colours', [
+  { name: 'a photo without its near-white and near-black', image: () => ignoring('white black'), options: { k: 5, nInit: 2 } },
+  { name: 'a photo without two listed colours in OKLab', image: () => ignoring('#6b5a4c/8 #c9b8a6/6'), options: { k: 4, nInit: 2, colorSpace: 'oklab' } },
+  { name: 'ignored colours and a locked colour', image: () => ignoring('#6b5a4c/8'), options: { k: 5, nInit: 2, fixed: ['#6b5a4c'] } },
 ]);

@@ -41,6 +41,7 @@ describe('GpuKMeans.run with a preparation made elsewhere', () => {
     ['OKLab, every point seeded (160 × 120)', small, { k: 6, seed: 2, nInit: 2, colorSpace: 'oklab' }],
     ['RGB, seeded on the sample (480 × 320, transparent pixels)', large, { k: 7, seed: 3, nInit: 2, maxIter: 40 }],
     ['OKLab, seeded on the sample (480 × 320, transparent pixels)', large, { k: 4, seed: 4, nInit: 2, colorSpace: 'oklab', maxIter: 40 }],
+    ['RGB with two locked colours, seeded on the sample (480 × 320)', large, { k: 5, seed: 5, nInit: 2, maxIter: 40, fixed: ['#c83232', '#1e3cbe'] }],
   ] as [string, PixelImage, PixelKMeansOptions][])('gives the bits of run(options) and of the CPU: %s', async (_, image, options) => {
     await expectNoValidationErrors(gpu.device, async () => {
       const prepared = workerPlan(image, options);
@@ -72,6 +73,7 @@ describe('GpuKMeans.run with a preparation made elsewhere', () => {
     ['made for another k', () => ({ ...options, k: 4, prepared: plan() }), InvalidOptionError],
     ['made for another colour space', () => ({ ...options, colorSpace: 'oklab' as const, prepared: plan() }), InvalidOptionError],
     ['made for another seed', () => ({ ...options, seed: 2, prepared: plan() }), InvalidOptionError],
+    ['made without the locked colours asked for', () => ({ ...options, fixed: ['#102030'], prepared: plan() }), InvalidOptionError],
     ['with fewer seedings than nInit', () => ({ ...options, prepared: { ...plan(), initCenters: plan().initCenters.slice(1) } }), InvalidInputError],
     ['with a seeding of the wrong size', () => ({ ...options, prepared: { ...plan(), initCenters: [new Uint32Array(6), new Uint32Array(9)] } }), InvalidInputError],
     ['with a coordinate past 255 · 128', () => ({ ...options, prepared: { ...plan(), initCenters: [new Uint32Array(9).fill(40000), new Uint32Array(9)] } }), InvalidInputError],

@@ -110,6 +110,17 @@ describe('palette-extractor on a folder with good and broken images', () => {
     );
   });
 
+  it('keeps --locked colours as centres and marks them locked, with a clear error for too many', () => {
+    const ok = cli([GOOD[2]!, '--backend', 'cpu', '-q', '-f', 'ndjson', '-k', '3', '--locked', '#00ff00, #123456']);
+    expect(ok.status).toBe(0);
+    const record = JSON.parse(ok.stdout) as { colors: { hex: string; locked?: boolean }[] };
+    expect(record.colors.filter((c) => c.locked).map((c) => c.hex).sort()).toEqual(['#00ff00', '#123456']);
+    expect(record.colors.length).toBeLessThanOrEqual(3);
+    const bad = cli([GOOD[2]!, '--backend', 'cpu', '-q', '-k', '1', '--locked', '#000 #fff']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/locked holds 2 colours but colors is 1/);
+  });
+
   it('exits 0 when every image was read', () => {
     const ok = cli([GOOD[2]!, '--backend', 'cpu', '-q', '-f', 'ndjson']);
     expect(ok.status).toBe(0);

@@ -8,10 +8,12 @@ import {
   ignoreBitmap,
   ignoreMask,
   ignoreMatcher,
+  maskIgnoredSteps,
   parseIgnore,
   type IgnoreEntry,
 } from '../../src/core/ignore.js';
-import { seededRandom } from '../helpers/images.js';
+import { randomImage, seededRandom } from '../helpers/images.js';
+import { runSync } from '../../src/core/pace.js';
 
 type Rgb = [number, number, number];
 
@@ -144,5 +146,24 @@ describe('which pixels an ignore list matches', () => {
   it('marks each pixel of RGBA data', () => {
     const data = new Uint8ClampedArray([255, 255, 255, 255, 200, 30, 30, 255, 0, 0, 0, 0, 0, 255, 0, 255]);
     expect(Array.from(ignoreMask(data, parseIgnore('white transparent #00ff00')))).toEqual([1, 0, 1, 1]);
+  });
+});
+
+describe('maskIgnoredSteps (the worker side of the ignore option)', () => {
+  it('makes exactly the pixels ignoreMask marks transparent, and leaves every other byte alone', () => {
+    const image = randomImage(64, 48, 31, { alpha: 'random' });
+    // Some pixels near white and near a listed colour, so that the list matches more than noise.
+    for (let i = 0; i < 64 * 48; i += 7) image.data.set(i % 2 ? [252, 253, 251] : [18, 52, 86], 4 * i);
+    const list = parseIgnore('white #123456/4 transparent');
+    const expected = ignoreMask(image.data, list, { alphaThreshold: 128 });
+    const data = new Uint8ClampedArray(image.data);
+    runSync(maskIgnoredSteps(data, list, { alphaThreshold: 128 }));
+    let masked = 0;
+    for (let i = 0; i < expected.length; i++) {
+      expect(data[4 * i + 3]).toBe(expected[i] ? 0 : image.data[4 * i + 3]);
+      expect([...data.subarray(4 * i, 4 * i + 3)]).toEqual([...image.data.subarray(4 * i, 4 * i + 3)]);
+      masked += expected[i]!;
+    }
+    expect(masked).toBeGreaterThan(64 * 48 / 7);
   });
 });

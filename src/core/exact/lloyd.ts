@@ -210,6 +210,8 @@ class LloydState {
     readonly grid: PointGrid,
     readonly centers: Float64Array,
     readonly k: number,
+    /** Centres 0 .. fixedCount−1 are locked: `update` never moves them. */
+    readonly fixedCount = 0,
   ) {
     this.fine = grid.fine;
     this.labels = new Int32Array(grid.n).fill(-1);
@@ -373,11 +375,14 @@ class LloydState {
     return changed;
   }
 
-  /** Moves each non-empty cluster to its members' rounded mean; an empty one stays. Returns the exact squared shift. */
+  /**
+   * Moves each non-empty cluster to its members' rounded mean; an empty one stays, and so do the fixed ones. Returns
+   * the exact squared shift.
+   */
   update(): number {
     const { centers, k, sums, counts } = this;
     let shift = 0;
-    for (let j = 0; j < k; j++) {
+    for (let j = this.fixedCount; j < k; j++) {
       const n = counts[j]!;
       if (n === 0) continue;
       for (let c = 0; c < 3; c++) {
@@ -472,10 +477,11 @@ export function exactLloyd(
   k: number,
   maxIter: number,
   tolFixed: number,
+  fixedCount = 0,
 ): ExactRunOutcome {
   const n = points.length / 3;
   const w = weights === undefined ? new Float64Array(n).fill(1) : Float64Array.from(weights);
-  return exactLloydOnGrid(buildPointGrid(points, w), initCenters, k, maxIter, tolFixed);
+  return exactLloydOnGrid(buildPointGrid(points, w), initCenters, k, maxIter, tolFixed, fixedCount);
 }
 
 /** `exactLloyd` on points already sorted into a grid (`buildPointGrid`), so that several runs share the sort. */
@@ -485,8 +491,9 @@ export function exactLloydOnGrid(
   k: number,
   maxIter: number,
   tolFixed: number,
+  fixedCount = 0,
 ): ExactRunOutcome {
-  return runSync(exactLloydOnGridSteps(grid, initCenters, k, maxIter, tolFixed));
+  return runSync(exactLloydOnGridSteps(grid, initCenters, k, maxIter, tolFixed, fixedCount));
 }
 
 /** `exactLloydOnGrid` as steps (`pace.ts`): it yields within and between iterations. */
@@ -496,9 +503,10 @@ export function* exactLloydOnGridSteps(
   k: number,
   maxIter: number,
   tolFixed: number,
+  fixedCount = 0,
 ): Steps<ExactRunOutcome> {
   // Integers held as doubles: int32 products of up to 32640² would overflow V8's small-integer path and deoptimise.
-  const state = new LloydState(grid, Float64Array.from(initCenters), k);
+  const state = new LloydState(grid, Float64Array.from(initCenters), k, fixedCount);
   let strict = false;
   let stopped = false;
   let i = 0;

@@ -6,8 +6,10 @@
  */
 import { MAX_COORD, MAX_K } from '../constants.js';
 import { InvalidInputError, InvalidOptionError } from '../errors.js';
+import type { Rgb8 } from '../color.js';
 import type { ColorSpace, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
+import { fixedCenters, resolveFixedColors } from './fixed-colors.js';
 import { resolvePixelOptions, type PreparedExactRun } from './prepare.js';
 
 export interface ExactRunPlan {
@@ -22,14 +24,18 @@ export interface ExactRunPlan {
   n: number;
   /** The tolerance in squared fixed-point units (docs/ARITHMETIC.md). */
   tolFixed: number;
-  /** `nInit` seedings, in run order, each k × 3 fixed-point centres. */
+  /**
+   * The locked colours (8-bit sRGB, duplicates merged): centres 0 .. m−1 of every seeding, never moved. Left out, none.
+   */
+  fixed?: Rgb8[];
+  /** `nInit` seedings, in run order, each k × 3 fixed-point centres (the first m the locked colours). */
   initCenters: Uint32Array[];
 }
 
 /** The plan of a prepared run: its small fields only (the seedings are shared, not copied). */
 export function exactRunPlan(run: PreparedExactRun): ExactRunPlan {
-  const { colorSpace, alphaThreshold, k, seed, nInit, maxIter, tol, n, tolFixed, initCenters } = run;
-  return { colorSpace, alphaThreshold, k, seed, nInit, maxIter, tol, n, tolFixed, initCenters };
+  const { colorSpace, alphaThreshold, k, seed, nInit, maxIter, tol, n, tolFixed, fixed, initCenters } = run;
+  return { colorSpace, alphaThreshold, k, seed, nInit, maxIter, tol, n, tolFixed, fixed, initCenters };
 }
 
 const FIELDS = ['colorSpace', 'alphaThreshold', 'k', 'seed', 'nInit', 'maxIter', 'tol'] as const;
@@ -55,6 +61,13 @@ export function checkExactRunPlan(plan: ExactRunPlan, options: PixelKMeansOption
     }
   }
   if (plan.k > MAX_K) throw new InvalidOptionError(`k must be at most ${MAX_K} on pixels, got ${plan.k}.`);
+  const fixed = resolveFixedColors(options.fixed, plan.k);
+  // A plan without `fixed` (made before locked colours existed) locks nothing.
+  const planFixed = plan.fixed ?? [];
+  if (!Array.isArray(planFixed) || planFixed.join(' ') !== fixed.join(' ')) {
+    throw new InvalidOptionError('prepared was made for other fixed colours than the options ask for.');
+  }
+  const fixedFixed = fixedCenters(fixed, plan.colorSpace);
   if (typeof tolFixed !== 'number' || !Number.isInteger(tolFixed)) {
     throw new InvalidInputError(`prepared.tolFixed must be an integer, got ${String(tolFixed)}.`);
   }
@@ -67,6 +80,9 @@ export function checkExactRunPlan(plan: ExactRunPlan, options: PixelKMeansOption
     }
     if (centers.some((c) => c > MAX_COORD)) {
       throw new InvalidInputError(`Seeding ${r} of prepared has a coordinate above ${MAX_COORD} (255 in fixed point).`);
+    }
+    if (fixedFixed.some((c, i) => centers[i] !== c)) {
+      throw new InvalidInputError(`Seeding ${r} of prepared does not start with the fixed colours.`);
     }
   });
   return plan;

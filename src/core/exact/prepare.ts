@@ -10,6 +10,7 @@ import { greedyKMeansPlusPlusSteps } from '../sklearn/kmeans-plusplus.js';
 import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
+import { fixedCenters, resolveFixedColors } from './fixed-colors.js';
 import type { ExactRunPlan } from './plan.js';
 import { distinctColorsSteps, type DistinctColors } from './distinct.js';
 import { extractPointsSteps, fixedCoordsSteps, toleranceFixedSteps, writeFixedCoords, type ExtractedPoints } from './points.js';
@@ -26,7 +27,7 @@ export interface PreparedExactRun extends ExactRunPlan {
   coords: Uint16Array;
   /** Pixel index of each point; null when every pixel is a point. */
   pixelIndex: Uint32Array | null;
-  /** The point indices (0 .. n−1) k-means++ chose for each seeding. */
+  /** The point indices (0 .. n−1) k-means++ chose for each seeding; −1 for the fixed centres 0 .. m−1. */
   initIndices: Int32Array[];
 }
 
@@ -66,6 +67,7 @@ export function resolvePixelOptions(options: PixelKMeansOptions): { colorSpace: 
 export function checkPixelKMeansOptions(options: PixelKMeansOptions): void {
   const { k } = resolveKMeansOptions(options, Number.MAX_SAFE_INTEGER);
   if (k > MAX_K) throw new InvalidOptionError(`k must be at most ${MAX_K} on pixels, got ${k}.`);
+  resolveFixedColors(options.fixed, k);
 }
 
 /**
@@ -93,6 +95,10 @@ export function seedSampleIndices(n: number): Uint32Array | null {
  * in RGB) with the column mean subtracted, as `KMeans.fit` sees it, over the seeding sample (`seedSampleIndices`: every
  * point up to SEED_SAMPLE_MAX of them). The float64 path seeds every point that way, so up to that size exact and
  * float64 RGB runs start from the same pixels. `points` are sRGB colours; `initIndices` are point indices (0 .. n−1).
+ *
+ * `fixed` (m × 3 fixed-point centres, `fixedCenters`): the locked centres, centres 0 .. m−1 of every seeding; k-means++
+ * chooses the other k − m with them counted as chosen (`greedyKMeansPlusPlusSteps` with `fixed`, each at `F / (255·128)`
+ * in X, like a point of that colour). m = 0 is the plain seeding.
  */
 export function seedExactRuns(
   points: Uint8Array,
@@ -101,8 +107,9 @@ export function seedExactRuns(
   seed: number,
   nInit: number,
   colorSpace: ColorSpace = 'rgb',
+  fixed: Uint32Array = new Uint32Array(0),
 ): { initCenters: Uint32Array[]; initIndices: Int32Array[] } {
-  return runSync(seedExactRunsSteps(points, n, k, seed, nInit, colorSpace));
+  return runSync(seedExactRunsSteps(points, n, k, seed, nInit, colorSpace, fixed));
 }
 
 /** `seedExactRuns` as steps (`pace.ts`). */
@@ -113,6 +120,7 @@ export function* seedExactRunsSteps(
   seed: number,
   nInit: number,
   colorSpace: ColorSpace = 'rgb',
+  fixed: Uint32Array = new Uint32Array(0),
 ): Steps<{ initCenters: Uint32Array[]; initIndices: Int32Array[] }> {
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
@@ -124,15 +132,19 @@ export function* seedExactRunsSteps(
     for (let c = 0; c < 3; c++) x[3 * i + c] = coords[c]! / MAX_COORD;
     if ((i & 0x3fff) === 0x3fff) yield;
   }
-  const { X, xSquaredNorms } = centerPoints(x, m, 3);
+  const { X, mean, xSquaredNorms } = centerPoints(x, m, 3);
+  const fixedCount = fixed.length / 3;
+  // The locked centres in the seeding's space, as a point of that colour would be there.
+  const fixedX = Float64Array.from(fixed, (v, i) => v / MAX_COORD - mean[i % 3]!);
   const rng = new RandomState(seed);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   for (let run = 0; run < nInit; run++) {
-    const indices = yield* greedyKMeansPlusPlusSteps(X, m, 3, k, rng, xSquaredNorms);
-    if (sample !== null) for (let j = 0; j < k; j++) indices[j] = sample[indices[j]!]!;
+    const indices = yield* greedyKMeansPlusPlusSteps(X, m, 3, k, rng, xSquaredNorms, fixedCount > 0 ? fixedX : undefined);
+    if (sample !== null) for (let j = fixedCount; j < k; j++) indices[j] = sample[indices[j]!]!;
     const centers = new Uint32Array(3 * k);
-    for (let j = 0; j < k; j++) {
+    centers.set(fixed);
+    for (let j = fixedCount; j < k; j++) {
       const q = indices[j]!;
       writeFixedCoords(colorSpace, points[3 * q]!, points[3 * q + 1]!, points[3 * q + 2]!, centers, 3 * j);
     }
@@ -177,10 +189,13 @@ export function* prepareExactRunSteps(
   const { points, pixelIndex, n } = inputs.extracted ?? (yield* extractPointsSteps(image, alphaThreshold));
   if (n === 0) throw new NoOpaquePixelsError();
   const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
+  const fixed = resolveFixedColors(options.fixed, k);
   const distinct = inputs.distinct ?? (yield* distinctColorsSteps(points, n));
   const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
   const tolFixed = yield* toleranceFixedSteps(coords, distinct.weights, tol);
-  const { initCenters, initIndices } = yield* seedExactRunsSteps(points, n, k, seed, nInit, colorSpace);
+  const { initCenters, initIndices } = yield* seedExactRunsSteps(
+    points, n, k, seed, nInit, colorSpace, fixedCenters(fixed, colorSpace),
+  );
   return {
     width: image.width,
     height: image.height,
@@ -197,6 +212,7 @@ export function* prepareExactRunSteps(
     pixelIndex,
     n,
     tolFixed,
+    fixed,
     initCenters,
     initIndices,
   };

@@ -2,6 +2,7 @@
 import { FIXED_ONE, FIXED_SHIFT, MAX_COORD } from '../constants.js';
 import { fixedOklabToSrgb8, fixedToOklab } from '../oklab-int.js';
 import type { PixelKMeansResult } from '../types.js';
+import { withFixedColors } from './fixed-colors.js';
 import type { ExactRunPlan } from './plan.js';
 import type { PreparedExactRun } from './prepare.js';
 
@@ -69,7 +70,7 @@ export function finishExactResult(run: PreparedExactRun | ExactRunPlan, state: E
       rgb.push([fixedToByte(c0), fixedToByte(c1), fixedToByte(c2)]);
     }
   }
-  return {
+  return withFixedColors({
     centers,
     centersFixed: Uint32Array.from(c),
     rgb,
@@ -83,5 +84,5 @@ export function finishExactResult(run: PreparedExactRun | ExactRunPlan, state: E
     pixelsUsed: run.n,
     colorSpace,
     arithmetic: 'exact',
-  };
+  }, run.fixed);
 }

@@ -16,6 +16,8 @@ export interface ExactWork {
   k: number;
   maxIter: number;
   tolFixed: number;
+  /** Centres 0 .. fixedCount−1 are locked (`fixed`): they never move. */
+  fixedCount: number;
   /** Every run's seeding, in run order (`PreparedExactRun.initCenters`). */
   initCenters: Uint32Array[];
 }
@@ -27,7 +29,8 @@ export interface ExactRunResult extends ExactRunOutcome {
 
 export function exactWork(run: PreparedExactRun): ExactWork {
   const { k, maxIter, tolFixed, initCenters, coords, distinct } = run;
-  return { coords, weights: distinct.weights, k, maxIter, tolFixed, initCenters };
+  const fixedCount = run.fixed?.length ?? 0;
+  return { coords, weights: distinct.weights, k, maxIter, tolFixed, fixedCount, initCenters };
 }
 
 /**
@@ -51,7 +54,8 @@ export function* runExactSeedSteps(work: ExactWork, r: number): Steps<ExactRunRe
     grid = yield* buildPointGridSteps(work.coords, work.weights);
     grids.set(work.coords, grid);
   }
-  return { ...(yield* exactLloydOnGridSteps(grid, init, work.k, work.maxIter, work.tolFixed)), run: r };
+  const outcome = yield* exactLloydOnGridSteps(grid, init, work.k, work.maxIter, work.tolFixed, work.fixedCount ?? 0);
+  return { ...outcome, run: r };
 }
 
 /**

@@ -270,6 +270,7 @@ export class GpuKMeans {
       tol_hi: saturated ? 0xffffffff : Math.floor(tol / 2 ** 32),
       alpha_threshold: run.alphaThreshold,
       oklab: run.colorSpace === 'oklab' ? 1 : 0,
+      fixed_count: run.fixed?.length ?? 0,
     });
     this.device.queue.writeBuffer(this.#state!.params, 0, params);
   }

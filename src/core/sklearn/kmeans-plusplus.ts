@@ -5,7 +5,7 @@
 import { chunkFor, chunks, runSync, type Steps } from '../pace.js';
 import type { RandomState } from '../random.js';
 import { cumulativeSum, pairwiseSumSteps, searchSortedLeft } from './numeric.js';
-import { rowSquaredNorms } from './prepare.js';
+import { rowSquaredNorm, rowSquaredNorms } from './prepare.js';
 
 /** Scratch for a branch-free choice between two values (`distancesToRow`). */
 const PICK = new Float64Array(2);
@@ -89,26 +89,66 @@ function distancesToThreeRows(
   }
 }
 
+/**
+ * `distancesToRow` from a centre that is not a row of X (a fixed centre, at `C[cBase ..]`, of squared norm `cNorm`):
+ * the same formula in the same order, lowered to `bound` (`np.minimum`) when one is given.
+ */
+function distancesToCentre(
+  X: Float64Array, from: number, to: number, d: number, C: Float64Array, cBase: number, cNorm: number,
+  xSquaredNorms: Float64Array, out: Float64Array, bound?: Float64Array,
+): void {
+  for (let i = from; i < to; i++) {
+    const base = i * d;
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += C[cBase + j] * X[base + j];
+    let dist = -2 * dot + cNorm + xSquaredNorms[i];
+    if (dist < 0) dist = 0;
+    if (bound !== undefined && bound[i] < dist) dist = bound[i];
+    out[i] = dist;
+  }
+}
+
 /** Greedy k-means++ on row-major float64 X (n × d), consuming `rng` as scikit-learn does. Returns chosen row indices. */
 export function greedyKMeansPlusPlus(
   X: Float64Array, n: number, d: number, k: number, rng: RandomState,
-  xSquaredNorms: Float64Array = rowSquaredNorms(X, n, d),
+  xSquaredNorms: Float64Array = rowSquaredNorms(X, n, d), fixed?: Float64Array,
 ): Int32Array {
-  return runSync(greedyKMeansPlusPlusSteps(X, n, d, k, rng, xSquaredNorms));
+  return runSync(greedyKMeansPlusPlusSteps(X, n, d, k, rng, xSquaredNorms, fixed));
 }
 
-/** `greedyKMeansPlusPlus` as steps (`pace.ts`): it yields between chunks of every pass over the points. */
+/**
+ * `greedyKMeansPlusPlus` as steps (`pace.ts`): it yields between chunks of every pass over the points.
+ *
+ * With `fixed` (m ≥ 1 centres, m × d, in the space of X), the variant for locked centres: the fixed centres count as
+ * centres 0 .. m−1 already chosen, so no first point is drawn; the closest distances start as each point's distance
+ * to its nearest fixed centre (`np.minimum` over them, in order), and the greedy step picks centres m .. k−1 as usual
+ * (`2 + floor(log k)` trials, k counting the fixed ones). The first m indices are −1. Without `fixed` (or with m = 0)
+ * it is scikit-learn's seeding, draw for draw.
+ */
 export function* greedyKMeansPlusPlusSteps(
   X: Float64Array, n: number, d: number, k: number, rng: RandomState, xSquaredNorms: Float64Array,
+  fixed?: Float64Array,
 ): Steps<Int32Array> {
+  const m = fixed === undefined ? 0 : fixed.length / d;
   const indices = new Int32Array(k);
   const trials = 2 + Math.floor(Math.log(k));
   const chunk = chunkFor(d + 4);
 
   let closest = new Float64Array(n);
-  const first = rng.randint(n);
-  indices[0] = first;
-  yield* chunks(n, chunk, (from, to) => distancesToRow(X, from, to, d, first, xSquaredNorms, closest));
+  if (m === 0) {
+    const first = rng.randint(n);
+    indices[0] = first;
+    yield* chunks(n, chunk, (from, to) => distancesToRow(X, from, to, d, first, xSquaredNorms, closest));
+  } else {
+    indices.fill(-1, 0, m);
+    for (let f = 0; f < m; f++) {
+      const norm = rowSquaredNorm(fixed!, f, d);
+      const bound = f === 0 ? undefined : closest;
+      yield* chunks(n, chunk, (from, to) =>
+        distancesToCentre(X, from, to, d, fixed!, f * d, norm, xSquaredNorms, closest, bound),
+      );
+    }
+  }
   let currentPot = yield* pairwiseSumSteps(closest);
 
   const cumulative = new Float64Array(n);
@@ -117,7 +157,7 @@ export function* greedyKMeansPlusPlusSteps(
   const rows = Array.from({ length: trials }, () => new Float64Array(n));
   const pots = new Float64Array(trials);
 
-  for (let c = 1; c < k; c++) {
+  for (let c = Math.max(1, m); c < k; c++) {
     const randVals = rng.uniform(trials);
     // `np.cumsum`, carried from chunk to chunk.
     let sum = 0;

@@ -2,7 +2,7 @@
  * `kmeans()` and `kmeansPlusPlus()`: scikit-learn 1.2.1's `KMeans(algorithm="lloyd")` and `kmeans_plusplus`,
  * reproduced in float64 so the same points and seed give the same labels, centres and iteration count.
  */
-import { InvalidInputError, throwIfAborted } from '../errors.js';
+import { InvalidInputError, InvalidOptionError, throwIfAborted } from '../errors.js';
 import { RandomState } from '../random.js';
 import type { KMeansOptions, KMeansPlusPlusResult, KMeansResult, Points } from '../types.js';
 import {
@@ -48,6 +48,33 @@ function gatherRows(X: Float64Array, d: number, indices: Int32Array): Float64Arr
   return out;
 }
 
+/** A seeding's initial centres: the m fixed rows, then the chosen points (indices m .. k−1). */
+function initialCenters(X: Float64Array, d: number, indices: Int32Array, fixed: Float64Array): Float64Array {
+  const m = fixed.length / d;
+  const out = gatherRows(X, d, indices.subarray(m));
+  if (m === 0) return out;
+  const all = new Float64Array(indices.length * d);
+  all.set(fixed);
+  all.set(out, m * d);
+  return all;
+}
+
+/** The `fixed` option: m ≤ k rows of d finite values, minus the points' column mean (the space the runs work in). */
+function fixedRows(fixed: KMeansOptions['fixed'], d: number, k: number, mean: Float64Array): Float64Array {
+  if (fixed === undefined) return new Float64Array(0);
+  const { flat, d: fd } = flattenPoints(fixed, d);
+  if (fd !== d || flat.length % d !== 0) throw new InvalidOptionError(`fixed must hold rows of ${d} values.`);
+  const m = flat.length / d;
+  if (m > k) throw new InvalidOptionError(`fixed holds ${m} centres; k = ${k} clusters can hold at most ${k}.`);
+  const out = new Float64Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidOptionError(`fixed[${i}] is not a finite number.`);
+    out[i] = v - mean[i % d]!;
+  }
+  return out;
+}
+
 /**
  * k-means on N points of `dimensions` values (default 3), as scikit-learn's `KMeans(n_clusters=k,
  * random_state=seed, n_init=nInit, max_iter=maxIter, tol=tol, algorithm="lloyd").fit(points, sample_weight=weights)`.
@@ -77,13 +104,15 @@ export function* kmeansSteps(input: Points, options: KMeansOptions): Steps<KMean
   // scikit-learn scales tol on the points as given, before it centres them.
   const scaledTol = yield* scaledToleranceSteps(points, n, d, tol);
   const { X, mean, xSquaredNorms } = yield* centerPointsSteps(points, n, d);
-  const problem: LloydProblem = { X, n, d, k, weights, maxIter, tol: scaledTol };
+  const fixed = fixedRows(options.fixed, d, k, mean);
+  const fixedCount = fixed.length / d;
+  const problem: LloydProblem = { X, n, d, k, weights, maxIter, tol: scaledTol, fixedCount };
   const rng = new RandomState(seed);
 
   let best: LloydRunResult | undefined;
   for (let run = 0; run < nInit; run++) {
-    const indices = yield* greedyKMeansPlusPlusSteps(X, n, d, k, rng, xSquaredNorms);
-    const result = yield* lloydRunSteps(problem, gatherRows(X, d, indices));
+    const indices = yield* greedyKMeansPlusPlusSteps(X, n, d, k, rng, xSquaredNorms, fixedCount > 0 ? fixed : undefined);
+    const result = yield* lloydRunSteps(problem, initialCenters(X, d, indices, fixed));
     if (best === undefined || (result.inertia < best.inertia && !isSameClustering(result.labels, best.labels, k))) {
       best = result;
     }

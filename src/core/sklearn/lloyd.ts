@@ -32,6 +32,8 @@ export interface LloydProblem {
   maxIter: number;
   /** Already scaled by the data's variance (`scaledTolerance`). */
   tol: number;
+  /** Centres 0 .. fixedCount−1 are fixed (`KMeansOptions.fixed`): never moved, never relocated. Default 0. */
+  fixedCount?: number;
 }
 
 /**
@@ -155,7 +157,7 @@ function relocateEmptyClusters(
 ): void {
   const { X, n, d, k, weights } = p;
   const empty: number[] = [];
-  for (let j = 0; j < k; j++) if (sumWeights[j] === 0) empty.push(j);
+  for (let j = p.fixedCount ?? 0; j < k; j++) if (sumWeights[j] === 0) empty.push(j);
   if (empty.length === 0) return;
 
   const distances = new Float64Array(n);
@@ -192,7 +194,10 @@ function updateCenters(
   p: LloydProblem, centersOld: Float64Array, centersNew: Float64Array, sumWeights: Float64Array, shift: Float64Array,
 ): number {
   const { d, k } = p;
-  for (let j = 0; j < k; j++) {
+  const fixedCount = p.fixedCount ?? 0;
+  // A fixed centre stays where it is: its shift is 0.
+  centersNew.set(centersOld.subarray(0, fixedCount * d));
+  for (let j = fixedCount; j < k; j++) {
     const w = sumWeights[j];
     if (w > 0) {
       const alpha = 1 / w;
