@@ -21,8 +21,18 @@ function sync(): void {
 /** The options in the page's URL (the image aside), so a palette can be shared as a link. */
 const urlKeys = [...attributes, 'compare'] as const;
 
+/**
+ * What the user sets in the element itself (its sort and value toggles, locked swatches, the region, ignored colours),
+ * which it reflects to these attributes: carried in the URL as they are.
+ */
+const elementKeys = ['sort', 'value-format', 'locked', 'region', 'ignore'] as const;
+
 function readUrl(): void {
   const params = new URLSearchParams(location.search);
+  for (const name of elementKeys) {
+    const value = params.get(name);
+    if (value !== null && value !== '') main.setAttribute(name, value);
+  }
   for (const name of urlKeys) {
     const value = params.get(name);
     if (value === null) continue;
@@ -40,6 +50,10 @@ function writeUrl(): void {
     const value = field instanceof HTMLInputElement && field.type === 'checkbox' ? (field.checked ? '1' : '') : field.value;
     if (value !== '' && value !== defaults.get(name)) params.set(name, value);
   }
+  for (const name of elementKeys) {
+    const value = main.getAttribute(name);
+    if (value && value !== elementDefaults.get(name)) params.set(name, value);
+  }
   const query = params.toString();
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
 }
@@ -50,7 +64,10 @@ for (const name of urlKeys) {
   const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
   defaults.set(name, field instanceof HTMLInputElement && field.type === 'checkbox' ? '' : field.value);
 }
+/** The element's defaults for those (it reflects them once it has rendered): only what differs goes in the URL. */
+const elementDefaults = new Map<string, string>([['sort', 'share'], ['value-format', 'hex']]);
 readUrl();
+new MutationObserver(writeUrl).observe(main, { attributes: true, attributeFilter: [...elementKeys] });
 const more = document.querySelector<HTMLDetailsElement>('#more-options')!;
 more.open = matchMedia('(min-width: 901px)').matches || urlKeys.some((k) => k !== 'colors' && new URLSearchParams(location.search).has(k));
 
