@@ -122,9 +122,13 @@ function hashPoints(
     for (;;) {
       const entry = table[slot]!;
       if (entry === 0) {
+        const c = 3 * u;
         table[slot] = ++u;
         keys[slot] = key;
-        colors.set(points.subarray(3 * i, 3 * i + 3), 3 * (u - 1));
+        // Three bytes written, not `set` from a subarray: that allocates a view per new colour.
+        colors[c] = points[3 * i]!;
+        colors[c + 1] = points[3 * i + 1]!;
+        colors[c + 2] = points[3 * i + 2]!;
         counts[u - 1] = 1;
         break;
       }

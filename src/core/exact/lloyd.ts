@@ -107,27 +107,27 @@ export function buildPointGrid(points: Uint16Array, weights: Float64Array): Poin
 /** Points per chunk of the grid's passes (`pace.ts`). */
 const GRID_CHUNK = 1 << 16;
 
+/** Below this many points the grid's sort is a two-pass radix sort: the 2^18-bucket counting sort would scan more buckets than points. */
+const RADIX_MAX_POINTS = 1 << 16;
+
 /** `buildPointGrid` as steps (`pace.ts`): it yields between chunks of points. */
 export function* buildPointGridSteps(points: Uint16Array, weights: Float64Array): Steps<PointGrid> {
   const n = points.length / 3;
   const keys = new Uint32Array(n);
-  const bucket = new Uint32Array((1 << (12 + FINE_BITS)) + 1);
-  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => keyPoints(points, from, to, keys, bucket));
+  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => keyPoints(points, from, to, keys));
+  // Points by key, ties in point order (both sorts are stable).
+  const order = n < RADIX_MAX_POINTS ? radixOrder(keys) : yield* countingOrder(keys);
+  yield;
   let fineCount = 0;
   let coarseCount = 0;
-  let lastCoarse = -1;
-  for (let key = 0; key < bucket.length - 1; key++) {
-    if (bucket[key + 1] === 0) continue;
+  let lastKey = -1;
+  for (let s = 0; s < n; s++) {
+    const key = keys[order[s]!]!;
+    if (key === lastKey) continue;
     fineCount++;
-    if (key >> FINE_BITS !== lastCoarse) {
-      coarseCount++;
-      lastCoarse = key >> FINE_BITS;
-    }
+    if (lastKey < 0 || key >> FINE_BITS !== lastKey >> FINE_BITS) coarseCount++;
+    lastKey = key;
   }
-  for (let key = 1; key < bucket.length; key++) bucket[key]! += bucket[key - 1]!;
-  yield;
-  const order = new Uint32Array(n);
-  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => orderPoints(from, to, keys, bucket, order));
   const grid: PointGrid = {
     n,
     points: new Uint16Array(3 * n),
@@ -144,16 +144,52 @@ export function* buildPointGridSteps(points: Uint16Array, weights: Float64Array)
   return grid;
 }
 
-function keyPoints(points: Uint16Array, from: number, to: number, keys: Uint32Array, bucket: Uint32Array): void {
-  for (let i = from; i < to; i++) {
-    const key = fineKey(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
-    keys[i] = key;
-    bucket[key + 1]!++;
-  }
+function keyPoints(points: Uint16Array, from: number, to: number, keys: Uint32Array): void {
+  for (let i = from; i < to; i++) keys[i] = fineKey(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
+}
+
+/** A counting sort on the whole 18-bit key. */
+function* countingOrder(keys: Uint32Array): Steps<Uint32Array> {
+  const n = keys.length;
+  const bucket = new Uint32Array((1 << (12 + FINE_BITS)) + 1);
+  for (let i = 0; i < n; i++) bucket[keys[i]! + 1]!++;
+  for (let key = 1; key < bucket.length; key++) bucket[key]! += bucket[key - 1]!;
+  yield;
+  const order = new Uint32Array(n);
+  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => orderPoints(from, to, keys, bucket, order));
+  return order;
 }
 
 function orderPoints(from: number, to: number, keys: Uint32Array, bucket: Uint32Array, order: Uint32Array): void {
   for (let i = from; i < to; i++) order[bucket[keys[i]!]!++] = i;
+}
+
+/** Half of the 18-bit key per pass of `radixOrder`. */
+const RADIX_BITS = (12 + FINE_BITS) / 2;
+
+/** Two stable counting sorts on 9 bits each, low half first: the order `countingOrder` gives, with 2 × 512 buckets. */
+function radixOrder(keys: Uint32Array): Uint32Array {
+  const n = keys.length;
+  const mask = (1 << RADIX_BITS) - 1;
+  const low = new Uint32Array(mask + 2);
+  const high = new Uint32Array(mask + 2);
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    low[(key & mask) + 1]!++;
+    high[(key >> RADIX_BITS) + 1]!++;
+  }
+  for (let b = 1; b <= mask + 1; b++) {
+    low[b]! += low[b - 1]!;
+    high[b]! += high[b - 1]!;
+  }
+  const byLow = new Uint32Array(n);
+  for (let i = 0; i < n; i++) byLow[low[keys[i]! & mask]!++] = i;
+  const order = new Uint32Array(n);
+  for (let s = 0; s < n; s++) {
+    const i = byLow[s]!;
+    order[high[keys[i]! >> RADIX_BITS]!++] = i;
+  }
+  return order;
 }
 
 /** Sorted points `from .. to` into the grid: copied in box order, boxes opened and totalled as they come. */
