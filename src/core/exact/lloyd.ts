@@ -34,6 +34,8 @@ export interface ExactRunOutcome {
 const COARSE_SHIFT = 4;
 const FINE_SHIFT = 2;
 const FINE_BITS = 3 * (COARSE_SHIFT - FINE_SHIFT);
+/** A fine box of at most this many points is scanned against its coarse box's candidates, without a filter of its own. */
+const SCAN_BOX_MAX_POINTS = 2;
 /** Point-centre tests between two yields of an assignment (`pace.ts`): about a millisecond of work. */
 const ASSIGN_CHUNK = 1 << 19;
 
@@ -393,6 +395,13 @@ class LloydState {
     }
     coarseMemo[c] = -1;
     for (let f = firstFine; f < endFine; f++) {
+      const from = fine.start[f]!, to = fine.start[f + 1]!;
+      if (to - from <= SCAN_BOX_MAX_POINTS) {
+        // Testing so few points costs less than filtering their box.
+        fineMemo[f] = -1;
+        changed += this.scanPoints(from, to, afterCoarse, mc);
+        continue;
+      }
       const mf = this.filter(fine, f, afterCoarse, mc, afterFine);
       if (mf === 1) {
         const a = afterFine[0]!;
