@@ -6,7 +6,7 @@ import { runSync } from '../../src/core/pace.js';
 import { RandomState } from '../../src/core/random.js';
 import { greedyKMeansPlusPlus } from '../../src/core/sklearn/kmeans-plusplus.js';
 import { greedyKMeansPlusPlusOnRowsSteps } from '../../src/core/sklearn/kmeans-plusplus-rows.js';
-import { cumulativeSum, cumulativeSumGather, pairwiseSum, pairwiseSumGather } from '../../src/core/sklearn/numeric.js';
+import { pairwiseSum, pairwiseSumGather } from '../../src/core/sklearn/numeric.js';
 import { rowSquaredNorms } from '../../src/core/sklearn/prepare.js';
 import { boxResize, loadSample, randomImage, type TestImage } from '../helpers/images.js';
 
@@ -25,25 +25,28 @@ function sharedRows(rng: RandomState, u: number, m: number) {
 }
 
 describe('sums over gathered values', () => {
-  it('adds the gathered values with numpy’s pairwise tree and running sum, to the bit, at every length', () => {
+  it('adds the gathered values with numpy’s pairwise tree, to the bit, at every length', () => {
     const rng = new RandomState(11);
     for (const m of [0, 1, 7, 8, 9, 127, 128, 129, 300, 1000, 4099]) {
       const a = Float64Array.from({ length: 50 }, () => rng.randomSample() * 1e3);
       const index = Uint32Array.from({ length: m }, () => rng.randint(50));
       const written = Float64Array.from(index, (r) => a[r]!);
       expect(pairwiseSumGather(a, index)).toBe(pairwiseSum(written));
-      const gathered = new Float64Array(m);
-      const plain = new Float64Array(m);
-      expect(cumulativeSumGather(a, index, gathered, 0, m, 0.25)).toBe(cumulativeSum(written, plain, 0, m, 0.25));
-      expect(gathered).toEqual(plain);
     }
   });
 });
 
 describe('k-means++ on shared rows', () => {
-  it.each([1, 2, 5, 8, 12])('picks the points k-means++ picks on the rows written out (k=%i)', (k) => {
+  it.each([
+    { k: 1, u: 50 },
+    { k: 2, u: 60 },
+    { k: 5, u: 90 },
+    { k: 8, u: 120 },
+    { k: 12, u: 160 },
+    { k: 6, u: 4 },
+  ])('picks the points k-means++ picks on the rows written out (k=$k, $u rows)', ({ k, u }) => {
     const rng = new RandomState(k);
-    const { X, rowOf, written } = sharedRows(rng, 40 + 10 * k, 3000);
+    const { X, rowOf, written } = sharedRows(rng, u, 3000);
     const norms = rowSquaredNorms(X, X.length / 3, 3);
     for (let seed = 0; seed < 4; seed++) {
       const expected = greedyKMeansPlusPlus(written, rowOf.length, 3, k, new RandomState(seed));

@@ -9,7 +9,7 @@
 import { chunkFor, chunks, type Steps } from '../pace.js';
 import type { RandomState } from '../random.js';
 import { distancesToRow, distancesToThreeRows } from './kmeans-plusplus.js';
-import { cumulativeSumGather, pairwiseSumGather, searchSortedLeft } from './numeric.js';
+import { pairwiseSumGather, searchSortedLeft } from './numeric.js';
 
 /**
  * The chosen point indices (0 .. m−1, m = `rowOf.length`). X: u × 3 rows, float64, centred as `KMeans.fit` centres
@@ -39,13 +39,19 @@ export function* greedyKMeansPlusPlusOnRowsSteps(
 
   for (let c = 1; c < k; c++) {
     const randVals = rng.uniform(trials);
-    let sum = 0;
-    const potentials = closest;
-    yield* chunks(m, 4 * chunk, (from, to) => {
-      sum = cumulativeSumGather(potentials, rowOf, cumulative, from, to, sum);
-    });
+    let highest = 0;
+    for (let t = 0; t < trials; t++) highest = Math.max(highest, randVals[t]! * currentPot);
+    // `np.cumsum`, carried from chunk to chunk, only as far as the highest value searched for: the sum is
+    // non-decreasing, so no later entry can be the first at or above any of them.
+    let end = 0;
+    while (end < m) {
+      const to = Math.min(m, end + 4 * chunk);
+      end = cumulativeSumGatherUntil(closest, rowOf, cumulative, end, to, end > 0 ? cumulative[end - 1]! : 0, highest);
+      if (cumulative[end - 1]! >= highest) break;
+      yield;
+    }
     for (let t = 0; t < trials; t++) {
-      candidateIds[t] = Math.min(searchSortedLeft(cumulative, randVals[t]! * currentPot), m - 1);
+      candidateIds[t] = Math.min(searchSortedLeft(cumulative.subarray(0, end), randVals[t]! * currentPot), m - 1);
       candidateRows[t] = rowOf[candidateIds[t]!]!;
     }
     const bound = closest;
@@ -69,4 +75,20 @@ export function* greedyKMeansPlusPlusOnRowsSteps(
     indices[c] = candidateIds[best]!;
   }
   return indices;
+}
+
+/**
+ * `cumulativeSumGather` over `from .. to` that stops after the first running sum at or above `limit`: returns the
+ * index after it, or `to`.
+ */
+function cumulativeSumGatherUntil(
+  a: Float64Array, index: Uint32Array, out: Float64Array, from: number, to: number, sum: number, limit: number,
+): number {
+  let s = sum;
+  for (let i = from; i < to; i++) {
+    s += a[index[i]!]!;
+    out[i] = s;
+    if (s >= limit) return i + 1;
+  }
+  return to;
 }

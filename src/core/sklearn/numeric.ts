@@ -109,12 +109,3 @@ export function pairwiseSumGather(a: Float64Array, index: Uint32Array, start = 0
   return pairwiseSumGather(a, index, start, n2) + pairwiseSumGather(a, index, start + n2, n - n2);
 }
 
-/** `cumulativeSum` of the values `a[index[i]]` for i in `from .. to`, going on from `sum`. */
-export function cumulativeSumGather(a: Float64Array, index: Uint32Array, out: Float64Array, from: number, to: number, sum: number): number {
-  let s = sum;
-  for (let i = from; i < to; i++) {
-    s += a[index[i]!]!;
-    out[i] = s;
-  }
-  return s;
-}
