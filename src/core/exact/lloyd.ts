@@ -261,24 +261,31 @@ class LloydState {
   }
 
   /**
-   * Keeps, in order, the candidates that may be nearest to some point of box b: the candidate `a` nearest the box's
-   * middle, and every other `j` unless `a` is strictly nearer than `j` on all the box. Returns how many survive.
+   * Keeps, in order, the candidates that may be nearest to some point of box b: a candidate `a` (the box's `owner`
+   * of the last assignment if it is one, else the candidate nearest the box's middle), and every other `j` unless `a`
+   * is strictly nearer than `j` on all the box. Returns how many survive.
    */
-  filter(level: BoxLevel, b: number, candidates: Int32Array, m: number, out: Int32Array): number {
+  filter(level: BoxLevel, b: number, candidates: Int32Array, m: number, out: Int32Array, owner: number): number {
     const { centers } = this;
     const lo0 = level.lo[3 * b]!, hi0 = level.hi[3 * b]!;
     const lo1 = level.lo[3 * b + 1]!, hi1 = level.hi[3 * b + 1]!;
     const lo2 = level.lo[3 * b + 2]!, hi2 = level.hi[3 * b + 2]!;
-    const m0 = (lo0 + hi0) / 2, m1 = (lo1 + hi1) / 2, m2 = (lo2 + hi2) / 2;
-    let a = candidates[0]!;
-    let bestD = Infinity;
-    for (let t = 0; t < m; t++) {
-      const j = candidates[t]!;
-      const d0 = m0 - centers[3 * j]!, d1 = m1 - centers[3 * j + 1]!, d2 = m2 - centers[3 * j + 2]!;
-      const d = d0 * d0 + d1 * d1 + d2 * d2;
-      if (d < bestD) {
-        bestD = d;
-        a = j;
+    let a = -1;
+    // The box's centre of the last assignment (`owner`), when it still is a candidate, is most likely its centre
+    // again: tested first, it spares the search. Which `a` is tested first changes which centres are kept, never
+    // that every point's nearest ones are.
+    if (owner >= 0) for (let t = 0; t < m && a < 0; t++) if (candidates[t] === owner) a = owner;
+    if (a < 0) {
+      const m0 = (lo0 + hi0) / 2, m1 = (lo1 + hi1) / 2, m2 = (lo2 + hi2) / 2;
+      let bestD = Infinity;
+      for (let t = 0; t < m; t++) {
+        const j = candidates[t]!;
+        const d0 = m0 - centers[3 * j]!, d1 = m1 - centers[3 * j + 1]!, d2 = m2 - centers[3 * j + 2]!;
+        const d = d0 * d0 + d1 * d1 + d2 * d2;
+        if (d < bestD) {
+          bestD = d;
+          a = j;
+        }
       }
     }
     const a0 = centers[3 * a]!, a1 = centers[3 * a + 1]!, a2 = centers[3 * a + 2]!;
@@ -382,7 +389,7 @@ class LloydState {
     let changed = 0;
     const firstFine = coarseFirst[c]!;
     const endFine = coarseFirst[c + 1]!;
-    const mc = this.filter(coarse, c, all, k, afterCoarse);
+    const mc = this.filter(coarse, c, all, k, afterCoarse, coarseMemo[c]!);
     if (mc === 1) {
       const a = afterCoarse[0]!;
       this.addBox(coarse, c, a);
@@ -402,7 +409,7 @@ class LloydState {
         changed += this.scanPoints(from, to, afterCoarse, mc);
         continue;
       }
-      const mf = this.filter(fine, f, afterCoarse, mc, afterFine);
+      const mf = this.filter(fine, f, afterCoarse, mc, afterFine, fineMemo[f]!);
       if (mf === 1) {
         const a = afterFine[0]!;
         this.addBox(fine, f, a);
