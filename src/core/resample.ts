@@ -680,12 +680,19 @@ export function toPixelImage(image: FloatImage): PixelImage & { float: Float64Ar
   const n = width * height;
   const bytes = new Uint8ClampedArray(n * 4);
   const float = new Float64Array(n * 4);
+  if (channels === 4) {
+    float.set(data);
+    for (let i = 0; i < 4 * n; i++) bytes[i] = Math.round(data[i]! * 255);
+    return { data: bytes, width, height, float };
+  }
   for (let p = 0; p < n; p++) {
-    for (let ch = 0; ch < 4; ch++) {
-      const v = ch < channels ? data[p * channels + ch]! : 1;
-      float[p * 4 + ch] = v;
-      bytes[p * 4 + ch] = Math.round(v * 255);
+    for (let ch = 0; ch < 3; ch++) {
+      const v = data[3 * p + ch]!;
+      float[4 * p + ch] = v;
+      bytes[4 * p + ch] = Math.round(v * 255);
     }
+    float[4 * p + 3] = 1;
+    bytes[4 * p + 3] = 255;
   }
   return { data: bytes, width, height, float };
 }

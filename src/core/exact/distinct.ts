@@ -18,6 +18,11 @@ export interface DistinctColors {
   table: Uint32Array;
   keys: Uint32Array | null;
   bits: number;
+  /**
+   * Index in `colors` of each point, where it was recorded while counting (the hashed table, for up to
+   * DIRECT_TABLE_MIN_POINTS points), so that seeding and spreading labels need no look-up; else absent.
+   */
+  pointColor?: Uint32Array;
 }
 
 /**
@@ -103,16 +108,17 @@ function* distinctHashed(points: Uint8Array, n: number): Steps<DistinctColors> {
   const keys = new Uint32Array(1 << bits);
   const colors = new Uint8Array(3 * n);
   const counts = new Float64Array(n);
+  const pointColor = new Uint32Array(n);
   const found = { u: 0 };
-  yield* chunks(n, CHUNK / 2, (from, to) => hashPoints(points, from, to, bits, table, keys, colors, counts, found));
+  yield* chunks(n, CHUNK / 2, (from, to) => hashPoints(points, from, to, bits, table, keys, colors, counts, pointColor, found));
   const { u } = found;
-  return { colors: colors.slice(0, 3 * u), weights: counts.slice(0, u), u, table, keys, bits };
+  return { colors: colors.slice(0, 3 * u), weights: counts.slice(0, u), u, table, keys, bits, pointColor };
 }
 
 /** Counts points `from .. to` into the hash table, adding each new colour as colour `found.u`. */
 function hashPoints(
   points: Uint8Array, from: number, to: number, bits: number, table: Uint32Array, keys: Uint32Array,
-  colors: Uint8Array, counts: Float64Array, found: { u: number },
+  colors: Uint8Array, counts: Float64Array, pointColor: Uint32Array, found: { u: number },
 ): void {
   const mask = (1 << bits) - 1;
   let u = found.u;
@@ -122,14 +128,20 @@ function hashPoints(
     for (;;) {
       const entry = table[slot]!;
       if (entry === 0) {
+        const c = 3 * u;
         table[slot] = ++u;
         keys[slot] = key;
-        colors.set(points.subarray(3 * i, 3 * i + 3), 3 * (u - 1));
+        // Three bytes written, not `set` from a subarray: that allocates a view per new colour.
+        colors[c] = points[3 * i]!;
+        colors[c + 1] = points[3 * i + 1]!;
+        colors[c + 2] = points[3 * i + 2]!;
         counts[u - 1] = 1;
+        pointColor[i] = u - 1;
         break;
       }
       if (keys[slot] === key) {
         counts[entry - 1]!++;
+        pointColor[i] = entry - 1;
         break;
       }
       slot = (slot + 1) & mask;
@@ -191,6 +203,12 @@ function spreadRange(
     const slot = (i: number): number => SLOT_R[points[3 * i]!]! | SLOT_G[points[3 * i + 1]!]! | SLOT_B[points[3 * i + 2]!]!;
     if (pixelIndex === null) for (let i = from; i < to; i++) out[i] = distinctLabels[table[slot(i)]!]!;
     else for (let i = from; i < to; i++) out[pixelIndex[i]!] = distinctLabels[table[slot(i)]!]!;
+    return;
+  }
+  const { pointColor } = d;
+  if (pointColor !== undefined) {
+    if (pixelIndex === null) for (let i = from; i < to; i++) out[i] = distinctLabels[pointColor[i]!]!;
+    else for (let i = from; i < to; i++) out[pixelIndex[i]!] = distinctLabels[pointColor[i]!]!;
     return;
   }
   for (let i = from; i < to; i++) out[pixelIndex === null ? i : pixelIndex[i]!] = distinctLabels[distinctIndex(d, points, i)]!;

@@ -34,6 +34,8 @@ export interface ExactRunOutcome {
 const COARSE_SHIFT = 4;
 const FINE_SHIFT = 2;
 const FINE_BITS = 3 * (COARSE_SHIFT - FINE_SHIFT);
+/** A fine box of at most this many points is scanned against its coarse box's candidates, without a filter of its own. */
+const SCAN_BOX_MAX_POINTS = 2;
 /** Point-centre tests between two yields of an assignment (`pace.ts`): about a millisecond of work. */
 const ASSIGN_CHUNK = 1 << 19;
 
@@ -107,27 +109,27 @@ export function buildPointGrid(points: Uint16Array, weights: Float64Array): Poin
 /** Points per chunk of the grid's passes (`pace.ts`). */
 const GRID_CHUNK = 1 << 16;
 
+/** Below this many points the grid's sort is a two-pass radix sort: the 2^18-bucket counting sort would scan more buckets than points. */
+const RADIX_MAX_POINTS = 1 << 16;
+
 /** `buildPointGrid` as steps (`pace.ts`): it yields between chunks of points. */
 export function* buildPointGridSteps(points: Uint16Array, weights: Float64Array): Steps<PointGrid> {
   const n = points.length / 3;
   const keys = new Uint32Array(n);
-  const bucket = new Uint32Array((1 << (12 + FINE_BITS)) + 1);
-  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => keyPoints(points, from, to, keys, bucket));
+  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => keyPoints(points, from, to, keys));
+  // Points by key, ties in point order (both sorts are stable).
+  const order = n < RADIX_MAX_POINTS ? radixOrder(keys) : yield* countingOrder(keys);
+  yield;
   let fineCount = 0;
   let coarseCount = 0;
-  let lastCoarse = -1;
-  for (let key = 0; key < bucket.length - 1; key++) {
-    if (bucket[key + 1] === 0) continue;
+  let lastKey = -1;
+  for (let s = 0; s < n; s++) {
+    const key = keys[order[s]!]!;
+    if (key === lastKey) continue;
     fineCount++;
-    if (key >> FINE_BITS !== lastCoarse) {
-      coarseCount++;
-      lastCoarse = key >> FINE_BITS;
-    }
+    if (lastKey < 0 || key >> FINE_BITS !== lastKey >> FINE_BITS) coarseCount++;
+    lastKey = key;
   }
-  for (let key = 1; key < bucket.length; key++) bucket[key]! += bucket[key - 1]!;
-  yield;
-  const order = new Uint32Array(n);
-  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => orderPoints(from, to, keys, bucket, order));
   const grid: PointGrid = {
     n,
     points: new Uint16Array(3 * n),
@@ -144,16 +146,52 @@ export function* buildPointGridSteps(points: Uint16Array, weights: Float64Array)
   return grid;
 }
 
-function keyPoints(points: Uint16Array, from: number, to: number, keys: Uint32Array, bucket: Uint32Array): void {
-  for (let i = from; i < to; i++) {
-    const key = fineKey(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
-    keys[i] = key;
-    bucket[key + 1]!++;
-  }
+function keyPoints(points: Uint16Array, from: number, to: number, keys: Uint32Array): void {
+  for (let i = from; i < to; i++) keys[i] = fineKey(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
+}
+
+/** A counting sort on the whole 18-bit key. */
+function* countingOrder(keys: Uint32Array): Steps<Uint32Array> {
+  const n = keys.length;
+  const bucket = new Uint32Array((1 << (12 + FINE_BITS)) + 1);
+  for (let i = 0; i < n; i++) bucket[keys[i]! + 1]!++;
+  for (let key = 1; key < bucket.length; key++) bucket[key]! += bucket[key - 1]!;
+  yield;
+  const order = new Uint32Array(n);
+  yield* chunks(n, 4 * GRID_CHUNK, (from, to) => orderPoints(from, to, keys, bucket, order));
+  return order;
 }
 
 function orderPoints(from: number, to: number, keys: Uint32Array, bucket: Uint32Array, order: Uint32Array): void {
   for (let i = from; i < to; i++) order[bucket[keys[i]!]!++] = i;
+}
+
+/** Half of the 18-bit key per pass of `radixOrder`. */
+const RADIX_BITS = (12 + FINE_BITS) / 2;
+
+/** Two stable counting sorts on 9 bits each, low half first: the order `countingOrder` gives, with 2 × 512 buckets. */
+function radixOrder(keys: Uint32Array): Uint32Array {
+  const n = keys.length;
+  const mask = (1 << RADIX_BITS) - 1;
+  const low = new Uint32Array(mask + 2);
+  const high = new Uint32Array(mask + 2);
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    low[(key & mask) + 1]!++;
+    high[(key >> RADIX_BITS) + 1]!++;
+  }
+  for (let b = 1; b <= mask + 1; b++) {
+    low[b]! += low[b - 1]!;
+    high[b]! += high[b - 1]!;
+  }
+  const byLow = new Uint32Array(n);
+  for (let i = 0; i < n; i++) byLow[low[keys[i]! & mask]!++] = i;
+  const order = new Uint32Array(n);
+  for (let s = 0; s < n; s++) {
+    const i = byLow[s]!;
+    order[high[keys[i]! >> RADIX_BITS]!++] = i;
+  }
+  return order;
 }
 
 /** Sorted points `from .. to` into the grid: copied in box order, boxes opened and totalled as they come. */
@@ -225,24 +263,31 @@ class LloydState {
   }
 
   /**
-   * Keeps, in order, the candidates that may be nearest to some point of box b: the candidate `a` nearest the box's
-   * middle, and every other `j` unless `a` is strictly nearer than `j` on all the box. Returns how many survive.
+   * Keeps, in order, the candidates that may be nearest to some point of box b: a candidate `a` (the box's `owner`
+   * of the last assignment if it is one, else the candidate nearest the box's middle), and every other `j` unless `a`
+   * is strictly nearer than `j` on all the box. Returns how many survive.
    */
-  filter(level: BoxLevel, b: number, candidates: Int32Array, m: number, out: Int32Array): number {
+  filter(level: BoxLevel, b: number, candidates: Int32Array, m: number, out: Int32Array, owner: number): number {
     const { centers } = this;
     const lo0 = level.lo[3 * b]!, hi0 = level.hi[3 * b]!;
     const lo1 = level.lo[3 * b + 1]!, hi1 = level.hi[3 * b + 1]!;
     const lo2 = level.lo[3 * b + 2]!, hi2 = level.hi[3 * b + 2]!;
-    const m0 = (lo0 + hi0) / 2, m1 = (lo1 + hi1) / 2, m2 = (lo2 + hi2) / 2;
-    let a = candidates[0]!;
-    let bestD = Infinity;
-    for (let t = 0; t < m; t++) {
-      const j = candidates[t]!;
-      const d0 = m0 - centers[3 * j]!, d1 = m1 - centers[3 * j + 1]!, d2 = m2 - centers[3 * j + 2]!;
-      const d = d0 * d0 + d1 * d1 + d2 * d2;
-      if (d < bestD) {
-        bestD = d;
-        a = j;
+    let a = -1;
+    // The box's centre of the last assignment (`owner`), when it still is a candidate, is most likely its centre
+    // again: tested first, it spares the search. Which `a` is tested first changes which centres are kept, never
+    // that every point's nearest ones are.
+    if (owner >= 0) for (let t = 0; t < m && a < 0; t++) if (candidates[t] === owner) a = owner;
+    if (a < 0) {
+      const m0 = (lo0 + hi0) / 2, m1 = (lo1 + hi1) / 2, m2 = (lo2 + hi2) / 2;
+      let bestD = Infinity;
+      for (let t = 0; t < m; t++) {
+        const j = candidates[t]!;
+        const d0 = m0 - centers[3 * j]!, d1 = m1 - centers[3 * j + 1]!, d2 = m2 - centers[3 * j + 2]!;
+        const d = d0 * d0 + d1 * d1 + d2 * d2;
+        if (d < bestD) {
+          bestD = d;
+          a = j;
+        }
       }
     }
     const a0 = centers[3 * a]!, a1 = centers[3 * a + 1]!, a2 = centers[3 * a + 2]!;
@@ -346,7 +391,7 @@ class LloydState {
     let changed = 0;
     const firstFine = coarseFirst[c]!;
     const endFine = coarseFirst[c + 1]!;
-    const mc = this.filter(coarse, c, all, k, afterCoarse);
+    const mc = this.filter(coarse, c, all, k, afterCoarse, coarseMemo[c]!);
     if (mc === 1) {
       const a = afterCoarse[0]!;
       this.addBox(coarse, c, a);
@@ -359,7 +404,14 @@ class LloydState {
     }
     coarseMemo[c] = -1;
     for (let f = firstFine; f < endFine; f++) {
-      const mf = this.filter(fine, f, afterCoarse, mc, afterFine);
+      const from = fine.start[f]!, to = fine.start[f + 1]!;
+      if (to - from <= SCAN_BOX_MAX_POINTS) {
+        // Testing so few points costs less than filtering their box.
+        fineMemo[f] = -1;
+        changed += this.scanPoints(from, to, afterCoarse, mc);
+        continue;
+      }
+      const mf = this.filter(fine, f, afterCoarse, mc, afterFine, fineMemo[f]!);
       if (mf === 1) {
         const a = afterFine[0]!;
         this.addBox(fine, f, a);

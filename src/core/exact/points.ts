@@ -52,7 +52,14 @@ export function fixedCoords(colors: Uint8Array, u: number, colorSpace: ColorSpac
 /** `fixedCoords` as steps (`pace.ts`). */
 export function* fixedCoordsSteps(colors: Uint8Array, u: number, colorSpace: ColorSpace): Steps<Uint16Array> {
   const out = new Uint16Array(3 * u);
-  yield* chunks(u, chunkFor(colorSpace === 'oklab' ? 40 : 2), (from, to) => {
+  if (colorSpace === 'rgb') {
+    // `writeFixedCoords`'s RGB case, inlined: one multiplication per byte.
+    yield* chunks(3 * u, chunkFor(1), (from, to) => {
+      for (let i = from; i < to; i++) out[i] = colors[i]! * FIXED_ONE;
+    });
+    return out;
+  }
+  yield* chunks(u, chunkFor(40), (from, to) => {
     for (let i = from; i < to; i++) {
       writeFixedCoords(colorSpace, colors[3 * i]!, colors[3 * i + 1]!, colors[3 * i + 2]!, out, 3 * i);
     }

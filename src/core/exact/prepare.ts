@@ -7,6 +7,7 @@ import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../e
 import { RandomState } from '../random.js';
 import { runSync, type Steps } from '../pace.js';
 import { greedyKMeansPlusPlusSteps } from '../sklearn/kmeans-plusplus.js';
+import { greedyKMeansPlusPlusOnRowsSteps } from '../sklearn/kmeans-plusplus-rows.js';
 import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
@@ -121,6 +122,7 @@ export function* seedExactRunsSteps(
   nInit: number,
   colorSpace: ColorSpace = 'rgb',
   fixed: Uint32Array = new Uint32Array(0),
+  distinct?: DistinctColors,
 ): Steps<{ initCenters: Uint32Array[]; initIndices: Int32Array[] }> {
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
@@ -136,11 +138,16 @@ export function* seedExactRunsSteps(
   const fixedCount = fixed.length / 3;
   // The locked centres in the seeding's space, as a point of that colour would be there.
   const fixedX = Float64Array.from(fixed, (v, i) => v / MAX_COORD - mean[i % 3]!);
+  // Distances once per distinct colour where colours repeat (the same picks); locked centres take the per-point path.
+  const rows =
+    fixedCount === 0 && distinct?.pointColor ? sharedRows(X, xSquaredNorms, sample, distinct.pointColor, distinct.u) : null;
   const rng = new RandomState(seed);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   for (let run = 0; run < nInit; run++) {
-    const indices = yield* greedyKMeansPlusPlusSteps(X, m, 3, k, rng, xSquaredNorms, fixedCount > 0 ? fixedX : undefined);
+    const indices = rows
+      ? yield* greedyKMeansPlusPlusOnRowsSteps(rows.X, rows.u, rows.norms, rows.rowOf, k, rng)
+      : yield* greedyKMeansPlusPlusSteps(X, m, 3, k, rng, xSquaredNorms, fixedCount > 0 ? fixedX : undefined);
     if (sample !== null) for (let j = fixedCount; j < k; j++) indices[j] = sample[indices[j]!]!;
     const centers = new Uint32Array(3 * k);
     centers.set(fixed);
@@ -153,6 +160,37 @@ export function* seedExactRunsSteps(
   }
   return { initCenters, initIndices };
 }
+
+/**
+ * The seeding rows once per distinct colour (`greedyKMeansPlusPlusOnRowsSteps`: distances per colour, sums per point,
+ * the same picks), where the colours are few enough to pay for the gathering: null otherwise. A point's row of X is a
+ * function of its colour, so the first point of each colour stands for all.
+ */
+function sharedRows(X: Float64Array, norms: Float64Array, sample: Uint32Array | null, pointColor: Uint32Array, u: number) {
+  const m = norms.length;
+  if (u > SHARED_ROWS_MAX_FRACTION * m) return null;
+  const rowOfColor = new Int32Array(u).fill(-1);
+  const rowOf = new Uint32Array(m);
+  const rowsX = new Float64Array(3 * Math.min(u, m));
+  const rowNorms = new Float64Array(Math.min(u, m));
+  let rows = 0;
+  for (let i = 0; i < m; i++) {
+    const color = pointColor[sample === null ? i : sample[i]!]!;
+    let row = rowOfColor[color]!;
+    if (row < 0) {
+      row = rowOfColor[color] = rows++;
+      rowsX[3 * row] = X[3 * i]!;
+      rowsX[3 * row + 1] = X[3 * i + 1]!;
+      rowsX[3 * row + 2] = X[3 * i + 2]!;
+      rowNorms[row] = norms[i]!;
+    }
+    rowOf[i] = row;
+  }
+  return { X: rowsX, norms: rowNorms, u: rows, rowOf };
+}
+
+/** Above this share of distinct colours among the seeding's points, seeding row by row (no gathering) is as fast. */
+const SHARED_ROWS_MAX_FRACTION = 0.8;
 
 /** What a caller that keeps an image between runs can hand `prepareExactRun` instead of having it recomputed. */
 export interface PreparedInputs {
@@ -194,7 +232,7 @@ export function* prepareExactRunSteps(
   const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
   const tolFixed = yield* toleranceFixedSteps(coords, distinct.weights, tol);
   const { initCenters, initIndices } = yield* seedExactRunsSteps(
-    points, n, k, seed, nInit, colorSpace, fixedCenters(fixed, colorSpace),
+    points, n, k, seed, nInit, colorSpace, fixedCenters(fixed, colorSpace), distinct,
   );
   return {
     width: image.width,

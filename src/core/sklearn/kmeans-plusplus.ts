@@ -15,7 +15,7 @@ const PICK = new Float64Array(2);
  * them, each then lowered to `bound[i]` where that is smaller (`np.minimum(closest_dist_sq, ...)`) when a bound is
  * given.
  */
-function distancesToRow(
+export function distancesToRow(
   X: Float64Array, from: number, to: number, d: number, c: number, xSquaredNorms: Float64Array, out: Float64Array,
   bound?: Float64Array,
 ): void {
@@ -61,7 +61,7 @@ function distancesToRow(
  * `distancesToRow` (d = 3, with a bound) for candidates `ids[t..t+3)` at once, into `out0..out2`: the points, their
  * norms and the bound are read once for the three.
  */
-function distancesToThreeRows(
+export function distancesToThreeRows(
   X: Float64Array, from: number, to: number, ids: Int32Array, t: number, xSquaredNorms: Float64Array,
   out0: Float64Array, out1: Float64Array, out2: Float64Array, bound: Float64Array,
 ): void {

@@ -79,3 +79,33 @@ export function searchSortedLeft(sorted: Float64Array, v: number): number {
   }
   return lo;
 }
+
+/**
+ * `pairwiseSum` of the values `a[index[start]], a[index[start+1]], …` (n of them): the same tree of additions, so the
+ * same bits as the sum of that array written out. For points that share rows (`kmeans-plusplus-rows.ts`).
+ */
+export function pairwiseSumGather(a: Float64Array, index: Uint32Array, start = 0, n = index.length - start): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[index[start + i]!]!;
+    return res;
+  }
+  if (n <= PW_BLOCKSIZE) {
+    let r0 = a[index[start]!]!, r1 = a[index[start + 1]!]!, r2 = a[index[start + 2]!]!, r3 = a[index[start + 3]!]!;
+    let r4 = a[index[start + 4]!]!, r5 = a[index[start + 5]!]!, r6 = a[index[start + 6]!]!, r7 = a[index[start + 7]!]!;
+    const end = n - (n % 8);
+    let i = 8;
+    for (; i < end; i += 8) {
+      const p = start + i;
+      r0 += a[index[p]!]!; r1 += a[index[p + 1]!]!; r2 += a[index[p + 2]!]!; r3 += a[index[p + 3]!]!;
+      r4 += a[index[p + 4]!]!; r5 += a[index[p + 5]!]!; r6 += a[index[p + 6]!]!; r7 += a[index[p + 7]!]!;
+    }
+    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res += a[index[start + i]!]!;
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSumGather(a, index, start, n2) + pairwiseSumGather(a, index, start + n2, n - n2);
+}
+

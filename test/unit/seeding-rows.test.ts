@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { distinctColors } from '../../src/core/exact/distinct.js';
+import { extractPoints } from '../../src/core/exact/points.js';
+import { seedExactRunsSteps } from '../../src/core/exact/prepare.js';
+import { runSync } from '../../src/core/pace.js';
+import { RandomState } from '../../src/core/random.js';
+import { greedyKMeansPlusPlus } from '../../src/core/sklearn/kmeans-plusplus.js';
+import { greedyKMeansPlusPlusOnRowsSteps } from '../../src/core/sklearn/kmeans-plusplus-rows.js';
+import { pairwiseSum, pairwiseSumGather } from '../../src/core/sklearn/numeric.js';
+import { rowSquaredNorms } from '../../src/core/sklearn/prepare.js';
+import { boxResize, loadSample, randomImage, type TestImage } from '../helpers/images.js';
+
+/** The image with 4 bits per colour channel: a photo's shapes with repeated colours. */
+function posterised(image: TestImage): TestImage {
+  return { ...image, data: image.data.map((v, i) => (i % 4 === 3 ? v : v & 0xf0)) };
+}
+
+/** m points drawn from u random rows (centred-looking values), as row indices and the rows. */
+function sharedRows(rng: RandomState, u: number, m: number) {
+  const X = Float64Array.from({ length: 3 * u }, () => rng.randomSample() - 0.5);
+  const rowOf = Uint32Array.from({ length: m }, () => rng.randint(u));
+  const written = new Float64Array(3 * m);
+  rowOf.forEach((r, i) => written.set(X.subarray(3 * r, 3 * r + 3), 3 * i));
+  return { X, rowOf, written };
+}
+
+describe('sums over gathered values', () => {
+  it('adds the gathered values with numpy’s pairwise tree, to the bit, at every length', () => {
+    const rng = new RandomState(11);
+    for (const m of [0, 1, 7, 8, 9, 127, 128, 129, 300, 1000, 4099]) {
+      const a = Float64Array.from({ length: 50 }, () => rng.randomSample() * 1e3);
+      const index = Uint32Array.from({ length: m }, () => rng.randint(50));
+      const written = Float64Array.from(index, (r) => a[r]!);
+      expect(pairwiseSumGather(a, index)).toBe(pairwiseSum(written));
+    }
+  });
+});
+
+describe('k-means++ on shared rows', () => {
+  it.each([
+    { k: 1, u: 50 },
+    { k: 2, u: 60 },
+    { k: 5, u: 90 },
+    { k: 8, u: 120 },
+    { k: 12, u: 160 },
+    { k: 6, u: 4 },
+  ])('picks the points k-means++ picks on the rows written out (k=$k, $u rows)', ({ k, u }) => {
+    const rng = new RandomState(k);
+    const { X, rowOf, written } = sharedRows(rng, u, 3000);
+    const norms = rowSquaredNorms(X, X.length / 3, 3);
+    for (let seed = 0; seed < 4; seed++) {
+      const expected = greedyKMeansPlusPlus(written, rowOf.length, 3, k, new RandomState(seed));
+      const got = runSync(greedyKMeansPlusPlusOnRowsSteps(X, X.length / 3, norms, rowOf, k, new RandomState(seed)));
+      expect(Array.from(got)).toEqual(Array.from(expected));
+    }
+  });
+
+  it.each([
+    { name: 'a 12-colour image', image: randomImage(90, 70, 3, { palette: 12 }), k: 5 },
+    { name: 'a posterised photo', image: posterised(boxResize(loadSample('chelsea.png'), 150, 100)), k: 8 },
+    { name: 'a 12-colour image seeded on a subsample (90 000 points)', image: randomImage(300, 300, 4, { palette: 12 }), k: 5 },
+  ])('seeds the exact runs of $name from its distinct colours as from every point', ({ image, k }) => {
+    const { points, n } = extractPoints(image, 128);
+    const distinct = distinctColors(points, n);
+    expect(distinct.u).toBeLessThan(0.8 * Math.min(n, 65536));
+    for (const space of ['rgb', 'oklab'] as const) {
+      const perPoint = runSync(seedExactRunsSteps(points, n, k, 7, 4, space));
+      const perColour = runSync(seedExactRunsSteps(points, n, k, 7, 4, space, undefined, distinct));
+      expect(perColour.initIndices.map((i) => Array.from(i))).toEqual(perPoint.initIndices.map((i) => Array.from(i)));
+      expect(perColour.initCenters).toEqual(perPoint.initCenters);
+    }
+  });
+});
