@@ -18,7 +18,7 @@ import { abortable, loadImage, type ColorManagement, type DecodedImage, type Ima
 import { maskIgnoredSteps, type IgnoreEntry } from '../core/ignore.js';
 import { runPaced } from '../core/pace.js';
 import { cropPixels, isWholeImage, resolveRegion, type PixelRect } from '../image/region.js';
-import { readSample } from '../image/sample.js';
+import { readSample, type SampleImage } from '../image/sample.js';
 import { fitK, sampleDimensions, type SampleSize } from '../image/sample-size.js';
 import { cpuPool, nextImageId, type CpuImage, type CpuLease } from '../worker/cpu-client.js';
 import { agreement } from './compare.js';
@@ -209,7 +209,7 @@ export class ExtractionPipeline {
       // core resampler; ignored colours are then made transparent, so no engine sees them.
       const source = region ? croppedImage(fullPixels(), region) : image;
       const { width, height } = sampleDimensions(options.sampleSize, source.width, source.height);
-      let pixels = await readSample(source, width, height, fullPixels, signal);
+      let pixels = await readSample(source, width, height, fullPixels, signal, (full, w, h, s) => this.#resampleInWorker(full, w, h, s));
       if (options.ignore.length > 0) pixels = await this.#maskIgnored(pixels, options.ignore, signal);
       throwIfAborted(signal);
       if (this.#sample) this.#lease?.client.drop(this.#sample.id);
@@ -346,6 +346,19 @@ export class ExtractionPipeline {
       }
     }
     return sampled.recolorSource;
+  }
+
+  /**
+   * The sample, resized in the CPU worker (the page only copies the pixels there); null where the worker cannot start,
+   * so that the page makes it, paced.
+   */
+  async #resampleInWorker(full: ImageData, width: number, height: number, signal?: AbortSignal): Promise<SampleImage | null> {
+    try {
+      return await this.#cpu.resample(full, width, height, signal);
+    } catch (error) {
+      if (error instanceof PaletteError && error.code === 'worker-failed') return null;
+      throw error;
+    }
   }
 
   /**

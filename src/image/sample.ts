@@ -3,14 +3,18 @@
  * decoded image's full-size pixels, so that a palette is the same in every browser and in Node: the canvas only reads
  * the decoded pixels (once, at their own size) and displays; it never resamples on the way to a palette.
  *
- * The resize runs on this thread in slices of a few milliseconds, yielding to the page between them (a 24 MP photo
- * is about a second of work, spread so that no task is long).
+ * The resize runs in the CPU worker where the caller gives one (`remote`: the page's thread only copies the pixels
+ * there), else on this thread in slices of a few milliseconds, yielding to the page between them (a 24 MP photo is
+ * about half a second of work, spread so that no task is long).
  */
 import { resizeImageAsync, toPixelImage } from '../core/resample.js';
 import { throwIfAborted } from '../core/errors.js';
 import type { DecodedImage } from './load.js';
 
-/** The user-timing measure each resample leaves (`performance.getEntriesByName`). */
+/**
+ * The user-timing measure each resample leaves (`performance.getEntriesByName`), from its start to the sample's
+ * arrival; its `detail` says where it ran, `'worker'` or `'page'`.
+ */
 export const SAMPLE_MEASURE = 'palette-extractor:resample';
 
 /**
@@ -42,9 +46,22 @@ function yieldToPage(): Promise<void> {
   });
 }
 
+/** Resizes `full` elsewhere (the CPU worker); null where that cannot run, so the page does it. */
+export type RemoteResize = (full: ImageData, width: number, height: number, signal?: AbortSignal) => Promise<SampleImage | null>;
+
+/** For profiles (and the responsiveness test): when and where the sample was made. (Older engines lack the options.) */
+function measureSample(start: number, where: 'worker' | 'page'): void {
+  try {
+    performance.measure(SAMPLE_MEASURE, { start, end: performance.now(), detail: where });
+  } catch {
+    /* no measure: nothing depends on it */
+  }
+}
+
 /**
  * The image's sample at `width × height`: the full-size pixels (`original()`, read once by the caller and kept for
- * recolouring) as they are when the sizes agree (a copy), else resized by the core resampler. Always a fresh buffer.
+ * recolouring) as they are when the sizes agree (a copy), else resized by the core resampler, by `remote` where it
+ * runs, else here. Always a fresh buffer.
  */
 export async function readSample(
   image: DecodedImage,
@@ -52,6 +69,7 @@ export async function readSample(
   height: number,
   original: () => ImageData,
   signal?: AbortSignal,
+  remote?: RemoteResize,
 ): Promise<SampleImage> {
   const full = image.source instanceof ImageData ? image.source : original();
   if (full.width === width && full.height === height) {
@@ -60,15 +78,16 @@ export async function readSample(
   // The resample starts in a task of its own too (loading the image came before it in this one).
   await yieldToPage();
   const start = performance.now();
+  const elsewhere = remote ? await remote(full, width, height, signal) : null;
+  throwIfAborted(signal);
+  if (elsewhere) {
+    measureSample(start, 'worker');
+    return elsewhere;
+  }
   const resized = await resizeImageAsync(full, width, height, { signal, pause: yieldToPage });
   throwIfAborted(signal);
   const { data, float } = toPixelImage(resized);
-  // For profiles (and the responsiveness test): when the page was resampling. (Older engines lack the options form.)
-  try {
-    performance.measure(SAMPLE_MEASURE, { start, end: performance.now() });
-  } catch {
-    /* no measure: nothing depends on it */
-  }
+  measureSample(start, 'page');
   // What follows (the sample's copy to the worker) starts in a task of its own.
   await yieldToPage();
   return Object.assign(new ImageData(data as Uint8ClampedArray<ArrayBuffer>, width, height), { float });

@@ -14,7 +14,7 @@ import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { IgnoreEntry } from '../core/ignore.js';
 import type { HelperStart, RunOptions, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
-import { sampleFloat } from '../image/sample.js';
+import { sampleFloat, type SampleImage } from '../image/sample.js';
 
 export interface CpuRunResult {
   result: PaletteResult;
@@ -38,7 +38,7 @@ export interface CpuRunRequest extends CpuImage {
   options: RunOptions;
 }
 
-type Answer = Extract<WorkerResponse, { type: 'result' | 'plan' | 'masked' }>;
+type Answer = Extract<WorkerResponse, { type: 'result' | 'plan' | 'masked' | 'resampled' }>;
 
 interface Pending {
   resolve: (answer: Answer) => void;
@@ -151,6 +151,21 @@ export class CpuWorkerClient {
     if (answer.type !== 'masked') throw new PaletteError('worker-failed', `The CPU worker answered a mask with ${answer.type}.`);
     const masked = new ImageData(answer.pixels.data, width, height);
     return float ? Object.assign(masked, { float }) : masked;
+  }
+
+  /**
+   * `pixels` resized to `width × height` by the core resampler, in the main worker (the page's thread does no
+   * per-pixel work for it). `pixels` are copied (the page keeps them); the sample comes back with its float values.
+   */
+  async resample(pixels: ImageData, width: number, height: number, signal?: AbortSignal): Promise<SampleImage> {
+    const source = copy(pixels);
+    const answer = await this.#send(signal, undefined, (id) => ({
+      message: { type: 'resample', id, pixels: source, width, height },
+      transfer: [source.data.buffer],
+    }));
+    if (answer.type !== 'resampled') throw new PaletteError('worker-failed', `The CPU worker answered a resample with ${answer.type}.`);
+    const { data, float } = answer.pixels;
+    return Object.assign(new ImageData(data, width, height), { float });
   }
 
   /** Sends the image unless the worker holds it (its original too when `withOriginal`). */

@@ -16,6 +16,7 @@ import { DEFAULTS } from '../core/constants.js';
 import { pickBestRun, runExactSeedSteps, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
 import { runPaced, yieldToEventLoop } from '../core/pace.js';
 import { maskIgnoredSteps } from '../core/ignore.js';
+import { resizeImageAsync, toPixelImage } from '../core/resample.js';
 import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/types.js';
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
 import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -204,6 +205,15 @@ async function handleMask(request: Extract<WorkerRequest, { type: 'mask' }>): Pr
   post({ id, type: 'masked', pixels }, [pixels.data.buffer]);
 }
 
+async function handleResample(request: Extract<WorkerRequest, { type: 'resample' }>): Promise<void> {
+  const { id, pixels, width, height } = request;
+  await checkpoint(id);
+  const resized = await resizeImageAsync(pixels, width, height, { signal: signalOf(id), pause: yieldToEventLoop });
+  const { data, float } = toPixelImage(resized);
+  const sample = { data: data as Uint8ClampedArray<ArrayBuffer>, width, height, float };
+  post({ id, type: 'resampled', pixels: sample }, [sample.data.buffer, float.buffer]);
+}
+
 async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
   const { id, imageId, options } = request;
   await checkpoint(id);
@@ -278,9 +288,16 @@ scope.addEventListener('message', ({ data }) => {
       return;
     case 'run':
     case 'plan':
-    case 'mask': {
+    case 'mask':
+    case 'resample': {
       const handle =
-        data.type === 'run' ? () => handleRun(data) : data.type === 'plan' ? () => handlePlan(data) : () => handleMask(data);
+        data.type === 'run'
+          ? () => handleRun(data)
+          : data.type === 'plan'
+            ? () => handlePlan(data)
+            : data.type === 'mask'
+              ? () => handleMask(data)
+              : () => handleResample(data);
       enqueue(() =>
         handle().catch((error: unknown) => {
           if (!cancelledBy(data.id, error)) post(errorResponse(data.id, error));

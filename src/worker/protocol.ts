@@ -61,6 +61,11 @@ export type WorkerRequest =
    * thread): answered with `masked`, the same pixels with those alphas set to 0.
    */
   | { type: 'mask'; id: number; pixels: WorkerPixels; ignore: IgnoreEntry[]; alphaThreshold: number }
+  /**
+   * Resize `pixels` (the full-size image or its region) to `width × height` with the core resampler (scikit-image's
+   * `resize`, the sample's per-pixel work kept off the page's thread): answered with `resampled`.
+   */
+  | { type: 'resample'; id: number; pixels: WorkerPixels; width: number; height: number }
   /** The page no longer wants request `id`: stop at the next yield of the work (within tens of ms), send nothing. */
   | { type: 'cancel'; id: number }
   /** The page no longer needs image `imageId`: free it. */
@@ -81,6 +86,8 @@ export type WorkerResponse =
   | { id: number; type: 'plan'; plan: ExactRunPlan }
   /** The pixels of a `mask` request, ignored ones made transparent (transferred back). */
   | { id: number; type: 'masked'; pixels: WorkerPixels }
+  /** The sample of a `resample` request: RGBA bytes and the float values they were rounded from (transferred). */
+  | { id: number; type: 'resampled'; pixels: WorkerPixels & { float: Float64Array<ArrayBuffer> } }
   | { id: number; type: 'error'; code: PaletteErrorCode; message: string };
 
 /** Main worker → helper (over the channel). */
