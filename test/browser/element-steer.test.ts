@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
 import type { PaletteExtractor } from '../../src/palette-extractor.js';
-import type { PaletteCompareDetail, PaletteDetail, PaletteErrorDetail } from '../../src/events/details.js';
+import type { PaletteDetail, PaletteErrorDetail } from '../../src/events/details.js';
+import { SETTLE_HELPER, type Outcome } from '../helpers/page-settle.js';
 import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
 
 /** In the page: a 120×80 "product photo": a white backdrop (with a little noise) around a red and a blue block. */
@@ -25,21 +26,9 @@ window.productPhoto = () => {
   }
   return image;
 };
-window.settle = (el, change) => new Promise((resolve) => {
-  const done = (type) => (e) => {
-    el.removeEventListener('palette-change', onChange);
-    el.removeEventListener('palette-error', onError);
-    resolve({ type, detail: e.detail, compare: el.__lastCompare });
-  };
-  const onChange = done('palette-change');
-  const onError = done('palette-error');
-  el.addEventListener('palette-change', onChange);
-  el.addEventListener('palette-error', onError);
-  change();
-});
-`;
+${SETTLE_HELPER}`;
 declare function productPhoto(): ImageData;
-declare function settle(el: Element, change: () => void): Promise<{ type: string; detail: PaletteDetail | PaletteErrorDetail; compare?: PaletteCompareDetail }>;
+declare function settle(el: Element, change: () => void): Promise<Outcome>;
 
 describe('<palette-extractor> steered by ignore and region', () => {
   let browser: Browser;
