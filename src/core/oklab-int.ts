@@ -63,9 +63,7 @@ function toCode(t: number, offset: number): number {
  * `P1 ≈ 128·(255·a + 128)`, `P2 ≈ 128·(255·b + 128)`. Every intermediate is an integer below 2^53 (and below 2^32
  * where the GPU holds it).
  */
-export function writeOklabFixed(
-  r: number, g: number, b: number, out: Uint16Array | Uint32Array | Int32Array | number[], o: number,
-): void {
+export function writeOklabFixed(r: number, g: number, b: number, out: { [index: number]: number }, o: number): void {
   const lr = OKLAB_LINEAR_TABLE[r]!;
   const lg = OKLAB_LINEAR_TABLE[g]!;
   const lb = OKLAB_LINEAR_TABLE[b]!;

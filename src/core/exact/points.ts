@@ -21,7 +21,7 @@ export interface ExtractedPoints {
 }
 
 /** Any array the coordinates of a colour can be written to. */
-export type CoordsOut = Uint16Array | Uint32Array | Int32Array | Float64Array | number[];
+export type CoordsOut = { [index: number]: number };
 
 /**
  * Writes the fixed-point coordinates of one 8-bit sRGB colour (docs/ARITHMETIC.md): `128 · (r, g, b)` in RGB, the
@@ -29,7 +29,7 @@ export type CoordsOut = Uint16Array | Uint32Array | Int32Array | Float64Array | 
  */
 export function writeFixedCoords(colorSpace: ColorSpace, r: number, g: number, b: number, out: CoordsOut, o: number): void {
   if (colorSpace === 'oklab') {
-    writeOklabFixed(r, g, b, out as Uint16Array, o);
+    writeOklabFixed(r, g, b, out, o);
     return;
   }
   out[o] = r * FIXED_ONE;
