@@ -9,7 +9,9 @@ import { PaletteError } from '../core/errors.js';
 import { extractPalette } from '../core/palette.js';
 import type { Arithmetic, ColorSpace, PaletteResult, PixelImage } from '../core/types.js';
 import type { SampleSize } from '../image/sample-size.js';
-import { centersToFixed, fixedToRgb8, recolorFromLabels, recolorNearest } from '../worker/recolor.js';
+import { recolorFromLabels, recolorNearest } from '../worker/recolor.js';
+import { floatCentersToFixed } from '../core/exact/points.js';
+import { fixedCentersToRgb8 } from '../core/exact/result.js';
 import { decodeImage, writePng } from './decode.js';
 import { fitK, sampleForPalette } from './sample.js';
 
@@ -97,8 +99,8 @@ async function decodeAndSample(task: PaletteTask | SampleTask) {
 
 /** The full-size image in the palette's colours: from the labels where the sample is the image, else nearest centre. */
 function recolor(image: PixelImage, result: Pick<PaletteResult, 'centers' | 'colorSpace'>, labels?: Int32Array) {
-  const fixed = centersToFixed(result.centers, result.colorSpace);
-  const rgb = fixedToRgb8(fixed, result.colorSpace);
+  const fixed = floatCentersToFixed(result.centers, result.colorSpace);
+  const rgb = fixedCentersToRgb8(fixed, result.colorSpace);
   const pixels = new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   const data = labels
     ? recolorFromLabels(pixels, labels, rgb)

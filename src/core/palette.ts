@@ -26,15 +26,13 @@ import { cpuPixelKMeans } from './exact/cpu.js';
 import { resolveFixedColors, withFixedColors } from './exact/fixed-colors.js';
 import { exactRunPlan } from './exact/plan.js';
 import { checkPixelKMeansOptions, prepareExactRunSteps, resolvePixelOptions, validateImage } from './exact/prepare.js';
-import { extractPointsSteps } from './exact/points.js';
+import { extractPointsSteps, floatCentersToFixed } from './exact/points.js';
 import { acquireDevice, describeAdapter, imageBufferBytes } from './gpu/device.js';
 import { GpuKMeans } from './gpu/gpu-kmeans.js';
-import { AB_OFFSET } from './oklab-int.js';
 import { validateDevice } from './validate.js';
 import { kmeansSteps } from './sklearn/kmeans.js';
 import { chunkFor, chunks, runPaced, type Steps } from './pace.js';
 import type {
-  ColorSpace,
   ExtractPaletteOptions,
   PaletteColor,
   PaletteResult,
@@ -89,18 +87,6 @@ export function toPaletteResult(result: PixelKMeansResult, backend: 'gpu' | 'cpu
     colorSpace: result.colorSpace,
     arithmetic: result.arithmetic,
   };
-}
-
-/** Float centres in the fixed-point units of the exact engine (rounded, clamped), so results compare field by field. */
-function floatCentersToFixed(centers: readonly number[][], colorSpace: ColorSpace): Uint32Array {
-  const offset = colorSpace === 'oklab' ? [0, AB_OFFSET, AB_OFFSET] : [0, 0, 0];
-  const out = new Uint32Array(3 * centers.length);
-  centers.forEach((c, j) => {
-    for (let i = 0; i < 3; i++) {
-      out[3 * j + i] = Math.min(MAX_COORD, Math.max(0, Math.round(c[i]! * MAX_COORD + offset[i]!)));
-    }
-  });
-  return out;
 }
 
 /** An image's float values (`PixelImage.float`), checked: 4 finite values per pixel. */

@@ -21,7 +21,9 @@ import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/typ
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
 import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
 import { displaySize } from '../image/canvas-limits.js';
-import { centersToFixed, fixedToRgb8, recolorFromLabelsSteps, recolorNearestSteps } from './recolor.js';
+import { recolorFromLabelsSteps, recolorNearestSteps } from './recolor.js';
+import { floatCentersToFixed } from '../core/exact/points.js';
+import { fixedCentersToRgb8 } from '../core/exact/result.js';
 
 /** The slice of DedicatedWorkerGlobalScope used here (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
@@ -162,8 +164,8 @@ async function exactRun(id: number, image: Loaded, options: Extract<WorkerReques
 }
 
 async function recolorBitmap(id: number, image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined) {
-  const fixed = exact ? Int32Array.from(exact.centersFixed) : centersToFixed(palette.centers, palette.colorSpace);
-  const rgb = exact ? exact.rgb : fixedToRgb8(fixed, palette.colorSpace);
+  const fixed = exact ? exact.centersFixed : floatCentersToFixed(palette.centers, palette.colorSpace);
+  const rgb = exact ? exact.rgb : fixedCentersToRgb8(fixed, palette.colorSpace);
   const { original, sample } = image;
   const target = original ?? sample;
   const pixels = await runPaced(

@@ -2,48 +2,12 @@
  * The recoloured image on the CPU: every pixel replaced by its nearest centre's colour, with the same integer
  * distance and tie rule as the exact engine (docs/ARITHMETIC.md), so a pixel gets the colour the GPU would give it.
  */
-import { FIXED_ONE, MAX_COORD } from '../core/constants.js';
-import { AB_OFFSET, fixedOklabToSrgb8 } from '../core/oklab-int.js';
 import { writeFixedCoords } from '../core/exact/points.js';
 import { chunkFor, chunks, runSync, type Steps } from '../core/pace.js';
 import type { ColorSpace } from '../core/types.js';
 
-/**
- * The centres in fixed point (128 per 8-bit unit), recovered from the reported centres. For exact results
- * this recovers the engine's integers exactly; float64 centres are rounded to the nearest 1/128 of a unit.
- */
-export function centersToFixed(centers: readonly (readonly number[])[], colorSpace: ColorSpace): Int32Array {
-  const out = new Int32Array(centers.length * 3);
-  const unit = 255 * FIXED_ONE;
-  const clamp = (v: number) => Math.min(MAX_COORD, Math.max(0, Math.round(v)));
-  centers.forEach(([x = 0, y = 0, z = 0], j) => {
-    if (colorSpace === 'rgb') {
-      out.set([clamp(x * unit), clamp(y * unit), clamp(z * unit)], 3 * j);
-    } else {
-      // OKLab decodes as L = c0/(128·255), a = (c1 − AB_OFFSET)/(128·255), b = (c2 − AB_OFFSET)/(128·255).
-      out.set([clamp(x * unit), clamp(y * unit + AB_OFFSET), clamp(z * unit + AB_OFFSET)], 3 * j);
-    }
-  });
-  return out;
-}
-
-/** Each centre as 8-bit sRGB, by cluster index (the order of `labels`, not of the sorted palette). */
-export function fixedToRgb8(fixed: Int32Array, colorSpace: ColorSpace): [number, number, number][] {
-  const out: [number, number, number][] = [];
-  for (let j = 0; j < fixed.length; j += 3) {
-    if (colorSpace === 'oklab') {
-      const [r, g, b] = fixedOklabToSrgb8(fixed[j]!, fixed[j + 1]!, fixed[j + 2]!);
-      out.push([r, g, b]);
-    } else {
-      const byte = (v: number) => Math.min(255, Math.round(v / FIXED_ONE));
-      out.push([byte(fixed[j]!), byte(fixed[j + 1]!), byte(fixed[j + 2]!)]);
-    }
-  }
-  return out;
-}
-
 /** The nearest centre to a point at fixed-point coordinates (P0, P1, P2), ties to the lowest index. */
-function nearest(fixed: Int32Array, k: number, P0: number, P1: number, P2: number): number {
+function nearest(fixed: Uint32Array, k: number, P0: number, P1: number, P2: number): number {
   let best = 0;
   let bestD = Infinity;
   for (let j = 0; j < k; j++) {
@@ -65,7 +29,7 @@ function nearest(fixed: Int32Array, k: number, P0: number, P1: number, P2: numbe
  */
 export function recolorNearest(
   pixels: Uint8ClampedArray,
-  fixed: Int32Array,
+  fixed: Uint32Array,
   rgb: readonly (readonly [number, number, number])[],
   colorSpace: ColorSpace,
   alphaThreshold: number,
@@ -83,7 +47,7 @@ interface RecolorCache {
 /** `recolorNearest` as steps (`src/core/pace.ts`), so that a Worker reads `cancel` while it recolours. */
 export function* recolorNearestSteps(
   pixels: Uint8ClampedArray,
-  fixed: Int32Array,
+  fixed: Uint32Array,
   rgb: readonly (readonly [number, number, number])[],
   colorSpace: ColorSpace,
   alphaThreshold: number,
@@ -101,7 +65,7 @@ function recolorRange(
   out: Uint8ClampedArray,
   start: number,
   end: number,
-  fixed: Int32Array,
+  fixed: Uint32Array,
   rgb: readonly (readonly [number, number, number])[],
   colorSpace: ColorSpace,
   alphaThreshold: number,

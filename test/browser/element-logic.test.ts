@@ -10,7 +10,9 @@ import { OPTION_DEFAULTS, resolveOptions, type RawOptions } from '../../src/cont
 import { agreement, matchClusters } from '../../src/controllers/compare.js';
 import { cssCustomProperties, gimpPalette, hexList, paletteJson } from '../../src/controllers/export-formats.js';
 import { parseSampleSize, sampleDimensions } from '../../src/image/sample-size.js';
-import { centersToFixed, fixedToRgb8, recolorFromLabels, recolorNearest } from '../../src/worker/recolor.js';
+import { recolorFromLabels, recolorNearest } from '../../src/worker/recolor.js';
+import { floatCentersToFixed } from '../../src/core/exact/points.js';
+import { fixedCentersToRgb8 } from '../../src/core/exact/result.js';
 
 const raw = (over: Partial<RawOptions>): RawOptions => ({ ...OPTION_DEFAULTS, ...over });
 
@@ -110,9 +112,9 @@ describe('the CPU recolour', () => {
     async (colorSpace) => {
       const image = randomImage(61, 37, 7);
       const result = await cpuPixelKMeans(image, { k: 6, seed: 3, nInit: 2, colorSpace });
-      const fixed = centersToFixed(result.centers, colorSpace);
+      const fixed = floatCentersToFixed(result.centers, colorSpace);
       expect([...fixed]).toEqual([...result.centersFixed]);
-      const rgb = fixedToRgb8(fixed, colorSpace);
+      const rgb = fixedCentersToRgb8(fixed, colorSpace);
       expect(rgb).toEqual(result.rgb);
       const nearest = recolorNearest(image.data, fixed, rgb, colorSpace, 128);
       expect(nearest).toEqual(recolorFromLabels(image.data, result.labels, rgb));

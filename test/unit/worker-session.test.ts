@@ -145,7 +145,7 @@ describe("the CPU worker's full-size recolour, paced", () => {
   it('gives the synchronous recolour, and stops within 200 ms of an abort 30 ms in (1.2 MP, k 64)', async () => {
     const [width, height] = MEGAPIXEL_SIZES[1]!;
     const image = photoLikeImage(width, height, 5);
-    const fixed = new Int32Array(3 * 64).map((_, i) => ((i * 7919) % 256) * 128);
+    const fixed = new Uint32Array(3 * 64).map((_, i) => ((i * 7919) % 256) * 128);
     const rgb = Array.from({ length: 64 }, (_, j) => [j * 4, 255 - j * 4, (j * 37) % 256] as [number, number, number]);
     const small = photoLikeImage(120, 90, 6);
     expect(await runPaced(recolorNearestSteps(small.data, fixed, rgb, 'oklab', 128))).toEqual(recolorNearest(small.data, fixed, rgb, 'oklab', 128));

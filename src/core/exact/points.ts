@@ -7,9 +7,9 @@
  * colours are counted by, and its coordinates (`writeFixedCoords`: RGB · 128, or the fixed-point OKLab code) are
  * computed once per distinct colour, not once per pixel.
  */
-import { FIXED_ONE } from '../constants.js';
+import { FIXED_ONE, MAX_COORD } from '../constants.js';
 import type { ColorSpace, PixelImage } from '../types.js';
-import { writeOklabFixed } from '../oklab-int.js';
+import { AB_OFFSET, writeOklabFixed } from '../oklab-int.js';
 import { chunkFor, chunks, runSync, type Steps } from '../pace.js';
 
 export interface ExtractedPoints {
@@ -42,6 +42,21 @@ export function colorToFixed(colorSpace: ColorSpace, r: number, g: number, b: nu
   const out: number[] = [0, 0, 0];
   writeFixedCoords(colorSpace, r, g, b, out, 0);
   return out as [number, number, number];
+}
+
+/**
+ * Reported centres (`centers`: RGB in 0..1, or OKLab) back in fixed point, rounded and clamped: an exact result's
+ * centres give back its integers exactly; float64 centres are rounded to the nearest 1/128 of an 8-bit step.
+ */
+export function floatCentersToFixed(centers: readonly (readonly number[])[], colorSpace: ColorSpace): Uint32Array {
+  const offset = colorSpace === 'oklab' ? [0, AB_OFFSET, AB_OFFSET] : [0, 0, 0];
+  const out = new Uint32Array(3 * centers.length);
+  centers.forEach((c, j) => {
+    for (let i = 0; i < 3; i++) {
+      out[3 * j + i] = Math.min(MAX_COORD, Math.max(0, Math.round(c[i]! * MAX_COORD + offset[i]!)));
+    }
+  });
+  return out;
 }
 
 /** The coordinates of `u` colours (u × 3 sRGB bytes), as u × 3 fixed-point values. */

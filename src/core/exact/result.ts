@@ -1,7 +1,7 @@
 /** From an exact run's fixed-point outcome to the public `PixelKMeansResult`, the same for the CPU and GPU engines. */
 import { FIXED_ONE, FIXED_SHIFT, MAX_COORD } from '../constants.js';
 import { fixedOklabToSrgb8, fixedToOklab } from '../oklab-int.js';
-import type { PixelKMeansResult } from '../types.js';
+import type { ColorSpace, PixelKMeansResult } from '../types.js';
 import { withFixedColors } from './fixed-colors.js';
 import type { ExactRunPlan } from './plan.js';
 import type { PreparedExactRun } from './prepare.js';
@@ -40,6 +40,19 @@ function fixedToByte(c: number): number {
 }
 
 /**
+ * Each fixed-point centre (k × 3) as 8-bit sRGB, in cluster order: RGB rounded half up; OKLab the colour whose code it
+ * is, else the float inverse (`fixedOklabToSrgb8`).
+ */
+export function fixedCentersToRgb8(fixed: ArrayLike<number>, colorSpace: ColorSpace): [number, number, number][] {
+  const rgb: [number, number, number][] = [];
+  for (let j = 0; j + 2 < fixed.length; j += 3) {
+    const c0 = fixed[j]!, c1 = fixed[j + 1]!, c2 = fixed[j + 2]!;
+    rgb.push(colorSpace === 'oklab' ? fixedOklabToSrgb8(c0, c1, c2) : [fixedToByte(c0), fixedToByte(c1), fixedToByte(c2)]);
+  }
+  return rgb;
+}
+
+/**
  * The public result of an exact run. With a prepared run, `state.labels` may be per point or per pixel; with a plan
  * alone (no points: the GPU engine given a preparation made elsewhere) they must be per pixel.
  */
@@ -57,19 +70,13 @@ export function finishExactResult(run: PreparedExactRun | ExactRunPlan, state: E
   } else if (counts.length !== k) throw new RangeError(`pixelCounts has ${counts.length} entries for k = ${k}.`);
   const c = state.centersFixed;
   const centers: number[][] = [];
-  const rgb: [number, number, number][] = [];
   for (let j = 0; j < k; j++) {
     const c0 = c[3 * j]!;
     const c1 = c[3 * j + 1]!;
     const c2 = c[3 * j + 2]!;
-    if (colorSpace === 'oklab') {
-      centers.push(fixedToOklab(c0, c1, c2));
-      rgb.push(fixedOklabToSrgb8(c0, c1, c2));
-    } else {
-      centers.push([c0 / MAX_COORD, c1 / MAX_COORD, c2 / MAX_COORD]);
-      rgb.push([fixedToByte(c0), fixedToByte(c1), fixedToByte(c2)]);
-    }
+    centers.push(colorSpace === 'oklab' ? fixedToOklab(c0, c1, c2) : [c0 / MAX_COORD, c1 / MAX_COORD, c2 / MAX_COORD]);
   }
+  const rgb = fixedCentersToRgb8(c.subarray(0, 3 * k), colorSpace);
   return withFixedColors({
     centers,
     centersFixed: Uint32Array.from(c),
