@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 
 describe('extractPalette on the page thread', () => {
   let browser: Browser;
@@ -15,10 +15,7 @@ describe('extractPalette on the page thread', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser({ webgpu: false });
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/abort-latency.html`);
-    await page.waitForFunction('window.abortLatencyReady === true');
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/abort-latency.html`, 'window.abortLatencyReady === true'));
   });
   afterAll(async () => {
     await browser?.close();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
 import jpeg from 'jpeg-js';
 import { PNG, type PNGOptions } from 'pngjs';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 import type { PaletteDetail } from '../../src/events/details.js';
 import type { PaletteExtractor } from '../../src/palette-extractor.js';
 import { extractPalette } from '../../src/core/palette.js';
@@ -76,9 +76,7 @@ describe('decoding, stated and tested', () => {
   let errors: string[];
   beforeAll(async () => {
     browser = await launchBrowser({ webgpu: false });
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/element.html`);
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/element.html`));
     await page.evaluate(() => customElements.whenDefined('palette-extractor'));
   });
   afterAll(async () => {

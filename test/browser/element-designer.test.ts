@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
 import type { PaletteExtractor } from '../../src/palette-extractor.js';
 import type { PaletteDetail } from '../../src/events/details.js';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 import { contrastRatio } from '../../src/core/contrast.js';
 import { sortPalette } from '../../src/core/palette-sort.js';
 
@@ -18,9 +18,7 @@ describe('<palette-extractor> for a designer', () => {
   let palette: PaletteDetail;
   beforeAll(async () => {
     browser = await launchBrowser({ webgpu: false });
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/reliability.html`);
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/reliability.html`));
     await page.browserContext().overridePermissions(new URL(page.url()).origin, ['clipboard-read', 'clipboard-write']);
     palette = await page.evaluate(async () => {
       await customElements.whenDefined('palette-extractor');

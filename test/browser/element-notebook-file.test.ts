@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 import { loadNotebookCase, notebookColors } from '../helpers/notebook.js';
 import type { PaletteDetail } from '../../src/events/details.js';
 import type { PaletteExtractor } from '../../src/palette-extractor.js';
@@ -33,9 +33,7 @@ describe('the notebook, reproduced by the element from the image file', () => {
   let errors: string[];
   beforeAll(async () => {
     browser = await launchBrowser({ webgpu: true });
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/element.html`);
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/element.html`));
     await page.evaluate(() => customElements.whenDefined('palette-extractor'));
   });
   afterAll(async () => {

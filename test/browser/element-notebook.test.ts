@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 import type { PaletteDetail } from '../../src/events/details.js';
 
 interface Fixture {
@@ -36,9 +36,7 @@ describe('the notebook, reproduced by the element', () => {
   let errors: string[];
   beforeAll(async () => {
     browser = await launchBrowser({ webgpu: false });
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/element.html`);
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/element.html`));
     await page.evaluate(() => customElements.whenDefined('palette-extractor'));
   });
   afterAll(async () => {

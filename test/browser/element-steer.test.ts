@@ -9,7 +9,7 @@ import type { Browser, Page } from 'puppeteer';
 import type { PaletteExtractor } from '../../src/palette-extractor.js';
 import type { PaletteDetail, PaletteErrorDetail } from '../../src/events/details.js';
 import { SETTLE_HELPER, type Outcome } from '../helpers/page-settle.js';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 
 /** In the page: a 120×80 "product photo": a white backdrop (with a little noise) around a red and a blue block. */
 const PRODUCT = `
@@ -36,9 +36,7 @@ describe('<palette-extractor> steered by ignore and region', () => {
   let errors: string[];
   beforeAll(async () => {
     browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/reliability.html`);
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/reliability.html`));
     await page.evaluate(PRODUCT);
     await page.evaluate(async () => {
       await customElements.whenDefined('palette-extractor');

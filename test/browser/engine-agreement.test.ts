@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 
 interface Report {
   adapter: string;
@@ -27,10 +27,7 @@ describe('GPU and CPU engines in Chromium', () => {
   let errors: string[];
   beforeAll(async () => {
     browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/engine-agreement.html`);
-    await page.waitForFunction('window.engineAgreementReady === true');
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/engine-agreement.html`, 'window.engineAgreementReady === true'));
   });
   afterAll(async () => {
     await browser?.close();

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
 import type { PixelKMeansResult } from '../../src/core/types.js';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 import { firstDifference, fuzzCase, fuzzSeeds } from '../helpers/fuzz.js';
 
 const DEFAULT_CASES = 320;
@@ -45,10 +45,7 @@ describe('GPU and CPU agree exactly on fuzzed images in Chromium', () => {
   let errors: string[];
   beforeAll(async () => {
     browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/fuzz.html`);
-    await page.waitForFunction('window.fuzzReady === true');
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/fuzz.html`, 'window.fuzzReady === true'));
   });
   afterAll(async () => {
     expect(errors, 'console errors in the fuzz page').toEqual([]);

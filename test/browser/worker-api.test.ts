@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 
 type Api = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
@@ -17,10 +17,7 @@ describe('extractPaletteInWorker in a page', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/worker-api.html`);
-    await page.waitForFunction('window.workerApiReady === true');
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/worker-api.html`, 'window.workerApiReady === true'));
   });
   afterAll(async () => {
     await browser?.close();

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
-import { launchBrowser, watchPageErrors } from '../helpers/browser.js';
+import { launchBrowser, openTestPage } from '../helpers/browser.js';
 
 /** The built CPU worker's URL on the test server (its file name carries a content hash). */
 function workerUrl(): string {
@@ -23,10 +23,7 @@ describe('the CPU worker', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser({ webgpu: false });
-    page = await browser.newPage();
-    errors = watchPageErrors(page);
-    await page.goto(`${inject('baseUrl')}/test/pages/worker-cancel.html`);
-    await page.waitForFunction('window.workerCancelReady === true');
+    ({ page, errors } = await openTestPage(browser, `${inject('baseUrl')}/test/pages/worker-cancel.html`, 'window.workerCancelReady === true'));
   });
   afterAll(async () => {
     await browser?.close();

@@ -39,3 +39,15 @@ export function watchPageErrors(page: Page): string[] {
   page.on('pageerror', (err) => errors.push(String(err)));
   return errors;
 }
+
+/**
+ * A new page of `browser` at `url`, with its console errors and page errors collected (`watchPageErrors`); when
+ * `ready` is given (an expression in the page), resolves once it holds.
+ */
+export async function openTestPage(browser: Browser, url: string, ready?: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors = watchPageErrors(page);
+  await page.goto(url);
+  if (ready) await page.waitForFunction(ready);
+  return { page, errors };
+}
