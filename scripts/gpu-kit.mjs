@@ -13,11 +13,10 @@
 //   /etc/vulkan/icd.d; else SwiftShader's where this machine's Chromium put one) and runs the bench with its
 //   arguments, writing $OUT/gpu-bench.json when OUT is set.
 // Run `sh bench-results/gpu-kit/run.sh --quick` here to try it on SwiftShader.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { spawnSync } from 'node:child_process';
 import { dawnEnv } from './env.mjs';
 
 const root = resolve(import.meta.dirname, '..');

@@ -127,6 +127,11 @@ function fewerColorsNotice(asked: number, found: number, sample: ImageData): str
 }
 
 
+/** Whether `error` says the CPU worker could not run (it failed to start or to load): the page then does the work. */
+function workerFailed(error: unknown): boolean {
+  return error instanceof PaletteError && error.code === 'worker-failed';
+}
+
 /** Why the GPU failed, in words for people (the driver's own message goes to the console, not the page). */
 function gpuFailure(error: PaletteError): string {
   return error.code === 'gpu-lost' ? 'the GPU device was lost' : 'the GPU reported an error';
@@ -356,7 +361,7 @@ export class ExtractionPipeline {
     try {
       return await this.#cpu.resample(full, width, height, signal);
     } catch (error) {
-      if (error instanceof PaletteError && error.code === 'worker-failed') return null;
+      if (workerFailed(error)) return null;
       throw error;
     }
   }
@@ -373,7 +378,7 @@ export class ExtractionPipeline {
     } catch (error) {
       // A worker that never started left the pixels here (a transferred buffer reads as empty): mask them in place.
       const kept = pixels.data.length > 0;
-      if (!kept || !(error instanceof PaletteError) || error.code !== 'worker-failed') throw error;
+      if (!kept || !workerFailed(error)) throw error;
       await runPaced(maskIgnoredSteps(pixels.data, ignore, { alphaThreshold }), signal);
       return pixels;
     }
@@ -398,7 +403,7 @@ export class ExtractionPipeline {
     try {
       return { prepared: await this.#cpu.plan(image, this.#workerOptions(options), signal) };
     } catch (error) {
-      if (error instanceof PaletteError && error.code === 'worker-failed') return {};
+      if (workerFailed(error)) return {};
       throw error;
     }
   }
