@@ -1,20 +1,23 @@
 /**
- * GPU section (`npm run bench -- --node`): the WGSL engine on Dawn in Node (SwiftShader where the machine has no GPU,
- * the real GPU elsewhere), against the exact CPU engine in the same run. For 0.04, 1, 4, 12 and 24 megapixels
- * (`--quick`: the first two) at k = 5, 16 and 64: time per Lloyd iteration, time to convergence (one seeding),
- * pixels per second, the CPU/GPU time ratio, and whether the two results agreed bit for bit. The adapter is named on
- * the table.
+ * GPU section (`npm run bench:gpu`, or `npm run bench -- --only gpu --node`): the WGSL engine on Dawn in Node
+ * (SwiftShader where the machine has no GPU, the real GPU elsewhere), with the exact CPU engine on the same image in
+ * the same run, so the rows compare. Imports nothing from the browser section (no Puppeteer), so it also runs from
+ * the kit `scripts/gpu-kit.mjs` builds.
  *
- * The images are a sample photo tiled to size, so colour statistics are a photo's at every size.
+ * Images: `photoLikeImage` (test/helpers/large-image.ts, the `large` section's images: ~1.7 M distinct colours at
+ * 24 MP). Default 24 MP; `--mp 1,6` picks sizes, `--k 16` and `--ninit 1` the other axes, `--quick` is 1 MP, k = 16
+ * only. For each size, k ∈ {16, 64} and nInit ∈ {1, 10}:
+ * - `first run`: a fresh engine, the image uploaded, counted and listed, planned, iterated, then recoloured;
+ * - `new k`: the same engine and image, another k (k + 1): the interactive re-run (colour list kept);
+ * each split into phases (count & compact, plan & seeding, iterations, labels table, recolour), with submissions,
+ * round trips and bytes read back per run; then the CPU's `cpuPixelKMeans` on the same image and options, and
+ * whether the two agreed bit for bit (centres, counts, inertia, iterations).
  */
-import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
-import { resolve } from 'node:path';
-import { PNG } from 'pngjs';
 import type { BenchReport, BenchRow } from './report.js';
 
 // The engine imports its shaders as `*.wgsl?raw` (a Vite convention); teach Node's loader the same, before the
-// engine is imported, so the bench measures the sources rather than a build.
+// engine is imported, so the bench measures the sources rather than a build. (A bundled bench has them inlined.)
 register(
   `data:text/javascript,${encodeURIComponent(`
     import { readFile } from 'node:fs/promises';
@@ -30,96 +33,117 @@ register(
   `)}`,
 );
 
-const MEGAPIXELS = [0.04, 1, 4, 12, 24];
-const QUICK_MEGAPIXELS = [0.04, 1];
-const KS = [5, 16, 64];
-/** Extra iterations timed beyond the first, for the per-iteration figure. */
-const TIMED_ITERATIONS = 4;
+const KS = [16, 64];
+const N_INITS = [1, 10];
 
-/** `width × height` pixels of `photo`, tiled. */
-function tile(photo: { data: Uint8Array; width: number; height: number }, width: number, height: number) {
-  const data = new Uint8ClampedArray(4 * width * height);
-  for (let y = 0; y < height; y++) {
-    const row = (y % photo.height) * photo.width;
-    for (let x = 0; x < width; x++) {
-      const s = 4 * (row + (x % photo.width));
-      data.set(photo.data.subarray(s, s + 4), 4 * (y * width + x));
-    }
-  }
-  return { data, width, height };
+/** A comma-separated list after `flag`, else `fallback`. */
+function list(argv: readonly string[], flag: string, fallback: number[]): number[] {
+  const at = argv.indexOf(flag);
+  return at >= 0 ? argv[at + 1]!.split(',').map(Number) : fallback;
 }
 
-function sizeFor(megapixels: number): [number, number] {
-  // 3:2 images, as cameras give; 0.04 MP is the notebook's 200 × 200.
-  if (megapixels < 0.1) return [200, 200];
+function dimensions(megapixels: number): [number, number] {
   const height = Math.round(Math.sqrt((megapixels * 1e6 * 2) / 3));
   return [Math.round((megapixels * 1e6) / height), height];
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
-}
+const ms = (v: number) => v.toFixed(0);
 
-export async function gpuSection(report: BenchReport, root: string): Promise<void> {
+export async function gpuSection(report: BenchReport, _root: string, argv: readonly string[] = process.argv): Promise<void> {
   if (!report.flags.node) {
-    report.add({ name: 'gpu', backend: 'not run', rows: [{ name: 'GPU rows', note: 'run with --node (Dawn in Node)' }] });
+    report.add({ name: 'gpu', backend: 'not run', rows: [{ name: 'GPU rows', note: 'run with --node (Dawn in Node), or npm run bench:gpu' }] });
     return;
   }
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
-  const core = await import('../src/core/index.js');
-  const { GpuKMeans, acquireDevice, cpuPixelKMeans } = core;
-  const sizes = report.flags.quick ? QUICK_MEGAPIXELS : MEGAPIXELS;
-  const largest = Math.max(...sizes.map((mp) => sizeFor(mp)[0] * sizeFor(mp)[1]));
-  const acquired = await acquireDevice({ gpu: create([]), requiredBytes: 4 * largest, label: 'bench device' });
-  const png = PNG.sync.read(readFileSync(resolve(root, 'public/samples/chelsea.png')));
-  const photo = { data: new Uint8Array(png.data), width: png.width, height: png.height };
+  const { GpuKMeans } = await import('../src/core/gpu/gpu-kmeans.js');
+  const { acquireDevice } = await import('../src/core/gpu/device.js');
+  const { cpuPixelKMeans } = await import('../src/core/exact/cpu.js');
+  const { photoLikeImage } = await import('../test/helpers/large-image.js');
+  const quick = report.flags.quick;
+  const megapixels = list(argv, '--mp', quick ? [1] : [24]);
+  const ks = list(argv, '--k', quick ? [16] : KS);
+  const nInits = list(argv, '--ninit', N_INITS);
+  const acquired = await acquireDevice({ gpu: create([]), label: 'bench device' });
+  const { device } = acquired;
   const rows: BenchRow[] = [];
+  const log = (row: BenchRow) => {
+    rows.push(row);
+    console.log(`  ${row.name}: ${row.ms?.toFixed(0)} ms ${JSON.stringify(row.extra ?? {})}`);
+  };
   try {
-    for (const megapixels of sizes) {
-      const [width, height] = sizeFor(megapixels);
-      const image = tile(photo, width, height);
-      const engine = new GpuKMeans(acquired.device);
-      try {
-        engine.setImage(image);
-        for (const k of KS) {
-          const one = { k, seed: 0, nInit: 1, maxIter: 1, tol: 0 };
-          await engine.run(one); // compiles the pipelines and computes the points: not part of any figure
-          const [, first] = await timed(() => engine.run(one));
-          const [more, longer] = await timed(() => engine.run({ ...one, maxIter: 1 + TIMED_ITERATIONS }));
-          const perIteration = (longer - first) / Math.max(1, more.iterations - 1);
-          const options = { k, seed: 0, nInit: 1 };
-          const [onGpu, gpuMs] = await timed(() => engine.run(options));
-          const [onCpu, cpuMs] = await timed(() => cpuPixelKMeans(image, options));
-          const agreed =
-            onGpu.iterations === onCpu.iterations &&
-            onGpu.inertiaFixed === onCpu.inertiaFixed &&
-            onGpu.centersFixed.every((c, i) => c === onCpu.centersFixed[i]) &&
-            onGpu.labels.every((l, i) => l === onCpu.labels[i]);
-          const row: BenchRow = {
-            name: `${megapixels} MP (${width}×${height}) k=${k}`,
-            ms: gpuMs,
-            extra: {
-              'ms/iter': perIteration.toFixed(1),
-              iterations: onGpu.iterations,
-              'Mpx/s': ((width * height) / perIteration / 1e3).toFixed(1),
-              'cpu ms': cpuMs.toFixed(0),
-              'cpu/gpu': (cpuMs / gpuMs).toFixed(2),
-              agreed: agreed ? 'yes' : 'NO',
-            },
-            note: 'median ms: GPU to convergence, one seeding (CPU k-means++ and readback included)',
-          };
-          rows.push(row);
-          console.log(`  ${row.name}: ${gpuMs.toFixed(0)} ms, ${perIteration.toFixed(1)} ms/iter, agreed ${row.extra!.agreed}`);
+    for (const mp of megapixels) {
+      const [width, height] = dimensions(mp);
+      const image = photoLikeImage(width, height, 1);
+      const texture = device.createTexture({
+        label: 'bench recolour target',
+        size: [width, height],
+        format: 'rgba8unorm',
+        usage: GPUTextureUsage.STORAGE_BINDING,
+      });
+      // Pipelines compiled once, before any figure.
+      const warm = new GpuKMeans(device);
+      await warm.run(photoLikeImage(64, 64, 2), { k: 2, nInit: 1, labels: false });
+      await warm.recolor(device.createTexture({ size: [64, 64], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING }));
+      warm.destroy();
+      for (const k of ks) {
+        for (const nInit of nInits) {
+          const engine = new GpuKMeans(device);
+          try {
+            for (const [label, options] of [
+              ['first run', { k, nInit, seed: 0 }],
+              ['new k', { k: k + 1, nInit, seed: 0 }],
+            ] as const) {
+              const before = engine.traffic;
+              const start = performance.now();
+              const onGpu = await engine.run(image, { ...options, labels: false });
+              const runMs = performance.now() - start;
+              const t = performance.now();
+              await engine.recolor(texture);
+              await device.queue.onSubmittedWorkDone();
+              const recolorMs = performance.now() - t;
+              const total = performance.now() - start;
+              const after = engine.traffic;
+              const phases = engine.lastPhases;
+              const c = performance.now();
+              const onCpu = await cpuPixelKMeans(image, options);
+              const cpuMs = performance.now() - c;
+              const agreed =
+                onGpu.iterations === onCpu.iterations &&
+                onGpu.inertiaFixed === onCpu.inertiaFixed &&
+                onGpu.centersFixed.every((v, i) => v === onCpu.centersFixed[i]) &&
+                onGpu.counts.every((v, i) => v === onCpu.counts[i]);
+              log({
+                name: `${mp} MP (${width}×${height}) k=${options.k} nInit=${nInit}: ${label}`,
+                ms: total,
+                extra: {
+                  'count+compact': ms(phases.countMs),
+                  'plan+seed': ms(phases.planMs),
+                  iterations: ms(phases.iterateMs),
+                  'label table': ms(phases.labelsMs),
+                  recolour: ms(recolorMs),
+                  'run only': ms(runMs),
+                  iters: onGpu.iterations,
+                  submissions: after.submissions - before.submissions + 1,
+                  'round trips': after.roundTrips - before.roundTrips,
+                  'bytes read': after.bytesRead - before.bytesRead,
+                  'cpu ms': ms(cpuMs),
+                  'gpu/cpu': (total / cpuMs).toFixed(1),
+                  agreed: agreed ? 'yes' : 'NO',
+                },
+                note: label === 'first run' ? 'upload included; recolour into a texture' : 'image and colour list kept; recolour into a texture',
+              });
+            }
+          } finally {
+            engine.destroy();
+          }
         }
-      } finally {
-        engine.destroy();
       }
+      texture.destroy();
     }
   } finally {
     acquired.release();
   }
-  report.add({ name: 'gpu', backend: `WebGPU on Dawn in Node: ${acquired.info.text} (${acquired.info.description})`, rows });
+  const info = acquired.info;
+  report.add({ name: 'gpu', backend: `WebGPU on Dawn in Node: ${info.text} (${info.description || 'no description'})`, rows });
 }

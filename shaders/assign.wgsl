@@ -1,42 +1,49 @@
-// assign.wgsl: the E-step of exact k-means (docs/ARITHMETIC.md). Every point gets the nearest centre (squared
-// distance in fixed point, exact in u32, ties to the lowest index); the per-cluster point counts and fixed-point sums are
-// accumulated exactly, first in workgroup atomics, then into u64 global sums (two u32 words, the carry detected from
-// atomicAdd's returned old value), so the result does not depend on the order threads run in.
+// assign.wgsl: the E-step of exact k-means (docs/ARITHMETIC.md) over an image's distinct colours, each weighted by
+// its count, for every seeding of the pass at once (the workgroup's z is the run). Every colour gets the nearest
+// centre of its run (squared distance in fixed point, exact in u32, ties to the lowest index); the per-cluster
+// weights and weighted fixed-point sums are accumulated exactly as u64 (two u32 words, the carry detected from atomicAdd's
+// returned old value), first in workgroup memory, then in the run's global sums, so the result does not depend on
+// the order threads run in. Weighted, this is the same integer arithmetic as over every pixel.
 //
 // Bindings
-//   group 0 (the run):     0 run: RunParams (uniform)       1 status: Status (read: `done`)
-//                          2 centres: k × vec4u (xyz = fixed-point centre)
-//                          3 sums: MAX_K × 8 u32 words, per cluster [count lo, hi, ΣP0 lo, hi, ΣP1 lo, hi, ΣP2 lo, hi]
-//                          4 counters: Counters (`changed` += labels that differ from the stored ones)
-//   group 1 (the segment): 0 segment: SegmentParams (uniform)  1 points: words A and B (see points.wgsl)
-//                          2 labels: one u32 per 4 pixels, 8-bit labels packed little-endian
+//   group 0 (the runs): 0 run: RunParams (uniform)   1 status: Status per run (read: `done`)
+//                       2 centres: k vec4u per run (xyz = fixed-point centre), run r at r · k
+//                       3 sums: CLUSTER_SUM_WORDS u32 per cluster per run, cluster j of run r at (r · k + j) ·
+//                         CLUSTER_SUM_WORDS: [weight lo, hi, Σw·P0 lo, hi, Σw·P1 lo, hi, Σw·P2 lo, hi]
+//                       4 counters: Counters per run (`changed` += colours whose label changed; with FINAL_E_STEP,
+//                         `inertia` += Σ w · d(P, c_label))
+//   group 1 (the colours): 0 positions: vec2u per colour (P0 | P1 << 15, P2: positions.wgsl)
+//                          1 weights: vec4u per 4 colours (0 = padding)
+//                          2 labels: per run `run.label_words` u32, 8-bit labels packed little-endian
 //
-// One invocation: PIXELS_PER_THREAD pixels as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t` at index
-// (t · PIXELS_PER_THREAD / 4 + q) · WORKGROUP_SIZE + local_index (consecutive threads read consecutive 16-byte quads).
+// One invocation: PIXELS_PER_THREAD consecutive colours as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t`
+// at index (t · WORKGROUP_SIZE + local_index) · PIXELS_PER_THREAD / 4 + q: neighbours in the list are neighbours in
+// colour (compact.wgsl), so a thread's colours mostly share a label and its runs of equal labels are long.
 //
-// Dispatch: one workgroup per tile of WORKGROUP_SIZE · PIXELS_PER_THREAD pixels, `segment.tiles` in all, laid out
-// as (x, y) with x ≤ maxComputeWorkgroupsPerDimension; tile = id.x + id.y · num_workgroups.x, spare ones return.
-//
-// Once the update kernel has set `status.done`, iterations batched after it return at once (no writes). With
-// FINAL_E_STEP the kernel ignores `done` and only writes labels: the E-step against the final centres.
+// Dispatch: (x, y, runs) workgroups, one per tile of WORKGROUP_SIZE · PIXELS_PER_THREAD colours (`run.tiles`, laid
+// out as x + y · num_workgroups.x with x ≤ maxComputeWorkgroupsPerDimension) and run; spare ones return. In the
+// Lloyd loop the dispatch is indirect (control.wgsl zeroes it once every run is done), and a workgroup whose run is
+// done returns at once. With FINAL_E_STEP the kernel serves only the runs that are done: it writes their labels
+// against the final centres and adds each cluster's weight (no channel sums) and the inertia Σ w · d.
 
 override WORKGROUP_SIZE: u32;
 override PIXELS_PER_THREAD: u32;
 override MAX_K: u32;
-override FIXED_SHIFT: u32;
 override CLUSTER_SUM_WORDS: u32;
 override FINAL_E_STEP: bool;
-
-override POINT_VALID_BIT: u32;
 
 struct RunParams {
   k: u32,
   max_iter: u32,
   tol_lo: u32,
   tol_hi: u32,
-  alpha_threshold: u32,
-  oklab: u32,
+  tiles: u32,
+  label_words: u32,
+  runs: u32,
+  grid_x: u32,
+  grid_y: u32,
   fixed_count: u32,
+  _pad0: u32,
   _pad1: u32,
 }
 
@@ -54,45 +61,44 @@ struct Counters {
   _pad: atomic<u32>,
 }
 
-struct SegmentParams {
-  pixel_count: u32,
-  first_pixel: u32,
-  tiles: u32,
-  width: u32,
-}
-
 @group(0) @binding(0) var<uniform> run: RunParams;
-@group(0) @binding(1) var<storage, read> status: Status;
+@group(0) @binding(1) var<storage, read> status: array<Status>;
 @group(0) @binding(2) var<storage, read> centres: array<vec4u>;
 @group(0) @binding(3) var<storage, read_write> sums: array<atomic<u32>>;
-@group(0) @binding(4) var<storage, read_write> counters: Counters;
-@group(1) @binding(0) var<uniform> segment: SegmentParams;
-@group(1) @binding(1) var<storage, read> points: array<vec4u>;
+@group(0) @binding(4) var<storage, read_write> counters: array<Counters>;
+@group(1) @binding(0) var<storage, read> positions: array<vec2u>;
+@group(1) @binding(1) var<storage, read> weights: array<vec4u>;
 @group(1) @binding(2) var<storage, read_write> labels: array<u32>;
 
 var<workgroup> wg_centres: array<vec4u, MAX_K>;
-// Per cluster [count, ΣP0, ΣP1, ΣP2] of this tile: at most 4096 · 255 · 128 < 2^27, far from overflowing a u32.
-var<workgroup> wg_sums: array<atomic<u32>, MAX_K * 4u>;
+// Per cluster of this tile and run, as u64 (low, high): [weight, Σw·p0, Σw·p1, Σw·p2].
+var<workgroup> wg_sums: array<atomic<u32>, MAX_K * 8u>;
 var<workgroup> wg_changed: atomic<u32>;
+var<workgroup> wg_inertia: array<atomic<u32>, 2>;
 var<workgroup> wg_done: u32;
+// The tile's bounding box (fixed point, per channel) and the centres that may be nearest to some colour in it.
+var<workgroup> wg_lo: array<atomic<u32>, 3>;
+var<workgroup> wg_hi: array<atomic<u32>, 3>;
+var<workgroup> wg_nearest_mid: u32;
+var<workgroup> wg_keep: array<u32, MAX_K>;
+var<workgroup> wg_candidates: array<u32, MAX_K>;
+var<workgroup> wg_m: u32;
 
-// A point's position in fixed point, from its words A and B (points.wgsl): RGB bytes scaled by 2^FIXED_SHIFT, or the
-// OKLab code as it is.
-fn position(a: u32, b: u32) -> vec3u {
-  if (run.oklab != 0u) {
-    return vec3u(a & 0x7fffu, (a >> 15u) & 0x7fffu, b);
-  }
-  return vec3u(a & 0xffu, (a >> 8u) & 0xffu, (a >> 16u) & 0xffu) << vec3u(FIXED_SHIFT);
+// Colour i's position in fixed point (positions.wgsl).
+fn position(i: u32) -> vec3u {
+  let w = positions[i];
+  return vec3u(w.x & 0x7fffu, w.x >> 15u, w.y);
 }
 
-// The nearest centre to each of four points; a tie keeps the lower index. Squared distances are exact in u32:
-// a difference taken modulo 2^32 squares to the true square (below 2^30), and three of them sum to less than
-// 3 · (255 · 128)² < 2^32 - 1, so the first centre always replaces the initial `best`. Four points per centre
-// load, branch-free, to keep the SIMD lanes busy.
-fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32) -> vec4u {
+// The nearest of the tile's candidate centres (in index order) to each of four points, its distance in `dist_out`;
+// a tie keeps the lower index. Squared distances are
+// exact in u32: a difference taken modulo 2^32 squares to the true square (below 2^30), and three of them sum to
+// less than 3 · (255 · 128)² < 2^32 - 1, so the first centre always replaces the initial `best`.
+fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, m: u32, dist_out: ptr<function, vec4u>) -> vec4u {
   var best = vec4u(0xffffffffu);
   var best_j = vec4u(0u);
-  for (var j = 0u; j < k; j++) {
+  for (var t = 0u; t < m; t++) {
+    let j = wg_candidates[t];
     let c = wg_centres[j].xyz;
     let d0 = x0 - c;
     let d1 = x1 - c;
@@ -103,23 +109,74 @@ fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32) -> vec4u {
     best = select(best, dist, closer);
     best_j = select(best_j, vec4u(j), closer);
   }
+  *dist_out = best;
   return best_j;
 }
 
-fn add_to_tile(j: u32, count: u32, sum: vec3u) {
-  atomicAdd(&wg_sums[4u * j], count);
-  atomicAdd(&wg_sums[4u * j + 1u], sum.x);
-  atomicAdd(&wg_sums[4u * j + 2u], sum.y);
-  atomicAdd(&wg_sums[4u * j + 3u], sum.z);
+// Whether centre `a` is strictly nearer than centre `b` to every point of the box [lo, hi] (fixed point): the
+// maximum over the box of d(x, a) − d(x, b) = Σ_i (b_i − a_i)(2 x_i − a_i − b_i) is negative. It is reached at a
+// corner; each term is below 2^31 in magnitude (32640 · 65280), and the sum of three is taken exactly in 16-bit
+// limbs. (The filtering of Kanungo et al., 2002, per tile: a centre dropped here is never a colour's minimiser.)
+fn dominated(a: vec3u, b: vec3u, lo: vec3u, hi: vec3u) -> bool {
+  var high = 0i;
+  var low = 0i;
+  for (var i = 0u; i < 3u; i++) {
+    let ai = i32(a[i]);
+    let bi = i32(b[i]);
+    let x = select(i32(lo[i]), i32(hi[i]), bi > ai);
+    let term = (bi - ai) * (2i * x - ai - bi);
+    high += term >> 16u;
+    low += term & 0xffff;
+  }
+  high += low >> 16u;
+  return high < 0i;
 }
 
-// Adds `v` to the u64 whose low word is sums[i] and high word sums[i + 1]. The addition wrapped exactly when the old
-// low word exceeds 2^32 - 1 - v; the carry then goes to the high word. Commutative, so the order of workgroups does
-// not matter, and a reader after the dispatch sees the exact total.
-fn add_u64(i: u32, v: u32) {
-  let old = atomicAdd(&sums[i], v);
-  if (old > 0xffffffffu - v) {
-    atomicAdd(&sums[i + 1u], 1u);
+// a · b as a u64 (low, high), from 16-bit halves.
+fn mul_wide(a: u32, b: u32) -> vec2u {
+  let al = a & 0xffffu;
+  let ah = a >> 16u;
+  let bl = b & 0xffffu;
+  let bh = b >> 16u;
+  let ll = al * bl;
+  let lh = al * bh;
+  let hl = ah * bl;
+  let mid = lh + hl;
+  let mid_carry = select(0u, 1u, mid < lh);
+  let lo = ll + (mid << 16u);
+  let carry = select(0u, 1u, lo < ll);
+  return vec2u(lo, ah * bh + (mid >> 16u) + (mid_carry << 16u) + carry);
+}
+
+fn add64(a: vec2u, b: vec2u) -> vec2u {
+  let lo = a.x + b.x;
+  return vec2u(lo, a.y + b.y + select(0u, 1u, lo < a.x));
+}
+
+// Adds the u64 `v` to wg_sums[i] (low) and wg_sums[i + 1] (high).
+fn add_wg(i: u32, v: vec2u) {
+  let old = atomicAdd(&wg_sums[i], v.x);
+  let hi = v.y + select(0u, 1u, old > 0xffffffffu - v.x);
+  if (hi != 0u) {
+    atomicAdd(&wg_sums[i + 1u], hi);
+  }
+}
+
+// Adds the u64 `v` to sums[i] (low) and sums[i + 1] (high).
+fn add_global(i: u32, v: vec2u) {
+  let old = atomicAdd(&sums[i], v.x);
+  let hi = v.y + select(0u, 1u, old > 0xffffffffu - v.x);
+  if (hi != 0u) {
+    atomicAdd(&sums[i + 1u], hi);
+  }
+}
+
+fn add_to_tile(j: u32, weight: u32, sum: array<vec2u, 3>) {
+  add_wg(8u * j, vec2u(weight, 0u));
+  if (!FINAL_E_STEP) {
+    for (var c = 0u; c < 3u; c++) {
+      add_wg(8u * j + 2u + 2u * c, sum[c]);
+    }
   }
 }
 
@@ -130,99 +187,180 @@ fn main(
   @builtin(local_invocation_index) lid: u32,
 ) {
   let tile = wid.x + wid.y * groups.x;
-  if (tile >= segment.tiles) {
+  let r = wid.z;
+  if (tile >= run.tiles || r >= run.runs) {
     return;
   }
   if (lid == 0u) {
-    wg_done = status.done;
+    wg_done = status[r].done;
   }
-  if (workgroupUniformLoad(&wg_done) != 0u && !FINAL_E_STEP) {
+  // The loop's E-step serves the runs still going; the final one only the runs that are done (a run still going
+  // keeps the labels its next iteration compares with).
+  if ((workgroupUniformLoad(&wg_done) != 0u) != FINAL_E_STEP) {
     return;
   }
 
   let k = run.k;
   for (var j = lid; j < k; j += WORKGROUP_SIZE) {
-    wg_centres[j] = centres[j];
-    for (var w = 0u; w < 4u; w++) {
-      atomicStore(&wg_sums[4u * j + w], 0u);
+    wg_centres[j] = centres[r * k + j];
+    for (var w = 0u; w < 8u; w++) {
+      atomicStore(&wg_sums[8u * j + w], 0u);
     }
   }
   if (lid == 0u) {
     atomicStore(&wg_changed, 0u);
+    atomicStore(&wg_inertia[0], 0u);
+    atomicStore(&wg_inertia[1], 0u);
+    for (var c = 0u; c < 3u; c++) {
+      atomicStore(&wg_lo[c], 0x7fffu);
+      atomicStore(&wg_hi[c], 0u);
+    }
   }
   workgroupBarrier();
 
-  // Neighbouring pixels often share a label: a thread sums its run of equal labels and touches the shared
-  // atomics only when the label changes.
-  var run_label = 0u;
-  var run_count = 0u;
-  var run_sum = vec3u(0u);
-  var changed = 0u;
   let quads_per_thread = PIXELS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
-  let second_half = segment.tiles * quads_per_thread * WORKGROUP_SIZE;
+  // The tile's box: colours listed together are near each other (compact.wgsl), so few centres can be nearest.
+  var lo = vec3u(0x7fffu);
+  var hi = vec3u(0u);
   for (var q = 0u; q < quads_per_thread; q++) {
-    let quad = tile_base + q * WORKGROUP_SIZE + lid;
-    let packed = points[quad];
-    var second = vec4u(0u);
-    if (run.oklab != 0u) {
-      second = points[second_half + quad];
+    let quad = tile_base + lid * quads_per_thread + q;
+    let w4 = weights[quad];
+    for (var i = 0u; i < 4u; i++) {
+      if (w4[i] != 0u) {
+        let p = position(4u * quad + i);
+        lo = min(lo, p);
+        hi = max(hi, p);
+      }
     }
-    let x = array<vec3u, 4>(
-      position(packed.x, second.x), position(packed.y, second.y), position(packed.z, second.z), position(packed.w, second.w),
-    );
-    let nearest = nearest4(x[0], x[1], x[2], x[3], k);
-    let valid = ((packed >> vec4u(POINT_VALID_BIT)) & vec4u(1u)) == vec4u(1u);
-    // Left-out pixels keep label 0 in the packed word; the host marks them -1 from their alpha.
+  }
+  if (lo.x <= hi.x) {
+    for (var c = 0u; c < 3u; c++) {
+      atomicMin(&wg_lo[c], lo[c]);
+      atomicMax(&wg_hi[c], hi[c]);
+    }
+  }
+  workgroupBarrier();
+  let box_lo = vec3u(atomicLoad(&wg_lo[0]), atomicLoad(&wg_lo[1]), atomicLoad(&wg_lo[2]));
+  let box_hi = vec3u(atomicLoad(&wg_hi[0]), atomicLoad(&wg_hi[1]), atomicLoad(&wg_hi[2]));
+  if (lid == 0u) {
+    // The centre nearest the box's middle: the likeliest to rule others out (any choice keeps the result exact).
+    let mid = (box_lo + box_hi) / 2u;
+    var best = 0xffffffffu;
+    var nearest = 0u;
+    for (var j = 0u; j < k; j++) {
+      let d = wg_centres[j].xyz - mid;
+      let dist = dot(d, d);
+      if (dist < best) {
+        best = dist;
+        nearest = j;
+      }
+    }
+    wg_nearest_mid = nearest;
+  }
+  let a = workgroupUniformLoad(&wg_nearest_mid);
+  for (var j = lid; j < k; j += WORKGROUP_SIZE) {
+    let dropped = j != a && box_lo.x <= box_hi.x && dominated(wg_centres[a].xyz, wg_centres[j].xyz, box_lo, box_hi);
+    wg_keep[j] = select(1u, 0u, dropped);
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var m = 0u;
+    for (var j = 0u; j < k; j++) {
+      if (wg_keep[j] != 0u) {
+        wg_candidates[m] = j;
+        m += 1u;
+      }
+    }
+    wg_m = m;
+  }
+  let m = workgroupUniformLoad(&wg_m);
+
+  // A thread's colours are neighbours in colour, so they often share a label: a thread sums its run of equal labels
+  // and touches the shared atomics only when the label changes.
+  var run_label = 0u;
+  var run_weight = 0u;
+  var run_sum = array<vec2u, 3>(vec2u(0u), vec2u(0u), vec2u(0u));
+  var changed = 0u;
+  var inertia = vec2u(0u);
+  let label_base = r * run.label_words;
+  for (var q = 0u; q < quads_per_thread; q++) {
+    let quad = tile_base + lid * quads_per_thread + q;
+    let w4 = weights[quad];
+    let c0 = 4u * quad;
+    var dist: vec4u;
+    let nearest = nearest4(position(c0), position(c0 + 1u), position(c0 + 2u), position(c0 + 3u), m, &dist);
+    let valid = w4 != vec4u(0u);
     let labels4 = select(vec4u(0u), nearest, valid);
     let out = labels4.x | (labels4.y << 8u) | (labels4.z << 16u) | (labels4.w << 24u);
     let valid_mask = dot(select(vec4u(0u), vec4u(1u), valid), vec4u(0xffu, 0xff00u, 0xff0000u, 0xff000000u));
-    if (!FINAL_E_STEP) {
-      for (var i = 0u; i < 4u; i++) {
-        if (valid[i]) {
-          let j = labels4[i];
-          if (j != run_label && run_count > 0u) {
-            add_to_tile(run_label, run_count, run_sum);
-            run_count = 0u;
-            run_sum = vec3u(0u);
+    for (var i = 0u; i < 4u; i++) {
+      if (valid[i]) {
+        let j = labels4[i];
+        let w = w4[i];
+        if (j != run_label && run_weight > 0u) {
+          add_to_tile(run_label, run_weight, run_sum);
+          run_weight = 0u;
+          run_sum = array<vec2u, 3>(vec2u(0u), vec2u(0u), vec2u(0u));
+        }
+        run_label = j;
+        // A cluster's weight is at most the image's points (< 2^30): no overflow in u32.
+        run_weight += w;
+        if (FINAL_E_STEP) {
+          inertia = add64(inertia, mul_wide(w, dist[i]));
+        } else {
+          let p = position(c0 + i);
+          for (var c = 0u; c < 3u; c++) {
+            run_sum[c] = add64(run_sum[c], mul_wide(w, p[c]));
           }
-          run_label = j;
-          run_count += 1u;
-          run_sum += x[i];
         }
       }
-      let differs = (labels[quad] ^ out) & valid_mask;
+    }
+    if (!FINAL_E_STEP) {
+      let differs = (labels[label_base + quad] ^ out) & valid_mask;
       for (var i = 0u; i < 4u; i++) {
         changed += select(0u, 1u, ((differs >> (8u * i)) & 0xffu) != 0u);
       }
     }
-    labels[quad] = out;
+    labels[label_base + quad] = out;
   }
-  if (FINAL_E_STEP) {
-    return;
-  }
-  if (run_count > 0u) {
-    add_to_tile(run_label, run_count, run_sum);
+  if (run_weight > 0u) {
+    add_to_tile(run_label, run_weight, run_sum);
   }
   if (changed > 0u) {
     atomicAdd(&wg_changed, changed);
   }
+  if (FINAL_E_STEP) {
+    let old = atomicAdd(&wg_inertia[0], inertia.x);
+    atomicAdd(&wg_inertia[1], inertia.y + select(0u, 1u, old > 0xffffffffu - inertia.x));
+  }
   workgroupBarrier();
 
+  let base = r * k;
   for (var j = lid; j < k; j += WORKGROUP_SIZE) {
-    let count = atomicLoad(&wg_sums[4u * j]);
-    if (count == 0u) {
+    let weight = atomicLoad(&wg_sums[8u * j]);
+    if (weight == 0u) {
       continue;
     }
-    add_u64(CLUSTER_SUM_WORDS * j, count);
-    for (var c = 0u; c < 3u; c++) {
-      add_u64(CLUSTER_SUM_WORDS * j + 2u + 2u * c, atomicLoad(&wg_sums[4u * j + 1u + c]));
+    let at = CLUSTER_SUM_WORDS * (base + j);
+    add_global(at, vec2u(weight, 0u));
+    if (!FINAL_E_STEP) {
+      for (var c = 0u; c < 3u; c++) {
+        let s = vec2u(atomicLoad(&wg_sums[8u * j + 2u + 2u * c]), atomicLoad(&wg_sums[8u * j + 3u + 2u * c]));
+        add_global(at + 2u + 2u * c, s);
+      }
     }
   }
   if (lid == 0u) {
     let n = atomicLoad(&wg_changed);
     if (n > 0u) {
-      atomicAdd(&counters.changed, n);
+      atomicAdd(&counters[r].changed, n);
+    }
+    if (FINAL_E_STEP) {
+      let lo = atomicLoad(&wg_inertia[0]);
+      let hi = atomicLoad(&wg_inertia[1]);
+      let old = atomicAdd(&counters[r].inertia_lo, lo);
+      atomicAdd(&counters[r].inertia_hi, hi + select(0u, 1u, old > 0xffffffffu - lo));
     }
   }
 }

@@ -1,21 +1,30 @@
 // recolor-texture.wgsl: every pixel replaced by its centre's colour, into an rgba8unorm storage texture of the
 // image's size (a canvas configured with format 'rgba8unorm' and STORAGE_BINDING usage can take it as is, or a
 // copyTextureToTexture moves it there). Pixels left out of the clustering (alpha below the threshold) become
-// transparent black.
+// transparent black. pixel → point key → label (lut.wgsl's table) → palette, all on the device.
 //
 // Bindings
 //   group 0: 0 palette: k u32, each centre as RGBA8 with alpha 255 (computed on the CPU from the result)
-//            1 out_image: texture_storage_2d<rgba8unorm, write>, width × height of the image
+//            1 lut: the colour table (color-table.ts): the label of each colour that occurs, at its slot (lut.wgsl)
+//            2 out_image: texture_storage_2d<rgba8unorm, write>, width × height of the image
+//            3 keys: the hashed table's keys   4 table_params: TableParams (uniform)
 //   group 1: 0 segment: SegmentParams (uniform: first_pixel and width place a pixel in the texture)
-//            1 points: vec4u per 4 pixels (the valid bit, see points.wgsl)
-//            2 labels: one u32 per 4 pixels, 8-bit labels packed little-endian
+//            1 points: vec4u per 4 pixels (Morton key and valid bit, see points.wgsl)
 //
-// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in assign.wgsl.
-// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in assign.wgsl.
+// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.
+// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in points.wgsl.
 
 override WORKGROUP_SIZE: u32;
+override KEY_TAG: u32;
 override PIXELS_PER_THREAD: u32;
 override POINT_VALID_BIT: u32;
+
+struct TableParams {
+  bits: u32,
+  direct: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
 
 struct SegmentParams {
   pixel_count: u32,
@@ -25,10 +34,30 @@ struct SegmentParams {
 }
 
 @group(0) @binding(0) var<storage, read> palette: array<u32>;
-@group(0) @binding(1) var out_image: texture_storage_2d<rgba8unorm, write>;
+@group(0) @binding(1) var<storage, read> lut: array<u32>;
+@group(0) @binding(2) var out_image: texture_storage_2d<rgba8unorm, write>;
+@group(0) @binding(3) var<storage, read> keys: array<u32>;
+@group(0) @binding(4) var<uniform> table_params: TableParams;
 @group(1) @binding(0) var<uniform> segment: SegmentParams;
 @group(1) @binding(1) var<storage, read> points: array<vec4u>;
-@group(1) @binding(2) var<storage, read> labels: array<u32>;
+
+// The table slot of a colour key (color-table.ts): the key itself in a direct table; in a hashed one, where linear probing
+// from the key's Fibonacci hash finds it in `keys` (every key looked up was counted, so it is there; the probe is
+// bounded all the same).
+fn find_slot(key: u32) -> u32 {
+  if (table_params.direct != 0u) {
+    return key;
+  }
+  let mask = (1u << table_params.bits) - 1u;
+  var h = (key * 0x9e3779b1u) >> (32u - table_params.bits);
+  for (var i = 0u; i <= mask; i++) {
+    if (keys[h] == (key | KEY_TAG)) {
+      return h;
+    }
+    h = (h + 1u) & mask;
+  }
+  return 0u;
+}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -45,13 +74,12 @@ fn main(
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + q * WORKGROUP_SIZE + lid;
     let packed = points[quad];
-    let packed_labels = labels[quad];
     for (var i = 0u; i < 4u; i++) {
       let pixel = 4u * quad + i;
       if (pixel < segment.pixel_count) {
         var colour = vec4f(0.0);
         if (((packed[i] >> POINT_VALID_BIT) & 1u) != 0u) {
-          colour = unpack4x8unorm(palette[(packed_labels >> (8u * i)) & 0xffu]);
+          colour = unpack4x8unorm(palette[lut[find_slot(packed[i] & 0xffffffu)]]);
         }
         let global = segment.first_pixel + pixel;
         textureStore(out_image, vec2u(global % segment.width, global / segment.width), colour);

@@ -1,18 +1,20 @@
-// update.wgsl: the M-step and the stopping rules of exact k-means (docs/ARITHMETIC.md), for one Lloyd iteration.
-// Each non-empty cluster moves to its members' mean in fixed point, rounded half up:
-//   c' = floor((2 · S + n) / (2 · n)), S the cluster's sum of fixed-point positions,
+// update.wgsl: the M-step and the stopping rules of exact k-means (docs/ARITHMETIC.md), for one Lloyd iteration of
+// every run of the pass (one workgroup a run). Each non-empty cluster moves to its members' mean in fixed point,
+// rounded half up:
+//   c' = floor((2 · S + n) / (2 · n)), S the cluster's weighted sum of fixed-point positions,
 // computed from the u64 sums with a 64-by-32-bit division in u32 words; an empty cluster keeps its centre, and so do
 // the locked clusters j < run.fixed_count (the `fixed` colours: centres that never move). Then the
 // squared shift Σ (c' − c)² (u64), the strict test (no label changed, from the second iteration on), the tol test
 // (shift ≤ tolFixed), and maxIter decide `status.done`. The sums and the change counter are cleared for the next
 // iteration. Once `done` is set, later iterations batched into the same submission return at once.
 //
-// Bindings (group 0, the run): 0 run: RunParams (uniform)   1 status: Status (read_write)
-//   2 centres: k × vec4u (read_write)   3 sums: MAX_K × 8 u32 words (see assign.wgsl; read, then cleared)
-//   4 counters: Counters (`changed` read, then cleared)
+// Bindings (group 0, the runs): 0 run: RunParams (uniform)   1 status: Status per run (read_write)
+//   2 centres: k vec4u per run (read_write)   3 sums: CLUSTER_SUM_WORDS u32 per cluster per run (see assign.wgsl;
+//   read, then cleared)   4 counters: Counters per run (`changed` read, then cleared)
 //
-// One invocation: the clusters j ≡ local_index (mod WORKGROUP_SIZE); invocation 0 then decides the step.
-// Dispatch: exactly one workgroup.
+// One invocation: the clusters j ≡ local_index (mod WORKGROUP_SIZE) of run workgroup_id.x; invocation 0 then
+// decides the step.
+// Dispatch: one workgroup per run (`run.runs`), indirect in the Lloyd loop (control.wgsl zeroes it once all are done).
 
 override WORKGROUP_SIZE: u32;
 override MAX_K: u32;
@@ -28,9 +30,13 @@ struct RunParams {
   max_iter: u32,
   tol_lo: u32,
   tol_hi: u32,
-  alpha_threshold: u32,
-  oklab: u32,
+  tiles: u32,
+  label_words: u32,
+  runs: u32,
+  grid_x: u32,
+  grid_y: u32,
   fixed_count: u32,
+  _pad0: u32,
   _pad1: u32,
 }
 
@@ -49,10 +55,10 @@ struct Counters {
 }
 
 @group(0) @binding(0) var<uniform> run: RunParams;
-@group(0) @binding(1) var<storage, read_write> status: Status;
+@group(0) @binding(1) var<storage, read_write> status: array<Status>;
 @group(0) @binding(2) var<storage, read_write> centres: array<vec4u>;
 @group(0) @binding(3) var<storage, read_write> sums: array<atomic<u32>>;
-@group(0) @binding(4) var<storage, read_write> counters: Counters;
+@group(0) @binding(4) var<storage, read_write> counters: array<Counters>;
 
 var<workgroup> wg_shift: array<u32, MAX_K>;
 var<workgroup> wg_done: u32;
@@ -89,9 +95,13 @@ fn rounded_mean(hi: u32, lo: u32, n: u32) -> u32 {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r = wid.x;
+  if (r >= run.runs) {
+    return;
+  }
   if (lid == 0u) {
-    wg_done = status.done;
+    wg_done = status[r].done;
   }
   if (workgroupUniformLoad(&wg_done) != 0u) {
     return;
@@ -99,12 +109,12 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 
   let k = run.k;
   for (var j = lid; j < k; j += WORKGROUP_SIZE) {
-    let base = CLUSTER_SUM_WORDS * j;
-    // A cluster holds fewer than 2^32 points, so the count's high word is always zero.
+    let base = CLUSTER_SUM_WORDS * (r * k + j);
+    // A cluster holds fewer than 2^32 points, so the weight's high word is always zero.
     let n = atomicLoad(&sums[base]);
     var shift = 0u;
     if (n > 0u && j >= run.fixed_count) {
-      let old = centres[j];
+      let old = centres[r * k + j];
       var next = old;
       for (var c = 0u; c < 3u; c++) {
         next[c] = rounded_mean(atomicLoad(&sums[base + 3u + 2u * c]), atomicLoad(&sums[base + 2u + 2u * c]), n);
@@ -112,7 +122,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
         // Each term is below 2^30, so a cluster's three add up to less than 2^32.
         shift += d * d;
       }
-      centres[j] = next;
+      centres[r * k + j] = next;
     }
     wg_shift[j] = shift;
     for (var w = 0u; w < CLUSTER_SUM_WORDS; w++) {
@@ -131,10 +141,10 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     shift_hi += select(0u, 1u, s < shift_lo);
     shift_lo = s;
   }
-  let changed = atomicLoad(&counters.changed);
-  atomicStore(&counters.changed, 0u);
+  let changed = atomicLoad(&counters[r].changed);
+  atomicStore(&counters[r].changed, 0u);
 
-  let i = status.iteration;
+  let i = status[r].iteration;
   let strict = i > 0u && changed == 0u;
   let within_tol = shift_hi < run.tol_hi || (shift_hi == run.tol_hi && shift_lo <= run.tol_lo);
   var done = 0u;
@@ -145,8 +155,8 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   } else if (i + 1u >= run.max_iter) {
     done = DONE_MAX_ITER;
   }
-  status.iteration = i + 1u;
-  status.shift_lo = shift_lo;
-  status.shift_hi = shift_hi;
-  status.done = done;
+  status[r].iteration = i + 1u;
+  status[r].shift_lo = shift_lo;
+  status[r].shift_hi = shift_hi;
+  status[r].done = done;
 }

@@ -252,7 +252,9 @@ export class ExtractionPipeline {
     if (useGpu) {
       try {
         const prepared = await this.#gpuPlan(this.#cpuImage(sampled), options, signal);
-        result = await gpu!.cluster(sample, { ...this.#engineOptions(options, signal, onProgress), ...prepared });
+        // Per-pixel labels stay on the device unless the comparison needs them (label agreement).
+        const labels = !!compare;
+        result = await gpu!.cluster(sample, { ...this.#engineOptions(options, signal, onProgress), ...prepared, labels });
         throwIfAborted(signal);
         timings.clusterMs = performance.now() - t2;
         const t3 = performance.now();

@@ -1,15 +1,20 @@
 /**
  * The GPU side of the element. One device is shared by every element on the page (acquired on first use, forgotten
  * when lost so the next run asks again); each element has its own engines on it:
- * - the sample engine clusters the downscaled sample, which stays uploaded while only k, seed or options change;
- * - the full engine holds the original image, labels it against the sample's centres and draws the recoloured image
- *   straight into a WebGPU canvas, so the full-size picture never passes through JavaScript.
+ * - the sample engine (`GpuKMeans`) clusters the downscaled sample, which stays uploaded while only k, seed or options
+ *   change;
+ * - the recolour (`GpuRecolor`) holds the original image and its distinct colours, labels those against the sample's
+ *   centres (U·k work, no per-pixel pass) and draws the recoloured image (pixel → colour → label → palette) straight
+ *   into a WebGPU canvas, so the full-size picture never passes through JavaScript.
  */
 import { GpuError, NoAdapterError, WebGPUUnavailableError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import { acquireDevice, imageBufferBytes, type AcquiredDevice } from '../core/gpu/device.js';
 import { MAX_CANVAS_SIDE } from '../image/canvas-limits.js';
 import { GpuKMeans, type GpuRunOptions } from '../core/gpu/gpu-kmeans.js';
+import type { GpuImageEngine } from '../core/gpu/image-engine.js';
+import { GpuRecolor } from '../core/gpu/recolor.js';
+import { readRecolored } from '../core/gpu/recolor-readback.js';
 import { toPaletteResult } from '../core/palette.js';
 import type { PaletteResult, PixelKMeansResult } from '../core/types.js';
 
@@ -41,13 +46,16 @@ function sharedDevice(): Promise<AcquiredDevice | null> {
   return shared;
 }
 
-/** Engine options; `prepared` carries a run prepared in the CPU worker. */
+/**
+ * Engine options; `prepared` carries a run prepared in the CPU worker. `labels: false` leaves the per-pixel labels on
+ * the device (the palette and the recolour do not need them; `compare` does): the result's `labels` is then empty.
+ */
 export type GpuClusterOptions = GpuRunOptions & { k: number };
 
 export class GpuSession {
   readonly #acquired: AcquiredDevice;
   readonly #sampleEngine: GpuKMeans;
-  readonly #fullEngine: GpuKMeans;
+  readonly #full: GpuRecolor;
   #fullSource: ImageData | undefined;
   #last: { sample: ImageData; result: PixelKMeansResult } | undefined;
   #lost = false;
@@ -55,7 +63,7 @@ export class GpuSession {
   private constructor(acquired: AcquiredDevice) {
     this.#acquired = acquired;
     this.#sampleEngine = new GpuKMeans(acquired.device);
-    this.#fullEngine = new GpuKMeans(acquired.device);
+    this.#full = new GpuRecolor(acquired.device);
     void acquired.lost.then(() => (this.#lost = true));
   }
 
@@ -108,17 +116,17 @@ export class GpuSession {
   async recolor(original: ImageData, canvas: HTMLCanvasElement): Promise<void> {
     const last = this.#last;
     if (!last) throw new GpuError('recolor() was called before cluster().');
-    let engine = this.#sampleEngine;
+    let engine: GpuImageEngine = this.#sampleEngine;
     const sameImage =
       last.sample === original ||
       (last.sample.width === original.width && last.sample.height === original.height);
     if (!sameImage) {
-      engine = this.#fullEngine;
       if (this.#fullSource !== original) {
-        engine.setImage(original);
+        this.#full.setImage(original);
         this.#fullSource = original;
       }
-      await engine.applyResult(last.result, DEFAULTS.alphaThreshold);
+      await this.#full.apply(last.result, DEFAULTS.alphaThreshold);
+      engine = this.#full;
     }
     // A WebGPU canvas is one texture: past the device's largest texture side it cannot show the full-size image, so
     // such an image is read back once into a 2D canvas (which takes up to 32767 a side), like a software adapter's.
@@ -132,7 +140,7 @@ export class GpuSession {
    * The picture stays on the GPU: the engine writes a storage texture, one texture-to-texture copy puts it in the
    * canvas (a canvas texture is only guaranteed to be a copy destination, not a storage binding).
    */
-  async #drawToWebGpuCanvas(engine: GpuKMeans, original: ImageData, canvas: HTMLCanvasElement): Promise<void> {
+  async #drawToWebGpuCanvas(engine: GpuImageEngine, original: ImageData, canvas: HTMLCanvasElement): Promise<void> {
     const { device } = this.#acquired;
     const context = canvas.getContext('webgpu');
     if (!context) throw new GpuError('This browser has WebGPU but no WebGPU canvas context.');
@@ -162,52 +170,36 @@ export class GpuSession {
 
   /**
    * For software (fallback) adapters such as SwiftShader: headless Chromium cannot present a WebGPU canvas from
-   * them (the first frame drops the whole WebGPU instance), and there is no GPU memory to spare anyway. The GPU still
-   * recolours; the pixels are read back once and put in a 2D canvas.
+   * them (the first frame drops the whole WebGPU instance), and there is no GPU memory to spare anyway; and for images
+   * past the device's largest texture. The GPU still recolours; the pixels are read back one storage segment at a
+   * time (no buffer larger than a binding) and put in a 2D canvas in stripes, yielding between them.
    */
-  async #drawByReadback(engine: GpuKMeans, original: ImageData, canvas: HTMLCanvasElement): Promise<void> {
-    const { device } = this.#acquired;
-    const bytes = 4 * original.width * original.height;
-    const output = device.createBuffer({
-      label: 'palette-extractor recoloured pixels',
-      size: bytes,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-    });
-    const staging = device.createBuffer({
-      label: 'palette-extractor recoloured pixels readback',
-      size: bytes,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    try {
-      await engine.recolor(output);
-      const encoder = device.createCommandEncoder({ label: 'palette-extractor recolour readback' });
-      encoder.copyBufferToBuffer(output, 0, staging, 0, bytes);
-      device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      const ctx = canvas.getContext('2d');
-      if (!ctx) throw new GpuError('Could not draw the recoloured image: no 2D canvas context.');
-      // In horizontal stripes, yielding between them: one putImageData of 24 MP holds the page's thread ~0.15 s.
-      const { width, height } = original;
-      const mapped = staging.getMappedRange();
-      const rows = Math.max(1, Math.floor(STRIPE_PIXELS / width));
-      for (let y = 0; y < height; y += rows) {
-        if (y > 0) await yieldToEventLoop();
-        const h = Math.min(rows, height - y);
-        // Copied out of the mapping (a destroyed buffer's mapping is detached: this throws rather than draw nothing).
-        const stripe = new Uint8ClampedArray(mapped, 4 * width * y, 4 * width * h).slice();
-        ctx.putImageData(new ImageData(stripe, width, h), 0, y);
+  async #drawByReadback(engine: GpuImageEngine, original: ImageData, canvas: HTMLCanvasElement): Promise<void> {
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new GpuError('Could not draw the recoloured image: no 2D canvas context.');
+    const { width } = original;
+    await readRecolored(engine, async ({ firstPixel, pixels }) => {
+      // A segment starts and ends anywhere in a row: a partial first row, whole rows in stripes, a partial last row.
+      const end = firstPixel + pixels.length / 4;
+      let p = firstPixel;
+      while (p < end) {
+        const x = p % width;
+        const y = Math.floor(p / width);
+        const rows = x > 0 || end - p < width ? 1 : Math.max(1, Math.min(Math.floor(STRIPE_PIXELS / width), Math.floor((end - p) / width)));
+        const w = rows === 1 ? Math.min(width - x, end - p) : width;
+        const start = 4 * (p - firstPixel);
+        ctx.putImageData(new ImageData(pixels.slice(start, start + 4 * w * rows), w, rows), x, y);
+        p += w * rows;
+        // One putImageData of 24 MP holds the page's thread ~0.15 s: yield between stripes.
+        if (p < end) await yieldToEventLoop();
       }
-      staging.unmap();
-    } finally {
-      output.destroy();
-      staging.destroy();
-    }
+    });
   }
 
   /** Frees this element's GPU buffers; the shared device stays for the others. */
   destroy(): void {
     this.#sampleEngine.destroy();
-    this.#fullEngine.destroy();
+    this.#full.destroy();
     this.#fullSource = undefined;
     this.#last = undefined;
   }

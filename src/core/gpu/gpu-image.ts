@@ -1,11 +1,12 @@
 /**
- * An image resident on the device: its RGBA words, the points derived from them (for one colour space and alpha
- * threshold at a time) and the packed 8-bit labels, cut into segments (`planSegments`) that each fit one binding.
+ * An image resident on the device: its RGBA words and the points derived from them (for one colour space and alpha
+ * threshold at a time), cut into segments (`planSegments`) that each fit one binding. Labels are not per pixel: a
+ * pixel finds its label through its point's colour code (lut.wgsl).
  */
 import type { PixelImage } from '../types.js';
 import type { BufferAllocator } from './allocator.js';
 import type { EnginePipelines } from './pipelines.js';
-import { packStruct, POINT_WORDS, structLayout, TILE_PIXELS } from './shader-source.js';
+import { packStruct, structLayout, TILE_PIXELS } from './shader-source.js';
 import type { SegmentPlan } from './segments.js';
 
 export interface GpuSegment extends SegmentPlan {
@@ -13,15 +14,11 @@ export interface GpuSegment extends SegmentPlan {
   params: GPUBuffer;
   /** RGBA8 words, one per pixel, padded to whole tiles (the padding stays zero). */
   pixels: GPUBuffer;
-  /** Point words (points.wgsl): words A of the padded segment's pixels, then their words B. */
+  /** Point words (points.wgsl), one per pixel of the padded segment. */
   points: GPUBuffer;
-  /** 8-bit labels, four to a word. */
-  labels: GPUBuffer;
   /** Group 1 of the points kernel (pixels in, points out). */
   toPoints: GPUBindGroup;
-  /** Group 1 of the assign kernel (points in, labels out). */
-  toLabels: GPUBindGroup;
-  /** Group 1 of the inertia and texture recolour kernels (points and labels in). */
+  /** Group 1 of the count and texture recolour kernels (points in). */
   read: GPUBindGroup;
 }
 
@@ -54,8 +51,7 @@ export class GpuImage {
       );
       const pixels = allocator.create(`segment ${s} pixels`, 4 * padded, STORAGE | COPY_DST);
       // COPY_SRC: the tests read the points back to check the OKLab kernel against the CPU's.
-      const points = allocator.create(`segment ${s} points`, 4 * POINT_WORDS * padded, STORAGE | COPY_SRC);
-      const labels = allocator.create(`segment ${s} labels`, padded, STORAGE | COPY_SRC);
+      const points = allocator.create(`segment ${s} points`, 4 * padded, STORAGE | COPY_SRC);
       // writeBuffer copies from the caller's memory now: later changes to `image.data` do not reach the device.
       device.queue.writeBuffer(pixels, 0, image.data.buffer, image.data.byteOffset + 4 * plan.firstPixel, 4 * plan.pixelCount);
       const group = (name: string, layoutName: 'segmentWrite' | 'segmentRead', buffers: GPUBuffer[]) =>
@@ -69,10 +65,8 @@ export class GpuImage {
         params,
         pixels,
         points,
-        labels,
         toPoints: group('to points', 'segmentWrite', [params, pixels, points]),
-        toLabels: group('to labels', 'segmentWrite', [params, points, labels]),
-        read: group('read', 'segmentRead', [params, points, labels]),
+        read: group('read', 'segmentRead', [params, points]),
       };
     });
   }

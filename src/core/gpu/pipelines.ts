@@ -7,17 +7,26 @@ import { kernelConstants, kernelSource, type KernelName } from './shader-source.
 
 type Binding = 'uniform' | 'read' | 'storage' | 'rgba8-write';
 
-/** The shapes of the bind groups, binding by binding (group 0: the run, group 1: one image segment). */
+/**
+ * The shapes of the bind groups, binding by binding. Group 0 of the per-pixel kernels is the operation's (tables,
+ * palette), group 1 one image segment; group 0 of the per-colour kernels is the runs', group 1 the colours'.
+ */
 const LAYOUTS = {
-  pointsRun: ['uniform', 'read', 'read', 'read'],
-  iterateRun: ['uniform', 'read', 'read', 'storage', 'storage'],
-  updateRun: ['uniform', 'storage', 'storage', 'storage', 'storage'],
-  inertiaRun: ['uniform', 'read', 'storage'],
-  palette: ['read'],
-  paletteTexture: ['read', 'rgba8-write'],
+  pointsRun: ['uniform'],
+  positionsRun: ['uniform', 'read', 'read', 'read'],
+  positionsList: ['read', 'storage'],
+  countTable: ['storage', 'storage', 'storage', 'storage', 'uniform'],
+  compactTable: ['read', 'storage', 'storage', 'storage', 'read', 'read', 'uniform'],
+  iterateRuns: ['uniform', 'read', 'read', 'storage', 'storage'],
+  updateRuns: ['uniform', 'storage', 'storage', 'storage', 'storage'],
+  controlRuns: ['uniform', 'read', 'storage'],
+  colors: ['read', 'read', 'storage'],
+  lut: ['uniform', 'read', 'read', 'read', 'storage', 'read', 'uniform'],
+  lutRead: ['read', 'read', 'uniform'],
+  palette: ['read', 'read', 'read', 'uniform'],
+  paletteTexture: ['read', 'read', 'rgba8-write', 'read', 'uniform'],
   segmentWrite: ['uniform', 'read', 'storage'],
-  segmentRead: ['uniform', 'read', 'read'],
-  segmentRecolor: ['uniform', 'read', 'read', 'storage'],
+  segmentRead: ['uniform', 'read'],
 } as const satisfies Record<string, readonly Binding[]>;
 
 export type LayoutName = keyof typeof LAYOUTS;
@@ -25,11 +34,16 @@ export type LayoutName = keyof typeof LAYOUTS;
 /** Pipelines by role: the kernel they run, their variant constants, the layouts of their groups. */
 const PIPELINES = {
   points: { kernel: 'points', groups: ['pointsRun', 'segmentWrite'] },
-  assign: { kernel: 'assign', variant: { FINAL_E_STEP: 0 }, groups: ['iterateRun', 'segmentWrite'] },
-  assignFinal: { kernel: 'assign', variant: { FINAL_E_STEP: 1 }, groups: ['iterateRun', 'segmentWrite'] },
-  update: { kernel: 'update', groups: ['updateRun'] },
-  inertia: { kernel: 'inertia', groups: ['inertiaRun', 'segmentRead'] },
-  recolorBuffer: { kernel: 'recolorBuffer', groups: ['palette', 'segmentRecolor'] },
+  positions: { kernel: 'positions', groups: ['positionsRun', 'positionsList'] },
+  count: { kernel: 'count', groups: ['countTable', 'segmentRead'] },
+  compact: { kernel: 'compact', groups: ['compactTable'] },
+  assign: { kernel: 'assign', variant: { FINAL_E_STEP: 0 }, groups: ['iterateRuns', 'colors'] },
+  assignFinal: { kernel: 'assign', variant: { FINAL_E_STEP: 1 }, groups: ['iterateRuns', 'colors'] },
+  update: { kernel: 'update', groups: ['updateRuns'] },
+  control: { kernel: 'control', groups: ['controlRuns'] },
+  lut: { kernel: 'lut', groups: ['lut'] },
+  pixelLabels: { kernel: 'pixelLabels', groups: ['lutRead', 'segmentWrite'] },
+  recolorBuffer: { kernel: 'recolorBuffer', groups: ['palette', 'segmentWrite'] },
   recolorTexture: { kernel: 'recolorTexture', groups: ['paletteTexture', 'segmentRead'] },
 } as const satisfies Record<
   string,

@@ -4,7 +4,7 @@
  * segment spread over two dimensions when it has more workgroups than one dimension allows.
  */
 import { TooLargeError } from '../errors.js';
-import { POINT_WORDS, TILE_PIXELS } from './shader-source.js';
+import { TILE_PIXELS } from './shader-source.js';
 
 /**
  * Pixels beyond which the exact arithmetic's bounds stop holding (a cluster's count doubled must fit a u32 in the
@@ -21,9 +21,9 @@ export interface SegmentPlan {
   tiles: number;
 }
 
-/** Whole tiles whose points (`POINT_WORDS` u32 words a pixel, the largest per-pixel buffer) fit one binding. */
+/** Whole tiles of 4-byte pixels that fit one binding of `bindingBytes`. */
 export function tilesPerBinding(bindingBytes: number): number {
-  return Math.floor(bindingBytes / (4 * POINT_WORDS * TILE_PIXELS));
+  return Math.floor(bindingBytes / (4 * TILE_PIXELS));
 }
 
 /** Cuts `pixelCount` pixels into segments of at most `maxTiles` tiles. */

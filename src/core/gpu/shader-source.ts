@@ -7,41 +7,80 @@
  *   offsets are never restated here. Kernels that share a struct must declare it identically, which is checked.
  */
 import assignWgsl from '../../../shaders/assign.wgsl?raw';
-import inertiaWgsl from '../../../shaders/inertia.wgsl?raw';
+import compactWgsl from '../../../shaders/compact.wgsl?raw';
+import controlWgsl from '../../../shaders/control.wgsl?raw';
+import countWgsl from '../../../shaders/count.wgsl?raw';
+import lutWgsl from '../../../shaders/lut.wgsl?raw';
+import pixelLabelsWgsl from '../../../shaders/pixel-labels.wgsl?raw';
 import pointsWgsl from '../../../shaders/points.wgsl?raw';
+import positionsWgsl from '../../../shaders/positions.wgsl?raw';
 import recolorBufferWgsl from '../../../shaders/recolor-buffer.wgsl?raw';
 import recolorTextureWgsl from '../../../shaders/recolor-texture.wgsl?raw';
 import updateWgsl from '../../../shaders/update.wgsl?raw';
 import { FIXED_SHIFT, MAX_K, PIXELS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
 import { AB_OFFSET, CBRT_FRACTION_BITS, CODE_SHIFT, LAB_SHIFT } from '../oklab-int.js';
 
-export type KernelName = 'points' | 'assign' | 'update' | 'inertia' | 'recolorBuffer' | 'recolorTexture';
+export type KernelName =
+  | 'points'
+  | 'positions'
+  | 'count'
+  | 'compact'
+  | 'assign'
+  | 'update'
+  | 'control'
+  | 'lut'
+  | 'pixelLabels'
+  | 'recolorBuffer'
+  | 'recolorTexture';
 
 const SOURCES: Record<KernelName, string> = {
   points: pointsWgsl,
+  positions: positionsWgsl,
+  count: countWgsl,
+  compact: compactWgsl,
   assign: assignWgsl,
   update: updateWgsl,
-  inertia: inertiaWgsl,
+  control: controlWgsl,
+  lut: lutWgsl,
+  pixelLabels: pixelLabelsWgsl,
   recolorBuffer: recolorBufferWgsl,
   recolorTexture: recolorTextureWgsl,
 };
 
-/** Bit of a point's word A (points.wgsl) that marks a pixel taking part in the clustering. */
-export const POINT_VALID_BIT = 31;
-/** u32 words a point takes in a segment's points buffer: A, and B (OKLab's third axis) in the buffer's second half. */
-export const POINT_WORDS = 2;
+/** Bit of a point word (points.wgsl) that marks a pixel taking part in the clustering. */
+export const POINT_VALID_BIT = 24;
 /** u32 words per cluster in the sums buffer: count, Σp0, Σp1, Σp2, each a u64 as (low, high). */
 export const CLUSTER_SUM_WORDS = 8;
 /** Values of `Status.done` (update.wgsl): why a run stopped, 0 while it runs. */
 export const DONE = { running: 0, strict: 1, tol: 2, maxIter: 3 } as const;
 
-/** Pixels one workgroup of the per-pixel kernels covers. */
+/** Pixels one workgroup of the per-pixel kernels covers (and colours, for the per-colour kernels). */
 export const TILE_PIXELS = WORKGROUP_SIZE * PIXELS_PER_THREAD;
+
+/** Slots of the largest colour table: one per 24-bit colour key (a direct table). */
+export const COLOR_TABLE_SIZE = 1 << 24;
+/** Quads of the count table one thread of compact.wgsl reads. */
+export const TABLE_QUADS_PER_THREAD = 4;
+/** Slots of one compact.wgsl tile (a workgroup's share of the table). */
+export const TABLE_TILE_SLOTS = WORKGROUP_SIZE * 4 * TABLE_QUADS_PER_THREAD;
+/** The tag of a claimed slot's key in a hashed table (keys are 24-bit; 0 is a free slot). */
+export const KEY_TAG = 2 ** 31;
+
+/**
+ * log2 of the colour table's slots for an image of `pixels` pixels: at least twice the pixels (a hashed table never
+ * fills past half, so probes stay short), at least one compact tile; at 2^24 the table is direct (a slot per key).
+ */
+export function tableBits(pixels: number): number {
+  const min = Math.log2(TABLE_TILE_SLOTS);
+  return Math.min(24, Math.max(min, Math.ceil(Math.log2(Math.max(1, 2 * pixels)))));
+}
 
 /** Every value a shader may declare as an `override`, by name. */
 const OVERRIDES: Readonly<Record<string, number>> = {
   WORKGROUP_SIZE,
   PIXELS_PER_THREAD,
+  TABLE_QUADS_PER_THREAD,
+  KEY_TAG,
   MAX_K,
   FIXED_SHIFT,
   CLUSTER_SUM_WORDS,
@@ -126,7 +165,7 @@ function allLayouts(): Map<string, StructLayout> {
   return layouts;
 }
 
-/** The layout of a struct the kernels declare (RunParams, Status, Counters, SegmentParams). */
+/** The layout of a struct the kernels declare (RunParams, Status, Counters, ColorStats, SegmentParams, ...). */
 export function structLayout(name: string): StructLayout {
   const layout = allLayouts().get(name);
   if (!layout) throw new Error(`No kernel declares struct ${name}.`);

@@ -1,0 +1,96 @@
+// lut.wgsl: one run's labels of the distinct colours → a table from each colour's Morton key (points.wgsl) to its
+// label (the count table's storage, reused), so that per-pixel kernels (recolour, labels) find a pixel's label with one load:
+// pixel → point code → label → palette.
+//
+// Bindings (group 0): 0 params: LutParams (uniform: the run's first label word, the colour tiles)
+//   1 colors: vec4u per 4 colours (codes p0 | p1 << 8 | p2 << 16)   2 weights: vec4u per 4 colours (0 = padding)
+//   3 labels: u32 words, 8-bit labels packed little-endian, the run's from `label_base`
+//   4 lut: the colour table (color-table.ts), written at the slots of the colours that occur (other slots are never read)
+//   5 keys: the hashed table's keys (read)   6 table_params: TableParams (uniform)
+//
+// One invocation: PIXELS_PER_THREAD colours as quads, laid out as in assign.wgsl.
+// Dispatch: one workgroup per colour tile (`params.tiles`), in (x, y) as in assign.wgsl.
+
+override WORKGROUP_SIZE: u32;
+override KEY_TAG: u32;
+override PIXELS_PER_THREAD: u32;
+
+// The Morton key of an 8-bit point: bit 3i + c of the key is bit i of channel c, so that keys close together are
+// colours close together (count.wgsl's table and the colour list are in this order).
+fn spread8(v: u32) -> u32 {
+  var x = v & 0xffu;
+  x = (x | (x << 8u)) & 0x00f00fu;
+  x = (x | (x << 4u)) & 0x0c30c3u;
+  x = (x | (x << 2u)) & 0x249249u;
+  return x;
+}
+
+fn morton(p: vec3u) -> u32 {
+  return spread8(p.x) | (spread8(p.y) << 1u) | (spread8(p.z) << 2u);
+}
+
+struct TableParams {
+  bits: u32,
+  direct: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+struct LutParams {
+  label_base: u32,
+  tiles: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: LutParams;
+@group(0) @binding(1) var<storage, read> colors: array<vec4u>;
+@group(0) @binding(2) var<storage, read> weights: array<vec4u>;
+@group(0) @binding(3) var<storage, read> labels: array<u32>;
+@group(0) @binding(4) var<storage, read_write> lut: array<u32>;
+@group(0) @binding(5) var<storage, read> keys: array<u32>;
+@group(0) @binding(6) var<uniform> table_params: TableParams;
+
+// The table slot of a colour key (color-table.ts): the key itself in a direct table; in a hashed one, where linear probing
+// from the key's Fibonacci hash finds it in `keys` (every key looked up was counted, so it is there; the probe is
+// bounded all the same).
+fn find_slot(key: u32) -> u32 {
+  if (table_params.direct != 0u) {
+    return key;
+  }
+  let mask = (1u << table_params.bits) - 1u;
+  var h = (key * 0x9e3779b1u) >> (32u - table_params.bits);
+  for (var i = 0u; i <= mask; i++) {
+    if (keys[h] == (key | KEY_TAG)) {
+      return h;
+    }
+    h = (h + 1u) & mask;
+  }
+  return 0u;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let tile = wid.x + wid.y * groups.x;
+  if (tile >= params.tiles) {
+    return;
+  }
+  let quads_per_thread = PIXELS_PER_THREAD / 4u;
+  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  for (var q = 0u; q < quads_per_thread; q++) {
+    let quad = tile_base + lid * quads_per_thread + q;
+    let codes = colors[quad];
+    let w4 = weights[quad];
+    let packed = labels[params.label_base + quad];
+    for (var i = 0u; i < 4u; i++) {
+      if (w4[i] != 0u) {
+        let code = codes[i];
+        lut[find_slot(morton(vec3u(code & 0xffu, (code >> 8u) & 0xffu, (code >> 16u) & 0xffu)))] = (packed >> (8u * i)) & 0xffu;
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// pixel-labels.wgsl: every pixel's label as an i32 (-1 for a pixel left out by alpha), written only when a caller
+// asks for per-pixel labels: point's Morton key → label through the table lut.wgsl filled.
+//
+// Bindings
+//   group 0: 0 lut: the colour table (color-table.ts): the label of each colour that occurs, at its slot
+//            1 keys: the hashed table's keys   2 table_params: TableParams (uniform)
+//   group 1: 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (see points.wgsl)
+//            2 out: i32 per pixel, bound at the segment's first pixel (written for the segment's pixels only)
+//
+// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.
+// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in points.wgsl.
+
+override WORKGROUP_SIZE: u32;
+override KEY_TAG: u32;
+override PIXELS_PER_THREAD: u32;
+override POINT_VALID_BIT: u32;
+
+struct TableParams {
+  bits: u32,
+  direct: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+struct SegmentParams {
+  pixel_count: u32,
+  first_pixel: u32,
+  tiles: u32,
+  width: u32,
+}
+
+@group(0) @binding(0) var<storage, read> lut: array<u32>;
+@group(0) @binding(1) var<storage, read> keys: array<u32>;
+@group(0) @binding(2) var<uniform> table_params: TableParams;
+@group(1) @binding(0) var<uniform> segment: SegmentParams;
+@group(1) @binding(1) var<storage, read> points: array<vec4u>;
+@group(1) @binding(2) var<storage, read_write> out: array<i32>;
+
+// The table slot of a colour key (color-table.ts): the key itself in a direct table; in a hashed one, where linear probing
+// from the key's Fibonacci hash finds it in `keys` (every key looked up was counted, so it is there; the probe is
+// bounded all the same).
+fn find_slot(key: u32) -> u32 {
+  if (table_params.direct != 0u) {
+    return key;
+  }
+  let mask = (1u << table_params.bits) - 1u;
+  var h = (key * 0x9e3779b1u) >> (32u - table_params.bits);
+  for (var i = 0u; i <= mask; i++) {
+    if (keys[h] == (key | KEY_TAG)) {
+      return h;
+    }
+    h = (h + 1u) & mask;
+  }
+  return 0u;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let tile = wid.x + wid.y * groups.x;
+  if (tile >= segment.tiles) {
+    return;
+  }
+  let quads_per_thread = PIXELS_PER_THREAD / 4u;
+  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  for (var q = 0u; q < quads_per_thread; q++) {
+    let quad = tile_base + q * WORKGROUP_SIZE + lid;
+    let packed = points[quad];
+    for (var i = 0u; i < 4u; i++) {
+      let pixel = 4u * quad + i;
+      if (pixel < segment.pixel_count) {
+        var label = -1i;
+        if (((packed[i] >> POINT_VALID_BIT) & 1u) != 0u) {
+          label = i32(lut[find_slot(packed[i] & 0xffffffu)]);
+        }
+        out[pixel] = label;
+      }
+    }
+  }
+}
