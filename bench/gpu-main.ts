@@ -1,8 +1,8 @@
 /**
  * `npm run bench:gpu`: the GPU section alone (bench/gpu.ts), with nothing of the browser section or its
  * dependencies, so that it runs on a machine that has only Node and a GPU (see scripts/gpu-kit.mjs). Flags: `--quick`
- * (0.04 and 1 MP instead of 0.04 to 24 MP). Writes bench-results/ as `npm run bench` does, or `$OUT/gpu-bench.json`
- * when OUT is set. Reads the sample photo from `public/samples/` under the working directory (the kit has a copy).
+ * (1 MP, k = 16), `--mp 1,24`, `--k 16,64`, `--ninit 1,10` (default: 24 MP, k ∈ {16, 64}, nInit ∈ {1, 10}). Writes bench-results/ as `npm run bench` does, or `$OUT/gpu-bench.json`
+ * when OUT is set. The images are generated (`photoLikeImage`), so nothing is read from disk.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -6,7 +6,6 @@
 // - bench.mjs: the bench bundled into one file by esbuild (shaders inlined; no browser section, no Puppeteer);
 // - node.gz: this machine's Node binary (process.execPath), gzipped;
 // - dist/linux-x64/dawn.node.gz: the `webgpu` package's Dawn for linux-x64, gzipped, where bench.mjs looks for it;
-// - public/samples/chelsea.png: the photo the bench tiles to each size;
 // - lib/: shared libraries the target may lack (the Vulkan loader, libstdc++, the X11 libraries NVIDIA's Vulkan
 //   driver needs), each used only where the target has none (run.sh checks with ldconfig);
 // - run.sh: unpacks, points Vulkan at NVIDIA's ICD (/usr/local/nvidia/share/vulkan/icd.d, /usr/share/vulkan/icd.d,
@@ -31,8 +30,6 @@ const LIMIT = 64 * 2 ** 20;
 rmSync(kit, { recursive: true, force: true });
 mkdirSync(join(kit, 'dist', 'linux-x64'), { recursive: true });
 mkdirSync(join(kit, 'lib'), { recursive: true });
-mkdirSync(join(kit, 'public', 'samples'), { recursive: true });
-copyFileSync(join(root, 'public', 'samples', 'chelsea.png'), join(kit, 'public', 'samples', 'chelsea.png'));
 
 /** Shaders are imported as `*.wgsl?raw` (Vite's convention): inline their text. */
 const wgslRaw = {
@@ -95,7 +92,7 @@ writeFileSync(
   join(kit, 'run.sh'),
   `#!/bin/sh
 # Runs the palette-extractor GPU bench from this kit (made by scripts/gpu-kit.mjs). Arguments go to the bench
-# (--quick). With OUT set, the JSON goes to $OUT/gpu-bench.json.
+# (--quick, --mp 1,24, --k 16,64, --ninit 1,10). With OUT set, the JSON goes to $OUT/gpu-bench.json.
 set -eu
 KIT=$(cd "$(dirname "$0")" && pwd)
 WORK=\${TMPDIR:-/tmp}/palette-extractor-gpu-kit
@@ -103,7 +100,6 @@ mkdir -p "$WORK/dist/linux-x64" "$WORK/lib"
 [ -x "$WORK/node" ] || { gzip -dc "$KIT/node.gz" > "$WORK/node"; chmod +x "$WORK/node"; }
 [ -f "$WORK/dist/linux-x64/dawn.node" ] || gzip -dc "$KIT/dist/linux-x64/dawn.node.gz" > "$WORK/dist/linux-x64/dawn.node"
 cp "$KIT/bench.mjs" "$WORK/bench.mjs"
-mkdir -p "$WORK/public/samples" && cp "$KIT/public/samples/chelsea.png" "$WORK/public/samples/"
 # Only the libraries this machine lacks.
 for lib in ${packed.join(' ')}; do
   if ! ldconfig -p 2>/dev/null | grep -q "$lib "; then ln -sf "$KIT/lib/$lib" "$WORK/lib/$lib"; fi

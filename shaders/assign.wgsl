@@ -7,7 +7,8 @@
 //
 // Bindings
 //   group 0 (the runs): 0 run: RunParams (uniform)   1 status: Status per run (read: `done`)
-//                       2 centres: k vec4u per run (xyz = fixed-point centre), run r at r · k
+//                       2 centres: k vec4u per run (xyz = fixed-point centre, w = the f32 bits of how far it
+//                         moved in the last update), run r at r · k; `status.largest_move` is the largest move
 //                       3 sums: CLUSTER_SUM_WORDS u32 per cluster per run, cluster j of run r at (r · k + j) ·
 //                         CLUSTER_SUM_WORDS: [weight lo, hi, Σw·P0 lo, hi, Σw·P1 lo, hi, Σw·P2 lo, hi]
 //                       4 counters: Counters per run (`changed` += colours whose label changed; with FINAL_E_STEP,
@@ -15,19 +16,28 @@
 //   group 1 (the colours): 0 positions: vec2u per colour (P0 | P1 << 15, P2: positions.wgsl)
 //                          1 weights: vec4u per 4 colours (0 = padding)
 //                          2 labels: per run `run.label_words` u32, 8-bit labels packed little-endian
+//                          3 bounds: per run 4 · `run.label_words` vec2f, each colour's (upper, lower) bound
 //
-// One invocation: PIXELS_PER_THREAD consecutive colours as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t`
-// at index (t · WORKGROUP_SIZE + local_index) · PIXELS_PER_THREAD / 4 + q: neighbours in the list are neighbours in
+// Bounds (Hamerly, 2010), in the Lloyd loop only: `upper` is at least the distance from the colour to its centre,
+// `lower` at most its distance to any other centre. An update moves them by the centres' moves (upper + the own
+// centre's, lower − the largest), and a colour whose upper bound is below its lower bound by a safety margin (for
+// float rounding: far more than f32 can be off) keeps its label without a distance being computed: its centre is
+// strictly the nearest, so the exact test would give the same label. Any other colour of the quad has its four
+// colours compared with every centre, which sets both bounds again (the first iteration does that for all). Labels,
+// sums and stops are the plain loop's; only the work differs.
+//
+// One invocation: COLORS_PER_THREAD consecutive colours as COLORS_PER_THREAD / 4 quads, quad `q` of workgroup `t`
+// at index (t · WORKGROUP_SIZE + local_index) · COLORS_PER_THREAD / 4 + q: neighbours in the list are neighbours in
 // colour (compact.wgsl), so a thread's colours mostly share a label and its runs of equal labels are long.
 //
-// Dispatch: (x, y, runs) workgroups, one per tile of WORKGROUP_SIZE · PIXELS_PER_THREAD colours (`run.tiles`, laid
+// Dispatch: (x, y, runs) workgroups, one per tile of WORKGROUP_SIZE · COLORS_PER_THREAD colours (`run.tiles`, laid
 // out as x + y · num_workgroups.x with x ≤ maxComputeWorkgroupsPerDimension) and run; spare ones return. In the
 // Lloyd loop the dispatch is indirect (control.wgsl zeroes it once every run is done), and a workgroup whose run is
 // done returns at once. With FINAL_E_STEP the kernel serves only the runs that are done: it writes their labels
 // against the final centres and adds each cluster's weight (no channel sums) and the inertia Σ w · d.
 
 override WORKGROUP_SIZE: u32;
-override PIXELS_PER_THREAD: u32;
+override COLORS_PER_THREAD: u32;
 override MAX_K: u32;
 override CLUSTER_SUM_WORDS: u32;
 override FINAL_E_STEP: bool;
@@ -52,6 +62,7 @@ struct Status {
   iteration: u32,
   shift_lo: u32,
   shift_hi: u32,
+  largest_move: f32,
 }
 
 struct Counters {
@@ -69,6 +80,7 @@ struct Counters {
 @group(1) @binding(0) var<storage, read> positions: array<vec2u>;
 @group(1) @binding(1) var<storage, read> weights: array<vec4u>;
 @group(1) @binding(2) var<storage, read_write> labels: array<u32>;
+@group(1) @binding(3) var<storage, read_write> bounds: array<vec2f>;
 
 var<workgroup> wg_centres: array<vec4u, MAX_K>;
 // Per cluster of this tile and run, as u64 (low, high): [weight, Σw·p0, Σw·p1, Σw·p2].
@@ -113,6 +125,35 @@ fn nearest4(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, m: u32, dist_out: ptr<fu
   return best_j;
 }
 
+// The nearest of all k centres (in index order, ties to the lower index) to each of four points, its distance in
+// `dist_out` and the distance to the nearest other centre in `second_out` (a tie leaves them equal).
+fn nearest4_all(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32, dist_out: ptr<function, vec4u>, second_out: ptr<function, vec4u>) -> vec4u {
+  var best = vec4u(0xffffffffu);
+  var second = vec4u(0xffffffffu);
+  var best_j = vec4u(0u);
+  for (var j = 0u; j < k; j++) {
+    let c = wg_centres[j].xyz;
+    let d0 = x0 - c;
+    let d1 = x1 - c;
+    let d2 = x2 - c;
+    let d3 = x3 - c;
+    let dist = vec4u(dot(d0, d0), dot(d1, d1), dot(d2, d2), dot(d3, d3));
+    let closer = dist < best;
+    second = select(min(second, dist), best, closer);
+    best = select(best, dist, closer);
+    best_j = select(best_j, vec4u(j), closer);
+  }
+  *dist_out = best;
+  *second_out = second;
+  return best_j;
+}
+
+// A margin far above f32's rounding of the bounds (a few units of the fixed point's 32,640 per channel unit, plus a
+// relative part for the accumulated updates), so that a skipped colour's centre is strictly its nearest.
+fn separated(upper: vec4f, lower: vec4f) -> vec4<bool> {
+  return upper + 4.0 + 1e-4 * lower < lower;
+}
+
 // Whether centre `a` is strictly nearer than centre `b` to every point of the box [lo, hi] (fixed point): the
 // maximum over the box of d(x, a) − d(x, b) = Σ_i (b_i − a_i)(2 x_i − a_i − b_i) is negative. It is reached at a
 // corner; each term is below 2^31 in magnitude (32640 · 65280), and the sum of three is taken exactly in 16-bit
@@ -132,8 +173,12 @@ fn dominated(a: vec3u, b: vec3u, lo: vec3u, hi: vec3u) -> bool {
   return high < 0i;
 }
 
-// a · b as a u64 (low, high), from 16-bit halves.
+// a · b as a u64 (low, high), from 16-bit halves; one multiplication when a < 2^17 (b < 2^15: a weight times a
+// coordinate, the common case).
 fn mul_wide(a: u32, b: u32) -> vec2u {
+  if (a < 0x20000u && b < 0x8000u) {
+    return vec2u(a * b, 0u);
+  }
   let al = a & 0xffffu;
   let ah = a >> 16u;
   let bl = b & 0xffffu;
@@ -171,12 +216,42 @@ fn add_global(i: u32, v: vec2u) {
   }
 }
 
-fn add_to_tile(j: u32, weight: u32, sum: array<vec2u, 3>) {
+// This invocation's run of colours with one label: the label, its weight, and its sums Σw·P (u64 per channel).
+var<private> run_label: u32;
+var<private> run_weight: u32;
+var<private> run_s0: vec2u;
+var<private> run_s1: vec2u;
+var<private> run_s2: vec2u;
+// With FINAL_E_STEP, this invocation's Σ w · d.
+var<private> inertia: vec2u;
+
+fn add_to_tile(j: u32, weight: u32) {
   add_wg(8u * j, vec2u(weight, 0u));
   if (!FINAL_E_STEP) {
-    for (var c = 0u; c < 3u; c++) {
-      add_wg(8u * j + 2u + 2u * c, sum[c]);
-    }
+    add_wg(8u * j + 2u, run_s0);
+    add_wg(8u * j + 4u, run_s1);
+    add_wg(8u * j + 6u, run_s2);
+  }
+}
+
+// Adds a colour of weight w at position p, labelled j at squared distance d, to the invocation's run.
+fn take(j: u32, w: u32, p: vec3u, d: u32) {
+  if (j != run_label && run_weight > 0u) {
+    add_to_tile(run_label, run_weight);
+    run_weight = 0u;
+    run_s0 = vec2u(0u);
+    run_s1 = vec2u(0u);
+    run_s2 = vec2u(0u);
+  }
+  run_label = j;
+  // A cluster's weight is at most the image's points (< 2^30): no overflow in u32.
+  run_weight += w;
+  if (FINAL_E_STEP) {
+    inertia = add64(inertia, mul_wide(w, d));
+  } else {
+    run_s0 = add64(run_s0, mul_wide(w, p.x));
+    run_s1 = add64(run_s1, mul_wide(w, p.y));
+    run_s2 = add64(run_s2, mul_wide(w, p.z));
   }
 }
 
@@ -218,7 +293,7 @@ fn main(
   }
   workgroupBarrier();
 
-  let quads_per_thread = PIXELS_PER_THREAD / 4u;
+  let quads_per_thread = COLORS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
   // The tile's box: colours listed together are near each other (compact.wgsl), so few centres can be nearest.
   var lo = vec3u(0x7fffu);
@@ -277,55 +352,76 @@ fn main(
   let m = workgroupUniformLoad(&wg_m);
 
   // A thread's colours are neighbours in colour, so they often share a label: a thread sums its run of equal labels
-  // and touches the shared atomics only when the label changes.
-  var run_label = 0u;
-  var run_weight = 0u;
-  var run_sum = array<vec2u, 3>(vec2u(0u), vec2u(0u), vec2u(0u));
+  // (`take`) and touches the shared atomics only when the label changes. Lanes of a quad are named (.x ... .w), never
+  // indexed by a variable: a dynamically indexed vector costs a trip through memory on some implementations.
   var changed = 0u;
-  var inertia = vec2u(0u);
   let label_base = r * run.label_words;
+  let bound_base = 4u * label_base;
+  let first_iteration = status[r].iteration == 0u;
+  let largest_move = status[r].largest_move;
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + lid * quads_per_thread + q;
     let w4 = weights[quad];
     let c0 = 4u * quad;
+    let p0 = position(c0);
+    let p1 = position(c0 + 1u);
+    let p2 = position(c0 + 2u);
+    let p3 = position(c0 + 3u);
     var dist: vec4u;
-    let nearest = nearest4(position(c0), position(c0 + 1u), position(c0 + 2u), position(c0 + 3u), m, &dist);
+    var nearest: vec4u;
+    let old = labels[label_base + quad];
+    if (FINAL_E_STEP) {
+      nearest = nearest4(p0, p1, p2, p3, m, &dist);
+    } else {
+      // The loop's E-step: keep the labels whose bounds prove them, else compare the quad with every centre.
+      let old4 = vec4u(old & 0xffu, (old >> 8u) & 0xffu, (old >> 16u) & 0xffu, old >> 24u);
+      let b = bound_base + c0;
+      let b0 = bounds[b];
+      let b1 = bounds[b + 1u];
+      let b2 = bounds[b + 2u];
+      let b3 = bounds[b + 3u];
+      let upper = vec4f(b0.x, b1.x, b2.x, b3.x) + vec4f(
+        bitcast<f32>(wg_centres[old4.x].w),
+        bitcast<f32>(wg_centres[old4.y].w),
+        bitcast<f32>(wg_centres[old4.z].w),
+        bitcast<f32>(wg_centres[old4.w].w),
+      );
+      let lower = vec4f(b0.y, b1.y, b2.y, b3.y) - vec4f(largest_move);
+      let proven = (w4 == vec4u(0u)) | separated(upper, lower);
+      if (!first_iteration && all(proven)) {
+        nearest = old4;
+        bounds[b] = vec2f(upper.x, lower.x);
+        bounds[b + 1u] = vec2f(upper.y, lower.y);
+        bounds[b + 2u] = vec2f(upper.z, lower.z);
+        bounds[b + 3u] = vec2f(upper.w, lower.w);
+      } else {
+        var second: vec4u;
+        nearest = nearest4_all(p0, p1, p2, p3, run.k, &dist, &second);
+        let u = sqrt(vec4f(dist));
+        let l = sqrt(vec4f(second));
+        bounds[b] = vec2f(u.x, l.x);
+        bounds[b + 1u] = vec2f(u.y, l.y);
+        bounds[b + 2u] = vec2f(u.z, l.z);
+        bounds[b + 3u] = vec2f(u.w, l.w);
+      }
+    }
     let valid = w4 != vec4u(0u);
     let labels4 = select(vec4u(0u), nearest, valid);
     let out = labels4.x | (labels4.y << 8u) | (labels4.z << 16u) | (labels4.w << 24u);
-    let valid_mask = dot(select(vec4u(0u), vec4u(1u), valid), vec4u(0xffu, 0xff00u, 0xff0000u, 0xff000000u));
-    for (var i = 0u; i < 4u; i++) {
-      if (valid[i]) {
-        let j = labels4[i];
-        let w = w4[i];
-        if (j != run_label && run_weight > 0u) {
-          add_to_tile(run_label, run_weight, run_sum);
-          run_weight = 0u;
-          run_sum = array<vec2u, 3>(vec2u(0u), vec2u(0u), vec2u(0u));
-        }
-        run_label = j;
-        // A cluster's weight is at most the image's points (< 2^30): no overflow in u32.
-        run_weight += w;
-        if (FINAL_E_STEP) {
-          inertia = add64(inertia, mul_wide(w, dist[i]));
-        } else {
-          let p = position(c0 + i);
-          for (var c = 0u; c < 3u; c++) {
-            run_sum[c] = add64(run_sum[c], mul_wide(w, p[c]));
-          }
-        }
-      }
-    }
+    if (valid.x) { take(labels4.x, w4.x, p0, dist.x); }
+    if (valid.y) { take(labels4.y, w4.y, p1, dist.y); }
+    if (valid.z) { take(labels4.z, w4.z, p2, dist.z); }
+    if (valid.w) { take(labels4.w, w4.w, p3, dist.w); }
     if (!FINAL_E_STEP) {
-      let differs = (labels[label_base + quad] ^ out) & valid_mask;
-      for (var i = 0u; i < 4u; i++) {
-        changed += select(0u, 1u, ((differs >> (8u * i)) & 0xffu) != 0u);
-      }
+      let valid_mask = dot(select(vec4u(0u), vec4u(1u), valid), vec4u(0xffu, 0xff00u, 0xff0000u, 0xff000000u));
+      let differs = (old ^ out) & valid_mask;
+      let bytes = vec4u(differs & 0xffu, (differs >> 8u) & 0xffu, (differs >> 16u) & 0xffu, differs >> 24u);
+      changed += dot(select(vec4u(0u), vec4u(1u), bytes != vec4u(0u)), vec4u(1u));
     }
     labels[label_base + quad] = out;
   }
   if (run_weight > 0u) {
-    add_to_tile(run_label, run_weight, run_sum);
+    add_to_tile(run_label, run_weight);
   }
   if (changed > 0u) {
     atomicAdd(&wg_changed, changed);

@@ -8,12 +8,12 @@
 //   4 lut: the colour table (color-table.ts), written at the slots of the colours that occur (other slots are never read)
 //   5 keys: the hashed table's keys (read)   6 table_params: TableParams (uniform)
 //
-// One invocation: PIXELS_PER_THREAD colours as quads, laid out as in assign.wgsl.
+// One invocation: COLORS_PER_THREAD colours as quads, laid out as in assign.wgsl.
 // Dispatch: one workgroup per colour tile (`params.tiles`), in (x, y) as in assign.wgsl.
 
 override WORKGROUP_SIZE: u32;
 override KEY_TAG: u32;
-override PIXELS_PER_THREAD: u32;
+override COLORS_PER_THREAD: u32;
 
 // The Morton key of an 8-bit point: bit 3i + c of the key is bit i of channel c, so that keys close together are
 // colours close together (count.wgsl's table and the colour list are in this order).
@@ -79,7 +79,7 @@ fn main(
   if (tile >= params.tiles) {
     return;
   }
-  let quads_per_thread = PIXELS_PER_THREAD / 4u;
+  let quads_per_thread = COLORS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + lid * quads_per_thread + q;

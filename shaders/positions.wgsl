@@ -11,11 +11,11 @@
 //   group 0: 0 params: PositionsParams (uniform: oklab, tiles)   1 lin: 256 u32   2 m1q: 9 i32   3 m2q: 9 i32
 //   group 1: 0 colors: u32 per colour (r | g << 8 | b << 16, compact.wgsl)   1 positions: vec2u per colour (written)
 //
-// One invocation: PIXELS_PER_THREAD consecutive colours of tile `t` from (t · WORKGROUP_SIZE + local_index) ·
-// PIXELS_PER_THREAD, as in assign.wgsl. Dispatch: one workgroup per colour tile (`params.tiles`), in (x, y).
+// One invocation: COLORS_PER_THREAD consecutive colours of tile `t` from (t · WORKGROUP_SIZE + local_index) ·
+// COLORS_PER_THREAD, as in assign.wgsl. Dispatch: one workgroup per colour tile (`params.tiles`), in (x, y).
 
 override WORKGROUP_SIZE: u32;
-override PIXELS_PER_THREAD: u32;
+override COLORS_PER_THREAD: u32;
 override CBRT_FRACTION_BITS: u32;
 override LAB_SHIFT: u32;
 override CODE_SHIFT: u32;
@@ -86,8 +86,8 @@ fn main(
   if (tile >= params.tiles) {
     return;
   }
-  let first = (tile * WORKGROUP_SIZE + lid) * PIXELS_PER_THREAD;
-  for (var i = 0u; i < PIXELS_PER_THREAD; i++) {
+  let first = (tile * WORKGROUP_SIZE + lid) * COLORS_PER_THREAD;
+  for (var i = 0u; i < COLORS_PER_THREAD; i++) {
     let word = colors[first + i];
     let rgb = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
     var p = rgb << vec3u(FIXED_SHIFT);

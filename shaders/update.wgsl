@@ -9,7 +9,8 @@
 // iteration. Once `done` is set, later iterations batched into the same submission return at once.
 //
 // Bindings (group 0, the runs): 0 run: RunParams (uniform)   1 status: Status per run (read_write)
-//   2 centres: k vec4u per run (read_write)   3 sums: CLUSTER_SUM_WORDS u32 per cluster per run (see assign.wgsl;
+//   2 centres: k vec4u per run (read_write: xyz the centre, w the f32 bits of its last move, √shift, which
+//   assign.wgsl's bounds read with the largest, `status.largest_move`)   3 sums: CLUSTER_SUM_WORDS u32 per cluster per run (see assign.wgsl;
 //   read, then cleared)   4 counters: Counters per run (`changed` read, then cleared)
 //
 // One invocation: the clusters j ≡ local_index (mod WORKGROUP_SIZE) of run workgroup_id.x; invocation 0 then
@@ -45,6 +46,7 @@ struct Status {
   iteration: u32,
   shift_lo: u32,
   shift_hi: u32,
+  largest_move: f32,
 }
 
 struct Counters {
@@ -113,17 +115,18 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     // A cluster holds fewer than 2^32 points, so the weight's high word is always zero.
     let n = atomicLoad(&sums[base]);
     var shift = 0u;
+    let old = centres[r * k + j];
+    var next = old;
     if (n > 0u && j >= run.fixed_count) {
-      let old = centres[r * k + j];
-      var next = old;
       for (var c = 0u; c < 3u; c++) {
         next[c] = rounded_mean(atomicLoad(&sums[base + 3u + 2u * c]), atomicLoad(&sums[base + 2u + 2u * c]), n);
         let d = select(old[c] - next[c], next[c] - old[c], next[c] > old[c]);
         // Each term is below 2^30, so a cluster's three add up to less than 2^32.
         shift += d * d;
       }
-      centres[r * k + j] = next;
     }
+    next.w = bitcast<u32>(sqrt(f32(shift)));
+    centres[r * k + j] = next;
     wg_shift[j] = shift;
     for (var w = 0u; w < CLUSTER_SUM_WORDS; w++) {
       atomicStore(&sums[base + w], 0u);
@@ -136,11 +139,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   }
   var shift_lo = 0u;
   var shift_hi = 0u;
+  var largest = 0u;
   for (var j = 0u; j < k; j++) {
+    largest = max(largest, wg_shift[j]);
     let s = shift_lo + wg_shift[j];
     shift_hi += select(0u, 1u, s < shift_lo);
     shift_lo = s;
   }
+  status[r].largest_move = sqrt(f32(largest));
   let changed = atomicLoad(&counters[r].changed);
   atomicStore(&counters[r].changed, 0u);
 

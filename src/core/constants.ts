@@ -16,7 +16,13 @@ export const MAX_COORD = 255 * FIXED_ONE;
 /** Threads per compute workgroup (1D). */
 export const WORKGROUP_SIZE = 256;
 /** Pixels one thread of the assignment kernel visits; WORKGROUP_SIZE * this is a workgroup's tile. */
-export const PIXELS_PER_THREAD = 16;
+export const PIXELS_PER_THREAD = 64;
+/**
+ * Colours one thread of the per-colour kernels (positions, assign, lut) visits, by kind of adapter: a GPU wants many
+ * small workgroups to hide memory latency; a software adapter (a CPU emulating a GPU: SwiftShader, WARP) runs a
+ * workgroup's invocations in turn and pays for every workgroup and barrier, so fewer, larger ones suit it.
+ */
+export const COLORS_PER_THREAD = { gpu: 16, software: 256 } as const;
 
 /** Defaults, each the twin of a scikit-learn KMeans parameter. */
 export const DEFAULTS = {

@@ -95,7 +95,8 @@ describe('reading the recoloured picture back', () => {
   });
 
   gpuIt('reads back segment by segment through buffers no larger than a segment', gpu, async ({ device, own }) => {
-    const image = randomImage(150, 70, 15, { palette: 30, alpha: 'half' });
+    // Two and a half tiles: segments of two tiles make two parts.
+    const image = randomImage(Math.ceil((5 * TILE_PIXELS) / 2 / 70), 70, 15, { palette: 30, alpha: 'half' });
     const engine = own(new GpuKMeans(device, { segmentPixels: 2 * TILE_PIXELS }));
     const result = await engine.run(image, { k: 5, nInit: 1 });
     const sizes: number[] = [];

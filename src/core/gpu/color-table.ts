@@ -14,7 +14,7 @@ import type { BufferAllocator } from './allocator.js';
 import type { GpuImage } from './gpu-image.js';
 import type { EnginePipelines } from './pipelines.js';
 import { dispatchGrid } from './segments.js';
-import { packStruct, readField, structLayout, TABLE_TILE_SLOTS, tableBits, TILE_PIXELS } from './shader-source.js';
+import { packStruct, readField, structLayout, TABLE_TILE_SLOTS, tableBits } from './shader-source.js';
 
 /** What the count gives the host. */
 export interface ColorTotals {
@@ -27,8 +27,10 @@ export interface ColorTotals {
 /** The colour list of the image and alpha threshold the table holds now. */
 export interface ColorSet extends ColorTotals {
   key: string;
-  /** Tiles of TILE_PIXELS colours covering U (the per-colour kernels' dispatch). */
+  /** Tiles of the device's colour tile (`EnginePipelines.colorTile`) covering U (the per-colour kernels' dispatch). */
   tiles: number;
+  /** Colours of the padded list: tiles × the colour tile. */
+  padded: number;
   /** u32 per colour: its sRGB colour r | g << 8 | b << 16; padded to whole tiles. */
   colors: GPUBuffer;
   /** u32 per colour: its count; 0 in the padding. */
@@ -279,8 +281,9 @@ export class ColorTable {
     const totals = readTotals(words);
 
     // The list, padded to whole tiles (at least one, so that a binding is never empty); the oldest list goes.
-    const tiles = Math.max(1, Math.ceil(totals.u / TILE_PIXELS));
-    const bytes = 4 * tiles * TILE_PIXELS;
+    const tile = this.#pipelines.colorTile;
+    const tiles = Math.max(1, Math.ceil(totals.u / tile));
+    const bytes = 4 * tiles * tile;
     const buffers = this.#listBuffers(bytes);
     const listEncoder = device.createCommandEncoder({ label: 'palette-extractor list colours' });
     listEncoder.clearBuffer(buffers.weights);
@@ -294,7 +297,7 @@ export class ColorTable {
     listPass.end();
     device.queue.submit([listEncoder.finish()]);
     traffic.submissions++;
-    this.#current = { ...totals, key, tiles, ...buffers, space: null };
+    this.#current = { ...totals, key, tiles, padded: tiles * tile, ...buffers, space: null };
     this.#sets.push(this.#current);
     return this.#current;
   }

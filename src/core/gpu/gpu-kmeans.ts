@@ -26,7 +26,7 @@ import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types
 import type { ColorSet } from './color-table.js';
 import { withScopes } from './error-scopes.js';
 import { GpuImageEngine, type GpuImageTuning, type PaletteCentres, type Pipelines } from './image-engine.js';
-import { encodeLabelling, labelWords, runPass, type RunOutcome } from './lloyd-runs.js';
+import { BOUND_BYTES_PER_LABEL_BYTE, encodeLabelling, labelWords, runPass, type RunOutcome } from './lloyd-runs.js';
 import { readPixelLabels } from './pixel-ops.js';
 
 /** Knobs for tests and benchmarks; the defaults follow the device's limits. */
@@ -192,11 +192,11 @@ export class GpuKMeans extends GpuImageEngine {
     return { best: best!, slot };
   }
 
-  /** Runs a pass can hold: the labels of all its runs in one binding, the runs in one dispatch dimension. */
+  /** Runs a pass can hold: the bounds of all its runs in one binding, the runs in one dispatch dimension. */
   #passSize(set: ColorSet, nInit: number): number {
     const { limits } = this.device;
     const binding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-    const byLabels = Math.floor(binding / (4 * labelWords(set)));
+    const byLabels = Math.floor(binding / (BOUND_BYTES_PER_LABEL_BYTE * 4 * labelWords(set)));
     return Math.max(1, Math.min(nInit, this.#maxRunsPerPass, byLabels, limits.maxComputeWorkgroupsPerDimension));
   }
 }

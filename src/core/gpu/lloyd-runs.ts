@@ -13,10 +13,12 @@ import type { ProgressInfo } from '../types.js';
 import type { BufferAllocator } from './allocator.js';
 import type { ColorSet, GpuTraffic } from './color-table.js';
 import type { EnginePipelines } from './pipelines.js';
-import { CLUSTER_SUM_WORDS, DONE, packStruct, readField, structLayout, TILE_PIXELS } from './shader-source.js';
+import { CLUSTER_SUM_WORDS, DONE, packStruct, readField, structLayout } from './shader-source.js';
 
 /** Words of one centre in the centres buffer (a vec4u: x, y, z and a spare lane). */
 export const CENTRE_WORDS = 4;
+/** Bytes of bounds per byte of labels: a colour's label is one byte, its two f32 bounds eight. */
+export const BOUND_BYTES_PER_LABEL_BYTE = 8;
 /** u32 words of the indirect arguments: assign (x, y, z), then update (x, y, z). */
 const INDIRECT_WORDS = 6;
 
@@ -77,6 +79,8 @@ export class RunBuffers {
   sums!: GPUBuffer;
   readback!: GPUBuffer;
   labels!: GPUBuffer;
+  /** Per run and colour, (upper, lower) f32 bounds, 8 bytes a colour (see assign.wgsl). */
+  bounds!: GPUBuffer;
   iterateGroup!: GPUBindGroup;
   updateGroup!: GPUBindGroup;
   controlGroup!: GPUBindGroup;
@@ -110,7 +114,9 @@ export class RunBuffers {
     const grewLabels = labelBytes > this.#labelBytes;
     if (grewLabels) {
       if (this.labels) this.#allocator.free(this.labels);
+      if (this.bounds) this.#allocator.free(this.bounds);
       this.labels = this.#allocator.create('colour labels', labelBytes, GPUBufferUsage.STORAGE);
+      this.bounds = this.#allocator.create('colour bounds', BOUND_BYTES_PER_LABEL_BYTE * labelBytes, GPUBufferUsage.STORAGE);
       this.#labelBytes = labelBytes;
     }
     const group = (name: Parameters<EnginePipelines['layout']>[0], buffers: GPUBuffer[]) =>
@@ -129,14 +135,14 @@ export class RunBuffers {
     return this.#device.createBindGroup({
       label: 'palette-extractor colours group',
       layout: this.#pipelines.layout('colors'),
-      entries: [set.positions, set.weights, this.labels].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: [set.positions, set.weights, this.labels, this.bounds].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
   }
 }
 
 /** u32 words of labels per run: one byte per colour of the padded list. */
 export function labelWords(set: ColorSet): number {
-  return (set.tiles * TILE_PIXELS) / 4;
+  return set.padded / 4;
 }
 
 /** Encodes the run parameters of a pass. */

@@ -3,6 +3,7 @@
  * WeakMap keyed by the device (a lost or dropped device takes its cache with it). Layouts are explicit so that a
  * bind group serves every pipeline of the same shape (the assign kernel's two variants, the per-segment groups).
  */
+import { COLORS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
 import { kernelConstants, kernelSource, type KernelName } from './shader-source.js';
 
 type Binding = 'uniform' | 'read' | 'storage' | 'rgba8-write';
@@ -20,7 +21,7 @@ const LAYOUTS = {
   iterateRuns: ['uniform', 'read', 'read', 'storage', 'storage'],
   updateRuns: ['uniform', 'storage', 'storage', 'storage', 'storage'],
   controlRuns: ['uniform', 'read', 'storage'],
-  colors: ['read', 'read', 'storage'],
+  colors: ['read', 'read', 'storage', 'storage'],
   lut: ['uniform', 'read', 'read', 'read', 'storage', 'read', 'uniform'],
   lutRead: ['read', 'read', 'uniform'],
   palette: ['read', 'read', 'read', 'uniform'],
@@ -67,14 +68,25 @@ function entry(binding: number, kind: Binding): GPUBindGroupLayoutEntry {
 }
 
 /** One device's pipelines and layouts, each made on first request. */
+/** Whether `device` comes from a software (fallback) adapter, where its info says so. */
+function isSoftware(device: GPUDevice): boolean {
+  return !!(device as { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter;
+}
+
 export class EnginePipelines {
   readonly #device: GPUDevice;
+  /** Colours one thread of the per-colour kernels visits on this device (COLORS_PER_THREAD). */
+  readonly colorsPerThread: number;
+  /** Colours one workgroup of the per-colour kernels covers: the colour list is padded to whole tiles of these. */
+  readonly colorTile: number;
   readonly #modules = new Map<KernelName, GPUShaderModule>();
   readonly #layouts = new Map<LayoutName, GPUBindGroupLayout>();
   readonly #pipelines = new Map<PipelineName, Promise<GPUComputePipeline>>();
 
   constructor(device: GPUDevice) {
     this.#device = device;
+    this.colorsPerThread = isSoftware(device) ? COLORS_PER_THREAD.software : COLORS_PER_THREAD.gpu;
+    this.colorTile = WORKGROUP_SIZE * this.colorsPerThread;
   }
 
   layout(name: LayoutName): GPUBindGroupLayout {
@@ -110,7 +122,11 @@ export class EnginePipelines {
           label: `palette-extractor ${name} pipeline layout`,
           bindGroupLayouts: spec.groups.map((g) => this.layout(g)),
         }),
-        compute: { module: this.#module(spec.kernel), entryPoint: 'main', constants: kernelConstants(spec.kernel, variant) },
+        compute: {
+          module: this.#module(spec.kernel),
+          entryPoint: 'main',
+          constants: kernelConstants(spec.kernel, { COLORS_PER_THREAD: this.colorsPerThread, ...variant }),
+        },
       });
       // A failed compilation is not cached: the next request tries again (and reports its own error).
       pipeline.catch(() => this.#pipelines.delete(name));

@@ -17,7 +17,7 @@ import positionsWgsl from '../../../shaders/positions.wgsl?raw';
 import recolorBufferWgsl from '../../../shaders/recolor-buffer.wgsl?raw';
 import recolorTextureWgsl from '../../../shaders/recolor-texture.wgsl?raw';
 import updateWgsl from '../../../shaders/update.wgsl?raw';
-import { FIXED_SHIFT, MAX_K, PIXELS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
+import { COLORS_PER_THREAD, FIXED_SHIFT, MAX_K, PIXELS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
 import { AB_OFFSET, CBRT_FRACTION_BITS, CODE_SHIFT, LAB_SHIFT } from '../oklab-int.js';
 
 export type KernelName =
@@ -72,10 +72,14 @@ export const KEY_TAG = 2 ** 31;
  */
 export function tableBits(pixels: number): number {
   const min = Math.log2(TABLE_TILE_SLOTS);
+  if (pixels >= 2 ** 18) return 24;
   return Math.min(24, Math.max(min, Math.ceil(Math.log2(Math.max(1, 2 * pixels)))));
 }
 
-/** Every value a shader may declare as an `override`, by name. */
+/**
+ * Every value a shader may declare as an `override`, by name; COLORS_PER_THREAD depends on the device and comes from
+ * its pipelines (`EnginePipelines.colorsPerThread`).
+ */
 const OVERRIDES: Readonly<Record<string, number>> = {
   WORKGROUP_SIZE,
   PIXELS_PER_THREAD,
@@ -95,6 +99,7 @@ const OVERRIDES: Readonly<Record<string, number>> = {
 };
 
 if (PIXELS_PER_THREAD % 4 !== 0) throw new Error('PIXELS_PER_THREAD must be a multiple of 4: kernels read quads.');
+if (Object.values(COLORS_PER_THREAD).some((n) => n % 4 !== 0)) throw new Error('COLORS_PER_THREAD must be multiples of 4: kernels read quads.');
 if (MAX_K > 256) throw new Error('MAX_K must fit labels in a byte.');
 
 export function kernelSource(name: KernelName): string {
