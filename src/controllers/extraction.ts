@@ -10,7 +10,6 @@
  */
 import { AbortError, PaletteError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
-import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
 import { drawForDisplay, readFullPixels } from '../image/canvas-limits.js';
@@ -21,6 +20,7 @@ import { cropPixels, isWholeImage, resolveRegion, type PixelRect } from '../imag
 import { readSample, type SampleImage } from '../image/sample.js';
 import { fitK, sampleDimensions, type SampleSize } from '../image/sample-size.js';
 import { cpuPool, nextImageId, type CpuImage, type CpuLease } from '../worker/cpu-client.js';
+import { chooseBackend, CpuBackend, GpuBackend, gpuFailure, workerFailed, type BackendRequest, type BackendRun, type PaletteBackend } from './backends.js';
 import { agreement } from './compare.js';
 import { GpuSession } from './gpu-backend.js';
 import type { ResolvedOptions } from './options.js';
@@ -79,13 +79,6 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortError();
 }
 
-function canvasFor(width: number, height: number): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  return canvas;
-}
-
 function sampleKey(size: SampleSize, region: PixelRect | null, ignoreKey: string): string {
   return JSON.stringify([size, region, ignoreKey]);
 }
@@ -127,15 +120,7 @@ function fewerColorsNotice(asked: number, found: number, sample: ImageData): str
 }
 
 
-/** Whether `error` says the CPU worker could not run (it failed to start or to load): the page then does the work. */
-function workerFailed(error: unknown): boolean {
-  return error instanceof PaletteError && error.code === 'worker-failed';
-}
 
-/** Why the GPU failed, in words for people (the driver's own message goes to the console, not the page). */
-function gpuFailure(error: PaletteError): string {
-  return error.code === 'gpu-lost' ? 'the GPU device was lost' : 'the GPU reported an error';
-}
 
 export class ExtractionPipeline {
   #lease: CpuLease | undefined;
@@ -228,67 +213,41 @@ export class ExtractionPipeline {
     if (k !== options.k) options = { ...options, k };
     timings.downscaleMs = performance.now() - t1;
 
-    let notice: string | undefined;
     let gpu: GpuSession | null = null;
     if (options.backend !== 'cpu' || compare) gpu = await abortable(this.#gpuSession(), signal);
-    if (!gpu && options.backend !== 'cpu') {
-      notice = 'WebGPU is not available in this browser, so the palette was computed on the CPU (same result).';
-    }
-    let useGpu = !!gpu && options.backend !== 'cpu';
-    if (useGpu && gpu!.fallback && options.backend === 'auto') {
-      // A software adapter (SwiftShader, WARP) gives the same bits as the CPU workers, many times slower.
-      useGpu = false;
-      const name = gpu!.adapterName.replace(/\s*\(fallback\)$/, '');
-      notice = `The only GPU here is a software one (${name}), so the palette was computed on the CPU: the same result, sooner.`;
-    }
-    if (useGpu && !gpu!.canHold(image.width, image.height)) {
-      useGpu = false;
-      notice = `This ${image.width}×${image.height} image is larger than the GPU can hold, so the palette was computed on the CPU (same result).`;
-    }
-
-    const t2 = performance.now();
-    let result: PaletteResult;
-    let recolored: HTMLCanvasElement | undefined;
-    if (useGpu) {
+    const choice = chooseBackend(options.backend, gpu, image.width, image.height);
+    let notice = choice.notice;
+    const backendRequest: BackendRequest = {
+      image: this.#cpuImage(sampled),
+      whole: sampled.whole,
+      options,
+      recolor: () => this.#recolorSource(sampled, fullPixels, signal),
+      // Per-pixel labels stay on the device unless the comparison needs them (label agreement).
+      labels: compare,
+      signal,
+      onProgress,
+    };
+    let run: BackendRun | undefined;
+    if (choice.kind === 'gpu') {
       try {
-        const prepared = await this.#gpuPlan(this.#cpuImage(sampled), options, signal);
-        // Per-pixel labels stay on the device unless the comparison needs them (label agreement).
-        const labels = !!compare;
-        result = await gpu!.cluster(sample, { ...this.#engineOptions(options, signal, onProgress), ...prepared, labels });
-        throwIfAborted(signal);
-        timings.clusterMs = performance.now() - t2;
-        const t3 = performance.now();
-        onProgress({ phase: 'recolor', fraction: 0 });
-        recolored = canvasFor(image.width, image.height);
-        await gpu!.recolor(sampled.whole ? sample : await this.#recolorSource(sampled, fullPixels, signal), recolored);
-        throwIfAborted(signal);
-        timings.recolorMs = performance.now() - t3;
+        run = await new GpuBackend(gpu!, () => this.#cpu).run(backendRequest);
       } catch (error) {
         if (!(error instanceof PaletteError) || (error.code !== 'gpu-lost' && error.code !== 'gpu-error')) throw error;
         console.warn('palette-extractor: the GPU failed, computing on the CPU instead.', error);
         this.#dropGpu();
         gpu = null;
-        useGpu = false;
         notice = `The GPU could not finish (${gpuFailure(error)}), so this palette was computed on the CPU (same result).`;
       }
     }
-    if (!useGpu) {
-      await this.#recolorSource(sampled, fullPixels, signal);
-      const run = await this.#cpuRun(sampled, options, true, signal, onProgress);
-      result = run.result;
-      timings.clusterMs = run.clusterMs;
-      const t3 = performance.now();
-      // The worker drew the picture; handing its bitmap to the canvas copies nothing on this thread.
-      const bitmap = run.recolored!;
-      recolored = canvasFor(bitmap.width, bitmap.height);
-      if (signal.aborted) bitmap.close();
-      else recolored.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
-      timings.recolorMs = run.recolorMs + (performance.now() - t3);
-    }
+    run ??= await new CpuBackend(() => this.#cpu).run(backendRequest);
+    const result = run.result;
+    const recolored = run.recolored!;
+    timings.clusterMs = run.clusterMs;
+    timings.recolorMs = run.recolorMs;
     throwIfAborted(signal);
     timings.totalMs = performance.now() - start;
 
-    const detail = this.#detail(result!, options, image, sample, timings);
+    const detail = this.#detail(result, options, image, sample, timings);
     const outcome: ExtractionOutcome = { detail, original: entry.original, recolored: recolored! };
     const fewer = fewerColorsNotice(request.options.k, detail.colors.length, sample);
     if (notice || fewer) outcome.notice = [notice, fewer].filter(Boolean).join(' ');
@@ -297,7 +256,7 @@ export class ExtractionPipeline {
       if (!gpu) {
         outcome.notice = 'Comparing GPU and CPU needs WebGPU, which this browser does not offer.';
       } else {
-        outcome.compare = await this.#compare(gpu, result!, detail, sampled, image, options, signal);
+        outcome.compare = await this.#compare(gpu, result, detail, sampled, image, options, signal);
       }
     }
     return outcome;
@@ -313,13 +272,8 @@ export class ExtractionPipeline {
     signal: AbortSignal,
   ): Promise<PaletteCompareDetail> {
     const start = performance.now();
-    let other: PaletteResult;
-    if (first.backend === 'gpu') {
-      other = (await this.#cpuRun(sampled, options, false, signal)).result;
-    } else {
-      const prepared = await this.#gpuPlan(this.#cpuImage(sampled), options, signal);
-      other = await gpu.cluster(sampled.pixels, { ...this.#engineOptions(options, signal), ...prepared });
-    }
+    const backend: PaletteBackend = first.backend === 'gpu' ? new CpuBackend(() => this.#cpu) : new GpuBackend(gpu, () => this.#cpu);
+    const other = (await backend.run({ image: this.#cpuImage(sampled), whole: sampled.whole, options, labels: true, signal })).result;
     throwIfAborted(signal);
     const ms = performance.now() - start;
     const timings: PaletteTimings = { decodeMs: 0, downscaleMs: 0, clusterMs: ms, recolorMs: 0, totalMs: ms };
@@ -384,49 +338,6 @@ export class ExtractionPipeline {
       await runPaced(maskIgnoredSteps(pixels.data, ignore, { alphaThreshold }), signal);
       return pixels;
     }
-  }
-
-  #cpuRun(
-    sampled: SampleEntry,
-    options: ResolvedOptions,
-    recolor: boolean,
-    signal: AbortSignal,
-    onProgress?: (p: ProgressInfo) => void,
-  ) {
-    const request = { ...this.#cpuImage(sampled), recolor, options: this.#workerOptions(options) };
-    return this.#cpu.run(request, signal, onProgress);
-  }
-
-  /**
-   * The GPU run's preparation, made in the CPU worker (it keeps the sample's points: a new k does not extract them
-   * again), as `{ prepared }`; `{}` where the worker cannot start, and the engine then prepares on this thread.
-   */
-  async #gpuPlan(image: CpuImage, options: ResolvedOptions, signal: AbortSignal): Promise<{ prepared?: ExactRunPlan }> {
-    try {
-      return { prepared: await this.#cpu.plan(image, this.#workerOptions(options), signal) };
-    } catch (error) {
-      if (workerFailed(error)) return {};
-      throw error;
-    }
-  }
-
-  #workerOptions(options: ResolvedOptions) {
-    const { k, seed, nInit, maxIter, colorSpace, arithmetic, fixed } = options;
-    return { k, seed, nInit, maxIter, colorSpace, arithmetic, ...(fixed.length > 0 ? { fixed } : {}) };
-  }
-
-  #engineOptions(options: ResolvedOptions, signal: AbortSignal, onProgress?: (p: ProgressInfo) => void) {
-    return {
-      k: options.k,
-      seed: options.seed,
-      nInit: options.nInit,
-      maxIter: options.maxIter,
-      colorSpace: options.colorSpace,
-      alphaThreshold: DEFAULTS.alphaThreshold,
-      ...(options.fixed.length > 0 ? { fixed: options.fixed } : {}),
-      signal,
-      ...(onProgress ? { onProgress } : {}),
-    };
   }
 
   #detail(
