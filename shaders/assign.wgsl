@@ -255,47 +255,10 @@ fn take(j: u32, w: u32, p: vec3u, d: u32) {
   }
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) groups: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let tile = wid.x + wid.y * groups.x;
-  let r = wid.z;
-  if (tile >= run.tiles || r >= run.runs) {
-    return;
-  }
-  if (lid == 0u) {
-    wg_done = status[r].done;
-  }
-  // The loop's E-step serves the runs still going; the final one only the runs that are done (a run still going
-  // keeps the labels its next iteration compares with).
-  if ((workgroupUniformLoad(&wg_done) != 0u) != FINAL_E_STEP) {
-    return;
-  }
-
-  let k = run.k;
-  for (var j = lid; j < k; j += WORKGROUP_SIZE) {
-    wg_centres[j] = centres[r * k + j];
-    for (var w = 0u; w < 8u; w++) {
-      atomicStore(&wg_sums[8u * j + w], 0u);
-    }
-  }
-  if (lid == 0u) {
-    atomicStore(&wg_changed, 0u);
-    atomicStore(&wg_inertia[0], 0u);
-    atomicStore(&wg_inertia[1], 0u);
-    for (var c = 0u; c < 3u; c++) {
-      atomicStore(&wg_lo[c], 0x7fffu);
-      atomicStore(&wg_hi[c], 0u);
-    }
-  }
-  workgroupBarrier();
-
-  let quads_per_thread = COLORS_PER_THREAD / 4u;
-  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
-  // The tile's box: colours listed together are near each other (compact.wgsl), so few centres can be nearest.
+// The centres that may be nearest to some colour of the tile, in index order, into wg_candidates (their number is
+// returned): the tile's box first (colours listed together are near each other, compact.wgsl), then every centre
+// that the centre nearest the box's middle dominates on the box is dropped.
+fn filter_centres(tile_base: u32, quads_per_thread: u32, lid: u32, k: u32) -> u32 {
   var lo = vec3u(0x7fffu);
   var hi = vec3u(0u);
   for (var q = 0u; q < quads_per_thread; q++) {
@@ -349,7 +312,54 @@ fn main(
     }
     wg_m = m;
   }
-  let m = workgroupUniformLoad(&wg_m);
+  return workgroupUniformLoad(&wg_m);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let tile = wid.x + wid.y * groups.x;
+  let r = wid.z;
+  if (tile >= run.tiles || r >= run.runs) {
+    return;
+  }
+  if (lid == 0u) {
+    wg_done = status[r].done;
+  }
+  // The loop's E-step serves the runs still going; the final one only the runs that are done (a run still going
+  // keeps the labels its next iteration compares with).
+  if ((workgroupUniformLoad(&wg_done) != 0u) != FINAL_E_STEP) {
+    return;
+  }
+
+  let k = run.k;
+  for (var j = lid; j < k; j += WORKGROUP_SIZE) {
+    wg_centres[j] = centres[r * k + j];
+    for (var w = 0u; w < 8u; w++) {
+      atomicStore(&wg_sums[8u * j + w], 0u);
+    }
+  }
+  if (lid == 0u) {
+    atomicStore(&wg_changed, 0u);
+    atomicStore(&wg_inertia[0], 0u);
+    atomicStore(&wg_inertia[1], 0u);
+    for (var c = 0u; c < 3u; c++) {
+      atomicStore(&wg_lo[c], 0x7fffu);
+      atomicStore(&wg_hi[c], 0u);
+    }
+  }
+  workgroupBarrier();
+
+  let quads_per_thread = COLORS_PER_THREAD / 4u;
+  let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  // The final E-step filters the centres per tile (the loop's E-step has its bounds instead).
+  var m = k;
+  if (FINAL_E_STEP) {
+    m = filter_centres(tile_base, quads_per_thread, lid, k);
+  }
 
   // A thread's colours are neighbours in colour, so they often share a label: a thread sums its run of equal labels
   // (`take`) and touches the shared atomics only when the label changes. Lanes of a quad are named (.x ... .w), never
@@ -418,7 +428,9 @@ fn main(
       let bytes = vec4u(differs & 0xffu, (differs >> 8u) & 0xffu, (differs >> 16u) & 0xffu, differs >> 24u);
       changed += dot(select(vec4u(0u), vec4u(1u), bytes != vec4u(0u)), vec4u(1u));
     }
-    labels[label_base + quad] = out;
+    if (out != old) {
+      labels[label_base + quad] = out;
+    }
   }
   if (run_weight > 0u) {
     add_to_tile(run_label, run_weight);

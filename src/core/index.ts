@@ -77,7 +77,9 @@ export {
   type ResizeAsyncOptions,
   type ResizeOptions,
 } from './resample.js';
-export { GpuKMeans, type GpuKMeansTuning, type GpuRunOptions } from './gpu/gpu-kmeans.js';
+export { GpuKMeans, type GpuKMeansTuning, type GpuRunOptions, type GpuRunPhases } from './gpu/gpu-kmeans.js';
+export { GpuRecolor } from './gpu/recolor.js';
+export type { GpuImageTuning, PaletteCentres } from './gpu/image-engine.js';
 export {
   acquireDevice,
   describeAdapter,

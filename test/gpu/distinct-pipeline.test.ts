@@ -7,6 +7,8 @@
 import { describe, expect } from 'vitest';
 import { cpuPixelKMeans } from '../../src/core/exact/index.js';
 import { GpuKMeans } from '../../src/core/gpu/gpu-kmeans.js';
+import { GpuRecolor } from '../../src/core/gpu/recolor.js';
+import { writeFixedCoords } from '../../src/core/exact/points.js';
 import { readRecolored } from '../../src/core/gpu/recolor-readback.js';
 import { planSegments, tilesPerBinding } from '../../src/core/gpu/segments.js';
 import { TILE_PIXELS } from '../../src/core/gpu/shader-source.js';
@@ -80,6 +82,38 @@ describe('runs on distinct colours', () => {
     await readRecolored(engine, (part) => void parts.push(part));
     expect(parts.length).toBe(engine.segments.length);
     expect(joined(parts)).toEqual(expected);
+  });
+});
+
+describe('the recolour as an operation of its own', () => {
+  gpuIt("draws an image with a palette the CPU found on its sample, each pixel its nearest centre's colour, RGB and OKLab", gpu, async ({ device, own }) => {
+    const sample = randomImage(40, 30, 16, { palette: 20 });
+    const full = randomImage(97, 83, 17, { palette: 60, alpha: 'half' });
+    const recolor = own(new GpuRecolor(device));
+    recolor.setImage(full);
+    for (const colorSpace of ['rgb', 'oklab'] as const) {
+      const result = await cpuPixelKMeans(sample, { k: 5, nInit: 2, colorSpace });
+      await recolor.apply(result);
+      // The final E-step alone, on the CPU: the exact nearest centre of each used pixel, ties to the lowest index.
+      const expected = new Uint8Array(4 * full.width * full.height);
+      const p = [0, 0, 0];
+      for (let i = 0; i < full.width * full.height; i++) {
+        if (full.data[4 * i + 3]! < 128) continue;
+        writeFixedCoords(colorSpace, full.data[4 * i]!, full.data[4 * i + 1]!, full.data[4 * i + 2]!, p, 0);
+        let best = 0;
+        let bestD = Infinity;
+        for (let j = 0; j < 5; j++) {
+          let d = 0;
+          for (let c = 0; c < 3; c++) d += (p[c]! - result.centersFixed[3 * j + c]!) ** 2;
+          if (d < bestD) [best, bestD] = [j, d];
+        }
+        expected.set([...result.rgb[best]!, 255], 4 * i);
+      }
+      const parts: { pixels: Uint8ClampedArray }[] = [];
+      await readRecolored(recolor, (part) => void parts.push(part));
+      expect(joined(parts), colorSpace).toEqual(expected);
+    }
+    expect(recolor.imageUploads).toBe(1);
   });
 });
 
