@@ -7,8 +7,8 @@
 //
 // Bindings
 //   group 0 (the runs): 0 run: RunParams (uniform)   1 status: Status per run (read: `done`)
-//                       2 centres: k vec4u per run (xyz = fixed-point centre, w = the f32 bits of how far it
-//                         moved in the last update), run r at r · k; `status.largest_move` is the largest move
+//                       2 centres: k vec4u per run (xyz = fixed-point centre, w = the f32 bits of its drift, how far
+//                         it has moved in this run), run r at r · k; `status.drift` is the run's drift
 //                       3 sums: CLUSTER_SUM_WORDS u32 per cluster per run, cluster j of run r at (r · k + j) ·
 //                         CLUSTER_SUM_WORDS: [weight lo, hi, Σw·P0 lo, hi, Σw·P1 lo, hi, Σw·P2 lo, hi]
 //                       4 counters: Counters per run (`changed` += colours whose label changed; with FINAL_E_STEP,
@@ -19,12 +19,15 @@
 //                          3 bounds: per run 4 · `run.label_words` vec2f, each colour's (upper, lower) bound
 //
 // Bounds (Hamerly, 2010), in the Lloyd loop only: `upper` is at least the distance from the colour to its centre,
-// `lower` at most its distance to any other centre. An update moves them by the centres' moves (upper + the own
-// centre's, lower − the largest), and a colour whose upper bound is below its lower bound by a safety margin (for
-// float rounding: far more than f32 can be off) keeps its label without a distance being computed: its centre is
-// strictly the nearest, so the exact test would give the same label. Any other colour of the quad has its four
-// colours compared with every centre, which sets both bounds again (the first iteration does that for all). Labels,
-// sums and stops are the plain loop's; only the work differs.
+// `lower` at most its distance to any other centre. Each update moves a centre by √shift; its drift D_j (the sum of
+// its moves in this run, the centres' spare lane) and the run's drift M (the sum of each update's largest move,
+// `status.drift`) grow with them, and a colour's bounds are stored relative to them (upper − D_j, lower + M, at the
+// time they were computed), so they hold without being rewritten: upper = stored + D_j, lower = stored − M. A colour
+// whose upper bound is below its lower bound by a safety margin (for float rounding: far more than f32 can be off)
+// keeps its label without a distance being computed: its centre is strictly the nearest, so the exact test gives
+// the same label. Any other colour of the quad has its four colours compared with every centre, which sets both
+// bounds again (the first iteration does that for all). Labels, sums and stops are the plain loop's; only the work
+// differs.
 //
 // One invocation: COLORS_PER_THREAD consecutive colours as COLORS_PER_THREAD / 4 quads, quad `q` of workgroup `t`
 // at index (t · WORKGROUP_SIZE + local_index) · COLORS_PER_THREAD / 4 + q: neighbours in the list are neighbours in
@@ -62,7 +65,7 @@ struct Status {
   iteration: u32,
   shift_lo: u32,
   shift_hi: u32,
-  largest_move: f32,
+  drift: f32,
 }
 
 struct Counters {
@@ -150,8 +153,8 @@ fn nearest4_all(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32, dist_out: pt
 
 // A margin far above f32's rounding of the bounds (a few units of the fixed point's 32,640 per channel unit, plus a
 // relative part for the accumulated updates), so that a skipped colour's centre is strictly its nearest.
-fn separated(upper: vec4f, lower: vec4f) -> vec4<bool> {
-  return upper + 4.0 + 1e-4 * lower < lower;
+fn separated(upper: vec4f, lower: vec4f, drift: vec4f) -> vec4<bool> {
+  return upper + 4.0 + 1e-4 * lower + 1e-5 * drift < lower;
 }
 
 // Whether centre `a` is strictly nearer than centre `b` to every point of the box [lo, hi] (fixed point): the
@@ -368,7 +371,7 @@ fn main(
   let label_base = r * run.label_words;
   let bound_base = 4u * label_base;
   let first_iteration = status[r].iteration == 0u;
-  let largest_move = status[r].largest_move;
+  let drift_all = status[r].drift;
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + lid * quads_per_thread + q;
     let w4 = weights[quad];
@@ -390,25 +393,29 @@ fn main(
       let b1 = bounds[b + 1u];
       let b2 = bounds[b + 2u];
       let b3 = bounds[b + 3u];
-      let upper = vec4f(b0.x, b1.x, b2.x, b3.x) + vec4f(
+      let own_drift = vec4f(
         bitcast<f32>(wg_centres[old4.x].w),
         bitcast<f32>(wg_centres[old4.y].w),
         bitcast<f32>(wg_centres[old4.z].w),
         bitcast<f32>(wg_centres[old4.w].w),
       );
-      let lower = vec4f(b0.y, b1.y, b2.y, b3.y) - vec4f(largest_move);
-      let proven = (w4 == vec4u(0u)) | separated(upper, lower);
+      let upper = vec4f(b0.x, b1.x, b2.x, b3.x) + own_drift;
+      let lower = vec4f(b0.y, b1.y, b2.y, b3.y) - vec4f(drift_all);
+      let proven = (w4 == vec4u(0u)) | separated(upper, lower, own_drift + drift_all);
       if (!first_iteration && all(proven)) {
+        // The stored bounds stay valid as they are: nothing to write.
         nearest = old4;
-        bounds[b] = vec2f(upper.x, lower.x);
-        bounds[b + 1u] = vec2f(upper.y, lower.y);
-        bounds[b + 2u] = vec2f(upper.z, lower.z);
-        bounds[b + 3u] = vec2f(upper.w, lower.w);
       } else {
         var second: vec4u;
         nearest = nearest4_all(p0, p1, p2, p3, run.k, &dist, &second);
-        let u = sqrt(vec4f(dist));
-        let l = sqrt(vec4f(second));
+        // Stored relative to the drifts now: upper − D(own centre), lower + M.
+        let u = sqrt(vec4f(dist)) - vec4f(
+          bitcast<f32>(wg_centres[nearest.x].w),
+          bitcast<f32>(wg_centres[nearest.y].w),
+          bitcast<f32>(wg_centres[nearest.z].w),
+          bitcast<f32>(wg_centres[nearest.w].w),
+        );
+        let l = sqrt(vec4f(second)) + vec4f(drift_all);
         bounds[b] = vec2f(u.x, l.x);
         bounds[b + 1u] = vec2f(u.y, l.y);
         bounds[b + 2u] = vec2f(u.z, l.z);

@@ -30,7 +30,7 @@ struct Status {
   iteration: u32,
   shift_lo: u32,
   shift_hi: u32,
-  largest_move: f32,
+  drift: f32,
 }
 
 @group(0) @binding(0) var<uniform> run: RunParams;

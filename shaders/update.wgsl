@@ -9,8 +9,8 @@
 // iteration. Once `done` is set, later iterations batched into the same submission return at once.
 //
 // Bindings (group 0, the runs): 0 run: RunParams (uniform)   1 status: Status per run (read_write)
-//   2 centres: k vec4u per run (read_write: xyz the centre, w the f32 bits of its last move, √shift, which
-//   assign.wgsl's bounds read with the largest, `status.largest_move`)   3 sums: CLUSTER_SUM_WORDS u32 per cluster per run (see assign.wgsl;
+//   2 centres: k vec4u per run (read_write: xyz the centre, w the f32 bits of its drift, the sum of its moves √shift,
+//   which assign.wgsl's bounds read with the run's, `status.drift`, the sum of each update's largest move)   3 sums: CLUSTER_SUM_WORDS u32 per cluster per run (see assign.wgsl;
 //   read, then cleared)   4 counters: Counters per run (`changed` read, then cleared)
 //
 // One invocation: the clusters j ≡ local_index (mod WORKGROUP_SIZE) of run workgroup_id.x; invocation 0 then
@@ -46,7 +46,7 @@ struct Status {
   iteration: u32,
   shift_lo: u32,
   shift_hi: u32,
-  largest_move: f32,
+  drift: f32,
 }
 
 struct Counters {
@@ -125,7 +125,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
         shift += d * d;
       }
     }
-    next.w = bitcast<u32>(sqrt(f32(shift)));
+    next.w = bitcast<u32>(bitcast<f32>(old.w) + sqrt(f32(shift)));
     centres[r * k + j] = next;
     wg_shift[j] = shift;
     for (var w = 0u; w < CLUSTER_SUM_WORDS; w++) {
@@ -146,7 +146,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     shift_hi += select(0u, 1u, s < shift_lo);
     shift_lo = s;
   }
-  status[r].largest_move = sqrt(f32(largest));
+  status[r].drift += sqrt(f32(largest));
   let changed = atomicLoad(&counters[r].changed);
   atomicStore(&counters[r].changed, 0u);
 
