@@ -69,18 +69,7 @@ fn main(
   }
 }
 
-// The 8-bit point of a Morton key (points.wgsl): bit i of channel c is bit 3i + c of the key.
-fn squeeze8(v: u32) -> u32 {
-  var x = v & 0x249249u;
-  x = (x | (x >> 2u)) & 0x0c30c3u;
-  x = (x | (x >> 4u)) & 0x00f00fu;
-  x = (x | (x >> 8u)) & 0x0000ffu;
-  return x;
-}
-
-fn unmorton(key: u32) -> vec3u {
-  return vec3u(squeeze8(key), squeeze8(key >> 1u), squeeze8(key >> 2u));
-}
+// @include morton
 
 fn compact_tile(tile: u32, lid: u32) {
   if (lid == 0u) {

@@ -15,19 +15,7 @@ override WORKGROUP_SIZE: u32;
 override KEY_TAG: u32;
 override COLORS_PER_THREAD: u32;
 
-// The Morton key of an 8-bit point: bit 3i + c of the key is bit i of channel c, so that keys close together are
-// colours close together (count.wgsl's table and the colour list are in this order).
-fn spread8(v: u32) -> u32 {
-  var x = v & 0xffu;
-  x = (x | (x << 8u)) & 0x00f00fu;
-  x = (x | (x << 4u)) & 0x0c30c3u;
-  x = (x | (x << 2u)) & 0x249249u;
-  return x;
-}
-
-fn morton(p: vec3u) -> u32 {
-  return spread8(p.x) | (spread8(p.y) << 1u) | (spread8(p.z) << 2u);
-}
+// @include morton
 
 struct TableParams {
   bits: u32,
@@ -51,23 +39,7 @@ struct LutParams {
 @group(0) @binding(5) var<storage, read> keys: array<u32>;
 @group(0) @binding(6) var<uniform> table_params: TableParams;
 
-// The table slot of a colour key (color-table.ts): the key itself in a direct table; in a hashed one, where linear probing
-// from the key's Fibonacci hash finds it in `keys` (every key looked up was counted, so it is there; the probe is
-// bounded all the same).
-fn find_slot(key: u32) -> u32 {
-  if (table_params.direct != 0u) {
-    return key;
-  }
-  let mask = (1u << table_params.bits) - 1u;
-  var h = (key * 0x9e3779b1u) >> (32u - table_params.bits);
-  for (var i = 0u; i <= mask; i++) {
-    if (keys[h] == (key | KEY_TAG)) {
-      return h;
-    }
-    h = (h + 1u) & mask;
-  }
-  return 0u;
-}
+// @include find-slot
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -89,7 +61,7 @@ fn main(
     for (var i = 0u; i < 4u; i++) {
       if (w4[i] != 0u) {
         let code = codes[i];
-        lut[find_slot(morton(vec3u(code & 0xffu, (code >> 8u) & 0xffu, (code >> 16u) & 0xffu)))] = (packed >> (8u * i)) & 0xffu;
+        lut[find_slot(morton(code))] = (packed >> (8u * i)) & 0xffu;
       }
     }
   }

@@ -38,18 +38,7 @@ struct SegmentParams {
 @group(1) @binding(1) var<storage, read> pixels: array<vec4u>;
 @group(1) @binding(2) var<storage, read_write> points: array<vec4u>;
 
-// Bit 3i + c of the key is bit i of channel c.
-fn spread8(v: u32) -> u32 {
-  var x = v & 0xffu;
-  x = (x | (x << 8u)) & 0x00f00fu;
-  x = (x | (x << 4u)) & 0x0c30c3u;
-  x = (x | (x << 2u)) & 0x249249u;
-  return x;
-}
-
-fn morton(word: u32) -> u32 {
-  return spread8(word) | (spread8(word >> 8u) << 1u) | (spread8(word >> 16u) << 2u);
-}
+// @include morton
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(

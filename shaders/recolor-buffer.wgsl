@@ -43,23 +43,7 @@ struct SegmentParams {
 @group(1) @binding(1) var<storage, read> points: array<vec4u>;
 @group(1) @binding(2) var<storage, read_write> out: array<u32>;
 
-// The table slot of a colour key (color-table.ts): the key itself in a direct table; in a hashed one, where linear probing
-// from the key's Fibonacci hash finds it in `keys` (every key looked up was counted, so it is there; the probe is
-// bounded all the same).
-fn find_slot(key: u32) -> u32 {
-  if (table_params.direct != 0u) {
-    return key;
-  }
-  let mask = (1u << table_params.bits) - 1u;
-  var h = (key * 0x9e3779b1u) >> (32u - table_params.bits);
-  for (var i = 0u; i <= mask; i++) {
-    if (keys[h] == (key | KEY_TAG)) {
-      return h;
-    }
-    h = (h + 1u) & mask;
-  }
-  return 0u;
-}
+// @include find-slot
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(

@@ -17,6 +17,8 @@ import positionsWgsl from '../../../shaders/positions.wgsl?raw';
 import recolorBufferWgsl from '../../../shaders/recolor-buffer.wgsl?raw';
 import recolorTextureWgsl from '../../../shaders/recolor-texture.wgsl?raw';
 import updateWgsl from '../../../shaders/update.wgsl?raw';
+import findSlotWgsl from '../../../shaders/lib/find-slot.wgsl?raw';
+import mortonWgsl from '../../../shaders/lib/morton.wgsl?raw';
 import { COLORS_PER_THREAD, FIXED_SHIFT, MAX_K, PIXELS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
 import { AB_OFFSET, CBRT_FRACTION_BITS, CODE_SHIFT, LAB_SHIFT } from '../oklab-int.js';
 
@@ -33,7 +35,18 @@ export type KernelName =
   | 'recolorBuffer'
   | 'recolorTexture';
 
-const SOURCES: Record<KernelName, string> = {
+/** Shared WGSL (shaders/lib/): a kernel names one with a line `// @include name`, replaced by its text here. */
+const LIBRARIES: Readonly<Record<string, string>> = { 'find-slot': findSlotWgsl, morton: mortonWgsl };
+
+function withIncludes(source: string, kernel: string): string {
+  return source.replace(/^\/\/ @include ([\w-]+)[ \t]*$/gm, (_, name: string) => {
+    const library = LIBRARIES[name];
+    if (library === undefined) throw new Error(`${kernel}.wgsl includes ${name}, which shaders/lib/ does not have.`);
+    return library;
+  });
+}
+
+const RAW_SOURCES: Record<KernelName, string> = {
   points: pointsWgsl,
   positions: positionsWgsl,
   count: countWgsl,
@@ -46,6 +59,10 @@ const SOURCES: Record<KernelName, string> = {
   recolorBuffer: recolorBufferWgsl,
   recolorTexture: recolorTextureWgsl,
 };
+
+const SOURCES = Object.fromEntries(
+  Object.entries(RAW_SOURCES).map(([kernel, source]) => [kernel, withIncludes(source, kernel)]),
+) as Record<KernelName, string>;
 
 /** Bit of a point word (points.wgsl) that marks a pixel taking part in the clustering. */
 export const POINT_VALID_BIT = 24;
