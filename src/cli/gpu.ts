@@ -30,8 +30,7 @@ export async function cliDevice(backend: 'auto' | 'gpu'): Promise<AcquiredDevice
   try {
     // One device for every image: ask for the adapter's largest buffers (clamped to what it has), for --sample-size full.
     const acquired = await acquireDevice({ gpu: await loadDawn(), label: 'palette-extractor CLI', requiredBytes: 2 ** 31 });
-    const software = acquired.info.fallback || /swiftshader|llvmpipe|software/i.test(acquired.info.text);
-    if (backend === 'auto' && software) {
+    if (backend === 'auto' && acquired.info.software) {
       acquired.release();
       return null;
     }

@@ -147,7 +147,7 @@ export function chooseBackend(
 ): { kind: 'gpu' | 'cpu'; notice?: string } {
   if (asked === 'cpu') return { kind: 'cpu' };
   if (!gpu) return { kind: 'cpu', notice: 'WebGPU is not available in this browser, so the palette was computed on the CPU (same result).' };
-  if (gpu.fallback && asked === 'auto') {
+  if (gpu.software && asked === 'auto') {
     // A software adapter (SwiftShader, WARP) gives the same bits as the CPU workers, many times slower.
     const name = gpu.adapterName.replace(/\s*\(fallback\)$/, '');
     return { kind: 'cpu', notice: `The only GPU here is a software one (${name}), so the palette was computed on the CPU: the same result, sooner.` };

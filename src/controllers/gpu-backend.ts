@@ -87,9 +87,9 @@ export class GpuSession {
     return this.#acquired.info.text;
   }
 
-  /** A software (fallback) adapter such as SwiftShader: `auto` prefers the CPU workers to it. */
-  get fallback(): boolean {
-    return this.#acquired.info.fallback;
+  /** A software adapter such as SwiftShader (`isSoftwareAdapter`): `auto` prefers the CPU workers to it. */
+  get software(): boolean {
+    return this.#acquired.info.software;
   }
 
   /**
@@ -132,7 +132,7 @@ export class GpuSession {
     // such an image is read back once into a 2D canvas (which takes up to 32767 a side), like a software adapter's.
     const maxSide = this.#acquired.device.limits.maxTextureDimension2D;
     const fitsTexture = original.width <= maxSide && original.height <= maxSide;
-    if (this.#acquired.info.fallback || !fitsTexture) await this.#drawByReadback(engine, original, canvas);
+    if (this.#acquired.info.software || !fitsTexture) await this.#drawByReadback(engine, original, canvas);
     else await this.#drawToWebGpuCanvas(engine, original, canvas);
   }
 

@@ -201,7 +201,7 @@ async function gpuPalette(shared: PixelImage, options: ExtractPaletteOptions, ha
   const acquired = options.device
     ? null
     : await acquireDevice({ requiredBytes: imageBufferBytes(image.width * image.height) });
-  if (hardwareOnly && acquired?.info.fallback) {
+  if (hardwareOnly && acquired?.info.software) {
     acquired.release();
     throw new NoAdapterError(
       `The only GPU adapter here is a software one (${acquired.info.text}), slower than the CPU for the same result.`,

@@ -7,11 +7,22 @@ import { describe, expect, it } from 'vitest';
 import { create } from 'webgpu';
 import { cpuPixelKMeans } from '../../src/core/exact/index.js';
 import { NoAdapterError, WebGPUUnavailableError } from '../../src/core/errors.js';
-import { acquireDevice, describeAdapter, limitsFor } from '../../src/core/gpu/device.js';
+import { acquireDevice, describeAdapter, isSoftwareAdapter, limitsFor } from '../../src/core/gpu/device.js';
 import { GpuKMeans } from '../../src/core/gpu/gpu-kmeans.js';
 import { firstDifference } from '../helpers/fuzz.js';
 import { randomImage } from '../helpers/images.js';
 import { expectNoValidationErrors, nodeGpu, testAdapter } from '../helpers/webgpu.js';
+
+describe('isSoftwareAdapter', () => {
+  it('names fallback adapters and software renderers software, and hardware GPUs not', () => {
+    expect(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'microsoft', description: 'Microsoft Basic Render Driver' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200' })).toBe(false);
+    expect(isSoftwareAdapter({ vendor: 'apple', architecture: 'metal-3' })).toBe(false);
+    expect(isSoftwareAdapter(undefined)).toBe(false);
+  });
+});
 
 describe('acquireDevice', () => {
   it('returns a device, its adapter described, and destroys it on release', async () => {
@@ -20,6 +31,10 @@ describe('acquireDevice', () => {
     expect(acquired.info).toEqual(info);
     expect(info.text).not.toBe('');
     expect(info.text.endsWith('(fallback)')).toBe(info.fallback);
+    // A fallback adapter is a software one; so is this machine's SwiftShader, and its device says so too (the
+    // pipelines read the device's own info to size the per-colour kernels' workgroups).
+    expect(info.software).toBe(info.fallback || /swiftshader|llvmpipe/i.test(info.text));
+    expect(isSoftwareAdapter(acquired.device.adapterInfo)).toBe(info.software);
     acquired.release();
     const lost = await acquired.lost;
     expect(lost.reason).toBe('destroyed');

@@ -20,8 +20,13 @@ export interface AdapterDescription {
   vendor: string;
   architecture: string;
   description: string;
-  /** A software or otherwise limited adapter (SwiftShader, WARP, ...). */
+  /** The adapter says it is a fallback one (`isFallbackAdapter`): software or otherwise limited. */
   fallback: boolean;
+  /**
+   * A CPU emulating a GPU (`isSoftwareAdapter`): a fallback adapter, or one whose name is a known software renderer.
+   * The one test every `auto` policy uses (extractPalette, the element, the command line) to prefer the CPU path.
+   */
+  software: boolean;
   /** One line for people: "nvidia hopper", "google swiftshader (fallback)". */
   text: string;
 }
@@ -46,6 +51,18 @@ function entryPoint(gpu: GPU | undefined): GPU {
   return found;
 }
 
+/** Software renderers that may not call themselves fallback adapters. */
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
+
+/**
+ * Whether adapter info (a `GPUAdapterInfo`, or a device's `adapterInfo`) describes a CPU emulating a GPU: the same
+ * bits as the CPU engines, many times slower, and cheaper per workgroup when workgroups are few and large.
+ */
+export function isSoftwareAdapter(info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean } | undefined): boolean {
+  if (!info) return false;
+  return !!info.isFallbackAdapter || SOFTWARE_RENDERERS.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`);
+}
+
 /** vendor / architecture / description of an adapter, and whether it is a fallback (software) one. */
 export function describeAdapter(adapter: GPUAdapter): AdapterDescription {
   // `info` and `info.isFallbackAdapter` are the current API; older browsers had `isFallbackAdapter` on the adapter.
@@ -58,7 +75,8 @@ export function describeAdapter(adapter: GPUAdapter): AdapterDescription {
       (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
   );
   const name = [vendor, architecture].filter(Boolean).join(' ') || description || 'unknown adapter';
-  return { vendor, architecture, description, fallback, text: fallback ? `${name} (fallback)` : name };
+  const software = fallback || isSoftwareAdapter(info);
+  return { vendor, architecture, description, fallback, software, text: fallback ? `${name} (fallback)` : name };
 }
 
 /**

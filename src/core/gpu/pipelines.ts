@@ -4,6 +4,7 @@
  * bind group serves every pipeline of the same shape (the assign kernel's two variants, the per-segment groups).
  */
 import { COLORS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
+import { isSoftwareAdapter } from './device.js';
 import { kernelConstants, kernelSource, type KernelName } from './shader-source.js';
 
 type Binding = 'uniform' | 'read' | 'storage' | 'rgba8-write';
@@ -68,9 +69,9 @@ function entry(binding: number, kind: Binding): GPUBindGroupLayoutEntry {
 }
 
 /** One device's pipelines and layouts, each made on first request. */
-/** Whether `device` comes from a software (fallback) adapter, where its info says so. */
+/** Whether `device` comes from a software adapter, where its info says so (`GPUDevice.adapterInfo`). */
 function isSoftware(device: GPUDevice): boolean {
-  return !!(device as { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo?.isFallbackAdapter;
+  return isSoftwareAdapter((device as { adapterInfo?: GPUAdapterInfo }).adapterInfo);
 }
 
 export class EnginePipelines {
