@@ -166,6 +166,16 @@ agreementSuite('agreement when the work is split', [
   },
 ]);
 
+// The per-colour kernels' tiles depend on the adapter (COLORS_PER_THREAD: 16 colours a thread on a GPU, 256 on a
+// software one such as this machine's); these run the GPU's tiles, and smaller ones, on whatever adapter is here.
+agreementSuite("agreement with a GPU's colour tiles and smaller ones", [
+  { name: 'chelsea with 16 colours a thread, k 5, nInit 3', image: () => loadSample('chelsea.png'), options: { k: 5, nInit: 3 }, tuning: { colorsPerThread: 16 } },
+  { name: 'rocket in OKLab with 16 colours a thread, k 9', image: () => loadSample('rocket.jpg'), options: { k: 9, nInit: 2, colorSpace: 'oklab' }, tuning: { colorsPerThread: 16 } },
+  { name: 'transparency with 4 colours a thread, k 7', image: () => randomImage(211, 97, 31, { alpha: 'half', palette: 200 }), options: { k: 7, nInit: 2 }, tuning: { colorsPerThread: 4 } },
+  { name: 'k 256 with 16 colours a thread', image: () => randomImage(96, 80, 32), options: { k: 256, nInit: 1 }, tuning: { colorsPerThread: 16 } },
+  { name: 'seedings in passes of two with 8 colours a thread', image: () => randomImage(150, 90, 33, { palette: 60 }), options: { k: 6, nInit: 5 }, tuning: { colorsPerThread: 8, runsPerPass: 2 } },
+]);
+
 agreementSuite('agreement with locked colours', [
   {
     name: 'two locked of k 6, RGB',

@@ -26,6 +26,11 @@ export interface GpuImageTuning {
   segmentPixels?: number;
   /** Most workgroups along one dimension of a per-pixel dispatch. Default: `maxComputeWorkgroupsPerDimension`. */
   workgroupsPerDimension?: number;
+  /**
+   * Colours one thread of the per-colour kernels visits (a multiple of 4). Default: the device's kind's
+   * (`COLORS_PER_THREAD`: 16 on a GPU, 256 on a software adapter); tests run the other kind's too.
+   */
+  colorsPerThread?: number;
 }
 
 /** The centres a palette is drawn with: a result of `GpuKMeans.run`, the CPU engines or `extractPalette`. */
@@ -68,7 +73,7 @@ export abstract class GpuImageEngine {
   constructor(device: GPUDevice, tuning: GpuImageTuning = {}) {
     this.device = device;
     this.allocator = new BufferAllocator(device);
-    this.pipelines = pipelinesFor(device);
+    this.pipelines = pipelinesFor(device, tuning.colorsPerThread);
     const { limits } = device;
     const bindingTiles = tilesPerBinding(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize));
     const wantedTiles = tuning.segmentPixels === undefined ? Infinity : Math.floor(tuning.segmentPixels / TILE_PIXELS);

@@ -69,9 +69,10 @@ function entry(binding: number, kind: Binding): GPUBindGroupLayoutEntry {
 }
 
 /** One device's pipelines and layouts, each made on first request. */
-/** Whether `device` comes from a software adapter, where its info says so (`GPUDevice.adapterInfo`). */
-function isSoftware(device: GPUDevice): boolean {
-  return isSoftwareAdapter((device as { adapterInfo?: GPUAdapterInfo }).adapterInfo);
+/** COLORS_PER_THREAD for `device`: the software value where its info (`GPUDevice.adapterInfo`) says it is one. */
+export function defaultColorsPerThread(device: GPUDevice): number {
+  const software = isSoftwareAdapter((device as { adapterInfo?: GPUAdapterInfo }).adapterInfo);
+  return software ? COLORS_PER_THREAD.software : COLORS_PER_THREAD.gpu;
 }
 
 export class EnginePipelines {
@@ -84,9 +85,9 @@ export class EnginePipelines {
   readonly #layouts = new Map<LayoutName, GPUBindGroupLayout>();
   readonly #pipelines = new Map<PipelineName, Promise<GPUComputePipeline>>();
 
-  constructor(device: GPUDevice) {
+  constructor(device: GPUDevice, colorsPerThread = defaultColorsPerThread(device)) {
     this.#device = device;
-    this.colorsPerThread = isSoftware(device) ? COLORS_PER_THREAD.software : COLORS_PER_THREAD.gpu;
+    this.colorsPerThread = colorsPerThread;
     this.colorTile = WORKGROUP_SIZE * this.colorsPerThread;
   }
 
@@ -137,14 +138,19 @@ export class EnginePipelines {
   }
 }
 
-const cache = new WeakMap<GPUDevice, EnginePipelines>();
+const cache = new WeakMap<GPUDevice, Map<number, EnginePipelines>>();
 
-/** The device's pipeline cache, created on first use. */
-export function pipelinesFor(device: GPUDevice): EnginePipelines {
-  let pipelines = cache.get(device);
-  if (!pipelines) {
-    pipelines = new EnginePipelines(device);
-    cache.set(device, pipelines);
+/**
+ * The device's pipeline cache, created on first use; one per colours-per-thread value (the device's own unless a
+ * caller, a test of the other kind of adapter's tiles, asks for another).
+ */
+export function pipelinesFor(device: GPUDevice, colorsPerThread = defaultColorsPerThread(device)): EnginePipelines {
+  if (!Number.isInteger(colorsPerThread) || colorsPerThread < 4 || colorsPerThread % 4 !== 0) {
+    throw new RangeError(`colorsPerThread must be a positive multiple of 4, got ${colorsPerThread}.`);
   }
+  let byTile = cache.get(device);
+  if (!byTile) cache.set(device, (byTile = new Map()));
+  let pipelines = byTile.get(colorsPerThread);
+  if (!pipelines) byTile.set(colorsPerThread, (pipelines = new EnginePipelines(device, colorsPerThread)));
   return pipelines;
 }
