@@ -16,7 +16,7 @@
 // One invocation: the TABLE_QUADS_PER_THREAD consecutive quads of the table from
 // (t · WORKGROUP_SIZE + local_index) · TABLE_QUADS_PER_THREAD, for workgroup tile `t`.
 // Dispatch: up to 2^24 / (WORKGROUP_SIZE · 4 · TABLE_QUADS_PER_THREAD) workgroups (the table's tiles), in (x, y) as
-// in points.wgsl; a smaller grid strides over the tiles.
+// in count.wgsl; a smaller grid strides over the tiles.
 
 override WORKGROUP_SIZE: u32;
 override TABLE_QUADS_PER_THREAD: u32;
@@ -32,7 +32,7 @@ struct ColorStats {
 struct TableParams {
   bits: u32,
   direct: u32,
-  _pad0: u32,
+  alpha_threshold: u32,
   _pad1: u32,
 }
 

@@ -1,6 +1,6 @@
 // count.wgsl: counts the colours of an image's points into a table of counters, once per image and alpha threshold
 // (both colour spaces share it). The table (color-table.ts) is sized to the image: 2^24 counters indexed by the colour's
-// 24-bit Morton key (points.wgsl) for a large image (direct), or 2^bits slots, at least twice the pixels, where a
+// 24-bit Morton key (lib/morton.wgsl) for a large image (direct), or 2^bits slots, at least twice the pixels, where a
 // colour's slot is found by linear probing from its key's Fibonacci hash and claimed in `keys` with a compare-exchange
 // (hashed). It also totals n (points) and U (distinct colours: a counter that goes from 0 to 1). Atomic additions
 // only, so the counts and totals are independent of the order threads run in (a hashed colour's slot is not: nothing
@@ -12,14 +12,18 @@
 //            2 occupied: one u32 per compact.wgsl tile of the table, set to 1 where a colour falls (cleared before)
 //            3 keys: 2^bits atomic u32, key | KEY_TAG of the colour in each slot, 0 if none (hashed; cleared before)
 //            4 table_params: TableParams (uniform: bits, direct)
-//   group 1 (the segment): 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (see points.wgsl)
+//   group 1 (the segment): 0 segment: SegmentParams (uniform)   1 pixels: vec4u per 4 pixels (RGBA8, r in the low byte)
 //
-// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.
-// Dispatch: one workgroup per tile of the segment, `segment.tiles` in all, in (x, y) as in points.wgsl.
+// One invocation: PIXELS_PER_THREAD pixels as PIXELS_PER_THREAD / 4 quads, quad `q` of workgroup `t` at index
+// (t · PIXELS_PER_THREAD / 4 + q) · WORKGROUP_SIZE + local_index (consecutive threads read consecutive 16-byte quads;
+// the other per-pixel kernels use the same layout). A pixel is a point when its alpha is at least the list's
+// threshold (`table_params.alpha_threshold`) and it is not padding (lib/pixel-key.wgsl); its key is its sRGB colour's
+// Morton key (lib/morton.wgsl). Dispatch: one workgroup per tile of WORKGROUP_SIZE · PIXELS_PER_THREAD pixels,
+// `segment.tiles` in all, laid out as (x, y) with x ≤ maxComputeWorkgroupsPerDimension; tile = id.x + id.y ·
+// num_workgroups.x, spare ones return.
 
 override WORKGROUP_SIZE: u32;
 override PIXELS_PER_THREAD: u32;
-override POINT_VALID_BIT: u32;
 override TABLE_QUADS_PER_THREAD: u32;
 override KEY_TAG: u32;
 
@@ -33,7 +37,7 @@ struct ColorStats {
 struct TableParams {
   bits: u32,
   direct: u32,
-  _pad0: u32,
+  alpha_threshold: u32,
   _pad1: u32,
 }
 
@@ -50,7 +54,10 @@ struct SegmentParams {
 @group(0) @binding(3) var<storage, read_write> keys: array<atomic<u32>>;
 @group(0) @binding(4) var<uniform> table_params: TableParams;
 @group(1) @binding(0) var<uniform> segment: SegmentParams;
-@group(1) @binding(1) var<storage, read> points: array<vec4u>;
+@group(1) @binding(1) var<storage, read> pixels: array<vec4u>;
+
+// @include morton
+// @include pixel-key
 
 // The slot of `key`, claimed in `keys` by the first thread to see the colour (hashed), or the key itself (direct).
 fn claim_slot(key: u32) -> u32 {
@@ -98,11 +105,12 @@ fn main(
   let quads_per_thread = PIXELS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
   for (var i = 0u; i < quads_per_thread; i++) {
-    let packed = points[tile_base + i * WORKGROUP_SIZE + lid];
+    let quad = tile_base + i * WORKGROUP_SIZE + lid;
+    let rgba = pixels[quad];
     for (var c = 0u; c < 4u; c++) {
-      let word = packed[c];
-      if (((word >> POINT_VALID_BIT) & 1u) != 0u) {
-        let slot = claim_slot(word & 0xffffffu);
+      let key = pixel_key(rgba[c], 4u * quad + c);
+      if (key != NOT_A_POINT) {
+        let slot = claim_slot(key);
         if (atomicAdd(&table[slot], 1u) == 0u) {
           u += 1u;
           // compact.wgsl skips the tiles of the table no colour fell in.

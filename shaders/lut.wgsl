@@ -1,4 +1,4 @@
-// lut.wgsl: one run's labels of the distinct colours → a table from each colour's Morton key (points.wgsl) to its
+// lut.wgsl: one run's labels of the distinct colours → a table from each colour's Morton key (lib/morton.wgsl) to its
 // label (the count table's storage, reused), so that per-pixel kernels (recolour, labels) find a pixel's label with one load:
 // pixel → point code → label → palette.
 //
@@ -20,7 +20,7 @@ override COLORS_PER_THREAD: u32;
 struct TableParams {
   bits: u32,
   direct: u32,
-  _pad0: u32,
+  alpha_threshold: u32,
   _pad1: u32,
 }
 

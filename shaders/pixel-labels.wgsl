@@ -1,24 +1,23 @@
 // pixel-labels.wgsl: every pixel's label as an i32 (-1 for a pixel left out by alpha), written only when a caller
-// asks for per-pixel labels: point's Morton key → label through the table lut.wgsl filled.
+// asks for per-pixel labels: pixel's colour key → label through the table lut.wgsl filled.
 //
 // Bindings
 //   group 0: 0 lut: the colour table (color-table.ts): the label of each colour that occurs, at its slot
 //            1 keys: the hashed table's keys   2 table_params: TableParams (uniform)
-//   group 1: 0 segment: SegmentParams (uniform)   1 points: vec4u per 4 pixels (see points.wgsl)
+//   group 1: 0 segment: SegmentParams (uniform)   1 pixels: vec4u per 4 pixels (RGBA8, r in the low byte)
 //            2 out: i32 per pixel, bound at the segment's first pixel (written for the segment's pixels only)
 //
-// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in points.wgsl.
-// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in points.wgsl.
+// One invocation: PIXELS_PER_THREAD pixels as quads, laid out as in count.wgsl.
+// Dispatch: one workgroup per tile, `segment.tiles` in all, in (x, y) as in count.wgsl.
 
 override WORKGROUP_SIZE: u32;
 override KEY_TAG: u32;
 override PIXELS_PER_THREAD: u32;
-override POINT_VALID_BIT: u32;
 
 struct TableParams {
   bits: u32,
   direct: u32,
-  _pad0: u32,
+  alpha_threshold: u32,
   _pad1: u32,
 }
 
@@ -33,10 +32,12 @@ struct SegmentParams {
 @group(0) @binding(1) var<storage, read> keys: array<u32>;
 @group(0) @binding(2) var<uniform> table_params: TableParams;
 @group(1) @binding(0) var<uniform> segment: SegmentParams;
-@group(1) @binding(1) var<storage, read> points: array<vec4u>;
+@group(1) @binding(1) var<storage, read> pixels: array<vec4u>;
 @group(1) @binding(2) var<storage, read_write> out: array<i32>;
 
 // @include find-slot
+// @include morton
+// @include pixel-key
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -52,13 +53,14 @@ fn main(
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
   for (var q = 0u; q < quads_per_thread; q++) {
     let quad = tile_base + q * WORKGROUP_SIZE + lid;
-    let packed = points[quad];
+    let rgba = pixels[quad];
     for (var i = 0u; i < 4u; i++) {
       let pixel = 4u * quad + i;
       if (pixel < segment.pixel_count) {
         var label = -1i;
-        if (((packed[i] >> POINT_VALID_BIT) & 1u) != 0u) {
-          label = i32(lut[find_slot(packed[i] & 0xffffffu)]);
+        let key = pixel_key(rgba[i], pixel);
+        if (key != NOT_A_POINT) {
+          label = i32(lut[find_slot(key)]);
         }
         out[pixel] = label;
       }

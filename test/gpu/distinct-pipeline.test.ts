@@ -58,6 +58,21 @@ describe('runs on distinct colours', () => {
     expect(joined(parts)).toEqual(expectedRecolour(withLabels));
   });
 
+  gpuIt('switches alpha thresholds back and forth with the right labels and recolour (a hashed table is recounted)', gpu, async ({ device, own }) => {
+    const image = randomImage(120, 90, 18, { palette: 80, alpha: 'random' });
+    const engine = own(new GpuKMeans(device));
+    for (const alphaThreshold of [128, 255, 128, 1, 255, 1]) {
+      const options = { k: 5, nInit: 2, alphaThreshold };
+      const [onGpu, onCpu] = [await engine.run(image, options), await cpuPixelKMeans(image, options)];
+      expect(firstDifference(onGpu, onCpu), `threshold ${alphaThreshold}`).toBeNull();
+      expect(onGpu.labels).toEqual(onCpu.labels);
+      const parts: { pixels: Uint8ClampedArray }[] = [];
+      await readRecolored(engine, (part) => void parts.push(part));
+      expect(joined(parts), `recolour at threshold ${alphaThreshold}`).toEqual(expectedRecolour(onGpu));
+    }
+    expect(engine.imageUploads).toBe(1);
+  });
+
   gpuIt("applies another image's palette through the colour table, nearest centre per pixel", gpu, async ({ device, own }) => {
     const sample = randomImage(40, 30, 13, { palette: 20 });
     const full = randomImage(97, 83, 14, { palette: 60, alpha: 'half' });

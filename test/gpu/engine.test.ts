@@ -162,13 +162,13 @@ describe('resources', () => {
   });
 
   gpuIt('compiles every kernel without errors or warnings, and builds every pipeline', gpu, async ({ device }) => {
-    const kernels = ['points', 'positions', 'count', 'compact', 'assign', 'update', 'control', 'lut', 'pixelLabels', 'recolorBuffer', 'recolorTexture'] as const;
+    const kernels = ['positions', 'count', 'compact', 'assign', 'update', 'control', 'lut', 'pixelLabels', 'recolorBuffer', 'recolorTexture'] as const;
     for (const kernel of kernels) {
       const info = await device.createShaderModule({ label: kernel, code: kernelSource(kernel) }).getCompilationInfo();
       expect(info.messages.map((m) => `${kernel}.wgsl:${m.lineNum}: ${m.type}: ${m.message}`)).toEqual([]);
     }
     const cache = pipelinesFor(device);
-    const names = ['points', 'positions', 'count', 'compact', 'assign', 'assignFinal', 'update', 'control', 'lut', 'pixelLabels', 'recolorBuffer', 'recolorTexture'] as const;
+    const names = ['positions', 'count', 'compact', 'assign', 'assignFinal', 'update', 'control', 'lut', 'pixelLabels', 'recolorBuffer', 'recolorTexture'] as const;
     const pipelines = await Promise.all(names.map((name) => cache.pipeline(name)));
     expect(pipelines.map((p) => p.label)).toEqual(names.map((name) => `palette-extractor ${name} pipeline`));
   });

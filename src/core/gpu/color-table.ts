@@ -78,8 +78,6 @@ export class ColorTable {
   /** One u32 per compaction tile of the table: which tiles hold a colour. */
   #occupied: GPUBuffer | null = null;
   readonly #statsRead: GPUBuffer;
-  readonly #pointsParams: GPUBuffer;
-  readonly #pointsGroup: GPUBindGroup;
   #countGroup: GPUBindGroup | null = null;
   readonly #positionsParams: GPUBuffer;
   readonly #positionsGroup: GPUBindGroup;
@@ -100,12 +98,10 @@ export class ColorTable {
     const statsBytes = 4 * structLayout('ColorStats').words;
     this.#stats = allocator.create('colour totals', statsBytes, STORAGE | COPY_DST | COPY_SRC);
     this.#statsRead = allocator.create('colour totals readback', statsBytes, MAP_READ | COPY_DST);
-    this.#pointsParams = allocator.create('points params', 4 * structLayout('PointsParams').words, UNIFORM | COPY_DST);
     this.#positionsParams = allocator.create('positions params', 4 * structLayout('PositionsParams').words, UNIFORM | COPY_DST);
     const lin = allocator.createWith('oklab linear table', OKLAB_LINEAR_TABLE, STORAGE);
     const m1q = allocator.createWith('oklab M1q', OKLAB_M1Q, STORAGE);
     const m2q = allocator.createWith('oklab M2q', OKLAB_M2Q, STORAGE);
-    this.#pointsGroup = this.#group('pointsRun', [this.#pointsParams]);
     this.#positionsGroup = this.#group('positionsRun', [this.#positionsParams, lin, m1q, m2q]);
   }
 
@@ -125,7 +121,7 @@ export class ColorTable {
     const a = this.#allocator;
     const table = a.create('colour table', 4 * 2 ** bits, STORAGE | COPY_DST);
     const keys = a.create('colour table keys', direct ? 16 : 4 * 2 ** bits, STORAGE | COPY_DST);
-    const params = a.createWith('colour table params', packStruct(structLayout('TableParams'), { bits, direct: direct ? 1 : 0 }), UNIFORM);
+    const params = a.create('colour table params', 4 * structLayout('TableParams').words, UNIFORM | COPY_DST);
     this.#occupied = a.create('colour table occupancy', 4 * (2 ** bits / TABLE_TILE_SLOTS), STORAGE | COPY_DST);
     this.#slots = { bits, table, keys, params };
     this.#countGroup = this.#group('countTable', [table, this.#stats, this.#occupied, keys, params]);
@@ -166,21 +162,6 @@ export class ColorTable {
     };
   }
 
-  /** Makes the points of `key` current on the device (one pass over the pixels) unless they are. */
-  #encodePoints(encoder: GPUCommandEncoder, image: GpuImage, key: string, alphaThreshold: number, points: GPUComputePipeline, dispatch: Dispatch): void {
-    if (image.pointsKey === key) return;
-    this.#device.queue.writeBuffer(this.#pointsParams, 0, packStruct(structLayout('PointsParams'), { alpha_threshold: alphaThreshold }));
-    const pass = encoder.beginComputePass({ label: 'palette-extractor points pass' });
-    pass.setPipeline(points);
-    pass.setBindGroup(0, this.#pointsGroup);
-    for (const segment of image.segments) {
-      pass.setBindGroup(1, segment.toPoints);
-      dispatch(pass, segment.tiles);
-    }
-    pass.end();
-    image.pointsKey = key;
-  }
-
   #group(layout: Parameters<EnginePipelines['layout']>[0], buffers: GPUBuffer[]): GPUBindGroup {
     return this.#device.createBindGroup({
       label: `palette-extractor ${layout} group`,
@@ -204,12 +185,12 @@ export class ColorTable {
     map: (buffer: GPUBuffer, bytes: number) => Promise<void>,
   ): Promise<ColorSet> {
     const key = String(alphaThreshold);
-    const [points, count, compact, positions] = await Promise.all(
-      (['points', 'count', 'compact', 'positions'] as const).map((name) => this.#pipelines.pipeline(name)),
+    const [count, compact, positions] = await Promise.all(
+      (['count', 'compact', 'positions'] as const).map((name) => this.#pipelines.pipeline(name)),
     );
     const device = this.#device;
-    let set = this.#current?.key === key && image.pointsKey === key ? this.#current : null;
-    if (!set) set = await this.#list(image, key, alphaThreshold, points!, count!, compact!, dispatch, maxWorkgroups, traffic, map);
+    let set = this.#current?.key === key ? this.#current : null;
+    if (!set) set = await this.#list(image, key, alphaThreshold, count!, compact!, dispatch, maxWorkgroups, traffic, map);
     if (set.space !== colorSpace) {
       device.queue.writeBuffer(
         this.#positionsParams,
@@ -235,7 +216,6 @@ export class ColorTable {
     image: GpuImage,
     key: string,
     alphaThreshold: number,
-    points: GPUComputePipeline,
     count: GPUComputePipeline,
     compact: GPUComputePipeline,
     dispatch: Dispatch,
@@ -244,19 +224,21 @@ export class ColorTable {
     map: (buffer: GPUBuffer, bytes: number) => Promise<void>,
   ): Promise<ColorSet> {
     const device = this.#device;
-    const encoder = device.createCommandEncoder({ label: 'palette-extractor count colours' });
-    this.#encodePoints(encoder, image, key, alphaThreshold, points, dispatch);
-    const cached = this.#sets.find((set) => set.key === key);
+    const slots = this.#ensureSlots(image.pixelCount);
+    // The per-pixel kernels (count now, labels and recolour later) take the threshold from the table's parameters.
+    const tableParams = { bits: slots.bits, direct: slots.bits === 24 ? 1 : 0, alpha_threshold: alphaThreshold };
+    device.queue.writeBuffer(slots.params, 0, packStruct(structLayout('TableParams'), tableParams));
+    // A list made before for this threshold is reused where the table is direct (a colour's slot is its key); a
+    // hashed table's slots belong to the colours counted last, so the list is made again (a small image: cheap).
+    const cached = slots.bits === 24 ? this.#sets.find((set) => set.key === key) : undefined;
     if (cached) {
-      // Listed before: only the points (which the per-pixel kernels read) had to follow.
-      device.queue.submit([encoder.finish()]);
-      traffic.submissions++;
+      // Listed before: its threshold is the table's again; the lut of the next run fills the table.
       this.#sets = [...this.#sets.filter((set) => set !== cached), cached];
       this.#current = cached;
       return cached;
     }
     this.#current = null;
-    const slots = this.#ensureSlots(image.pixelCount);
+    const encoder = device.createCommandEncoder({ label: 'palette-extractor count colours' });
     encoder.clearBuffer(slots.table);
     if (slots.bits < 24) encoder.clearBuffer(slots.keys);
     encoder.clearBuffer(this.#stats);
@@ -284,6 +266,11 @@ export class ColorTable {
     const tile = this.#pipelines.colorTile;
     const tiles = Math.max(1, Math.ceil(totals.u / tile));
     const bytes = 4 * tiles * tile;
+    // A list of this threshold made before (a hashed table's) is replaced: its buffers go back to the spares.
+    for (const stale of this.#sets.filter((set) => set.key === key)) {
+      this.#spare.push({ colors: stale.colors, weights: stale.weights, positions: stale.positions });
+    }
+    this.#sets = this.#sets.filter((set) => set.key !== key);
     const buffers = this.#listBuffers(bytes);
     const listEncoder = device.createCommandEncoder({ label: 'palette-extractor list colours' });
     listEncoder.clearBuffer(buffers.weights);

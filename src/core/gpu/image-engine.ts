@@ -115,7 +115,7 @@ export abstract class GpuImageEngine {
     checkImage(image);
     // Planned before anything is freed or allocated: an image too large leaves the current one in place.
     const plan = planSegments(image.width * image.height, this.#maxTiles);
-    if (this.image) for (const s of this.image.segments) for (const b of [s.params, s.pixels, s.points]) this.allocator.free(b);
+    if (this.image) for (const s of this.image.segments) for (const b of [s.params, s.pixels]) this.allocator.free(b);
     // Forget the old source too: if this upload fails, a later call must upload it again.
     this.image = null;
     this.source = null;

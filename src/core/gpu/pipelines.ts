@@ -14,7 +14,6 @@ type Binding = 'uniform' | 'read' | 'storage' | 'rgba8-write';
  * palette), group 1 one image segment; group 0 of the per-colour kernels is the runs', group 1 the colours'.
  */
 const LAYOUTS = {
-  pointsRun: ['uniform'],
   positionsRun: ['uniform', 'read', 'read', 'read'],
   positionsList: ['read', 'storage'],
   countTable: ['storage', 'storage', 'storage', 'storage', 'uniform'],
@@ -35,7 +34,6 @@ export type LayoutName = keyof typeof LAYOUTS;
 
 /** Pipelines by role: the kernel they run, their variant constants, the layouts of their groups. */
 const PIPELINES = {
-  points: { kernel: 'points', groups: ['pointsRun', 'segmentWrite'] },
   positions: { kernel: 'positions', groups: ['positionsRun', 'positionsList'] },
   count: { kernel: 'count', groups: ['countTable', 'segmentRead'] },
   compact: { kernel: 'compact', groups: ['compactTable'] },

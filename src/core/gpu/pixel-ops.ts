@@ -78,7 +78,7 @@ export function encodeRecolor(
     pass.setBindGroup(0, bindGroup(device, pipelines, 'palette', [{ buffer: palette }, { buffer: slots.table }, { buffer: slots.keys }, { buffer: slots.params }]));
     for (const segment of segments) {
       const out = { buffer: target.buffer, offset: 4 * (segment.firstPixel - target.firstPixel), size: 4 * segment.pixelCount };
-      pass.setBindGroup(1, bindGroup(device, pipelines, 'segmentWrite', [{ buffer: segment.params }, { buffer: segment.points }, out]));
+      pass.setBindGroup(1, bindGroup(device, pipelines, 'segmentWrite', [{ buffer: segment.params }, { buffer: segment.pixels }, out]));
       dispatch(pass, segment.tiles);
     }
   }
@@ -110,7 +110,7 @@ export async function readPixelLabels(
       const pass = encoder.beginComputePass({ label: 'palette-extractor pixel labels pass' });
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, lut);
-      pass.setBindGroup(1, bindGroup(device, pipelines, 'segmentWrite', [{ buffer: segment.params }, { buffer: segment.points }, { buffer: out, size: Math.ceil(bytes / 4) * 4 }]));
+      pass.setBindGroup(1, bindGroup(device, pipelines, 'segmentWrite', [{ buffer: segment.params }, { buffer: segment.pixels }, { buffer: out, size: Math.ceil(bytes / 4) * 4 }]));
       dispatch(pass, segment.tiles);
       pass.end();
       encoder.copyBufferToBuffer(out, 0, staging, 0, bytes);

@@ -12,18 +12,17 @@ import controlWgsl from '../../../shaders/control.wgsl?raw';
 import countWgsl from '../../../shaders/count.wgsl?raw';
 import lutWgsl from '../../../shaders/lut.wgsl?raw';
 import pixelLabelsWgsl from '../../../shaders/pixel-labels.wgsl?raw';
-import pointsWgsl from '../../../shaders/points.wgsl?raw';
 import positionsWgsl from '../../../shaders/positions.wgsl?raw';
 import recolorBufferWgsl from '../../../shaders/recolor-buffer.wgsl?raw';
 import recolorTextureWgsl from '../../../shaders/recolor-texture.wgsl?raw';
 import updateWgsl from '../../../shaders/update.wgsl?raw';
 import findSlotWgsl from '../../../shaders/lib/find-slot.wgsl?raw';
 import mortonWgsl from '../../../shaders/lib/morton.wgsl?raw';
+import pixelKeyWgsl from '../../../shaders/lib/pixel-key.wgsl?raw';
 import { COLORS_PER_THREAD, FIXED_SHIFT, MAX_K, PIXELS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
 import { AB_OFFSET, CBRT_FRACTION_BITS, CODE_SHIFT, LAB_SHIFT } from '../oklab-int.js';
 
 export type KernelName =
-  | 'points'
   | 'positions'
   | 'count'
   | 'compact'
@@ -36,7 +35,7 @@ export type KernelName =
   | 'recolorTexture';
 
 /** Shared WGSL (shaders/lib/): a kernel names one with a line `// @include name`, replaced by its text here. */
-const LIBRARIES: Readonly<Record<string, string>> = { 'find-slot': findSlotWgsl, morton: mortonWgsl };
+const LIBRARIES: Readonly<Record<string, string>> = { 'find-slot': findSlotWgsl, morton: mortonWgsl, 'pixel-key': pixelKeyWgsl };
 
 function withIncludes(source: string, kernel: string): string {
   return source.replace(/^\/\/ @include ([\w-]+)[ \t]*$/gm, (_, name: string) => {
@@ -47,7 +46,6 @@ function withIncludes(source: string, kernel: string): string {
 }
 
 const RAW_SOURCES: Record<KernelName, string> = {
-  points: pointsWgsl,
   positions: positionsWgsl,
   count: countWgsl,
   compact: compactWgsl,
@@ -64,8 +62,6 @@ const SOURCES = Object.fromEntries(
   Object.entries(RAW_SOURCES).map(([kernel, source]) => [kernel, withIncludes(source, kernel)]),
 ) as Record<KernelName, string>;
 
-/** Bit of a point word (points.wgsl) that marks a pixel taking part in the clustering. */
-export const POINT_VALID_BIT = 24;
 /** u32 words per cluster in the sums buffer: count, Σp0, Σp1, Σp2, each a u64 as (low, high). */
 export const CLUSTER_SUM_WORDS = 8;
 /** Values of `Status.done` (update.wgsl): why a run stopped, 0 while it runs. */
@@ -105,7 +101,6 @@ const OVERRIDES: Readonly<Record<string, number>> = {
   MAX_K,
   FIXED_SHIFT,
   CLUSTER_SUM_WORDS,
-  POINT_VALID_BIT,
   DONE_STRICT: DONE.strict,
   DONE_TOL: DONE.tol,
   DONE_MAX_ITER: DONE.maxIter,
