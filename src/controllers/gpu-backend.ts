@@ -9,6 +9,7 @@
  */
 import { GpuError, NoAdapterError, WebGPUUnavailableError } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
+import { yieldToEventLoop } from '../core/pace.js';
 import { acquireDevice, imageBufferBytes, type AcquiredDevice } from '../core/gpu/device.js';
 import { MAX_CANVAS_SIDE } from '../image/canvas-limits.js';
 import { GpuKMeans, type GpuRunOptions } from '../core/gpu/gpu-kmeans.js';
@@ -22,7 +23,6 @@ let shared: Promise<AcquiredDevice | null> | undefined;
 
 /** Pixels per stripe when a read-back recolour is put in a 2D canvas, between yields to the event loop. */
 const STRIPE_PIXELS = 1 << 20;
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The page's device, or null where WebGPU or an adapter is missing (remembered: no retry on every run). */
 function sharedDevice(): Promise<AcquiredDevice | null> {

@@ -181,7 +181,7 @@ export class GpuKMeans extends GpuImageEngine {
         plan,
         first,
         runs,
-        { maxBatch: this.#maxBatch, runsPerPass: perPass, signal, ...(onProgress ? { onProgress } : {}) },
+        { maxBatch: this.#maxBatch, signal, ...(onProgress ? { onProgress } : {}) },
         this.dispatcher,
         { done: first, total: plan.nInit },
       );

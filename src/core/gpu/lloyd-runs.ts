@@ -46,8 +46,6 @@ export interface LloydPlan {
 export interface LloydOptions {
   /** Most iterations of one submission; the first batch is shorter (FIRST_BATCH). */
   maxBatch: number;
-  /** Most runs in one pass (besides what the labels' binding holds). */
-  runsPerPass: number;
   signal?: AbortSignal;
   onProgress?: (info: ProgressInfo) => void;
 }

@@ -6,11 +6,11 @@
  * default).
  */
 import { GpuError } from '../errors.js';
+import { yieldToEventLoop } from '../pace.js';
 import type { GpuImageEngine } from './image-engine.js';
 
 /** Bytes copied out of the mapping between yields to the event loop (1 M pixels). */
 const COPY_SLICE_BYTES = 4 << 20;
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 export interface RecoloredPart {
   /** Index of the part's first pixel in the image (row-major). */

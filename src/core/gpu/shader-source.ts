@@ -70,8 +70,6 @@ export const DONE = { running: 0, strict: 1, tol: 2, maxIter: 3 } as const;
 /** Pixels one workgroup of the per-pixel kernels covers (and colours, for the per-colour kernels). */
 export const TILE_PIXELS = WORKGROUP_SIZE * PIXELS_PER_THREAD;
 
-/** Slots of the largest colour table: one per 24-bit colour key (a direct table). */
-export const COLOR_TABLE_SIZE = 1 << 24;
 /** Quads of the count table one thread of compact.wgsl reads. */
 export const TABLE_QUADS_PER_THREAD = 4;
 /** Slots of one compact.wgsl tile (a workgroup's share of the table). */
