@@ -7,13 +7,13 @@ import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../e
 import { RandomState } from '../random.js';
 import { runSync, type Steps } from '../pace.js';
 import { greedyKMeansPlusPlusSteps } from '../sklearn/kmeans-plusplus.js';
-import { greedyKMeansPlusPlusOnRowsSteps } from '../sklearn/kmeans-plusplus-rows.js';
+import { greedyKMeansPlusPlusOnRowsSteps, rowBoxes } from '../sklearn/kmeans-plusplus-rows.js';
 import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
 import { fixedCenters, resolveFixedColors } from './fixed-colors.js';
 import type { ExactRunPlan } from './plan.js';
-import { distinctColorsSteps, type DistinctColors } from './distinct.js';
+import { distinctColorsSteps, distinctIndex, type DistinctColors } from './distinct.js';
 import { extractPointsSteps, fixedCoordsSteps, toleranceFixedSteps, writeFixedCoords, type ExtractedPoints } from './points.js';
 
 /** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine: its plan, and the points behind it. */
@@ -138,15 +138,14 @@ export function* seedExactRunsSteps(
   const fixedCount = fixed.length / 3;
   // The locked centres in the seeding's space, as a point of that colour would be there.
   const fixedX = Float64Array.from(fixed, (v, i) => v / MAX_COORD - mean[i % 3]!);
-  // Distances once per distinct colour where colours repeat (the same picks); locked centres take the per-point path.
-  const rows =
-    fixedCount === 0 && distinct?.pointColor ? sharedRows(X, xSquaredNorms, sample, distinct.pointColor, distinct.u) : null;
+  // Distances once per distinct colour, sorted into boxes (the same picks); locked centres take the per-point path.
+  const rows = fixedCount === 0 && distinct ? sharedRows(X, xSquaredNorms, sample, points, distinct) : null;
   const rng = new RandomState(seed);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   for (let run = 0; run < nInit; run++) {
     const indices = rows
-      ? yield* greedyKMeansPlusPlusOnRowsSteps(rows.X, rows.u, rows.norms, rows.rowOf, k, rng)
+      ? yield* greedyKMeansPlusPlusOnRowsSteps(rows.X, rows.u, rows.norms, rows.rowOf, k, rng, rows)
       : yield* greedyKMeansPlusPlusSteps(X, m, 3, k, rng, xSquaredNorms, fixedCount > 0 ? fixedX : undefined);
     if (sample !== null) for (let j = fixedCount; j < k; j++) indices[j] = sample[indices[j]!]!;
     const centers = new Uint32Array(3 * k);
@@ -163,19 +162,20 @@ export function* seedExactRunsSteps(
 
 /**
  * The seeding rows once per distinct colour (`greedyKMeansPlusPlusOnRowsSteps`: distances per colour, sums per point,
- * the same picks), where the colours are few enough to pay for the gathering: null otherwise. A point's row of X is a
- * function of its colour, so the first point of each colour stands for all.
+ * the same picks), sorted into boxes (`rowBoxes`). A point's row of X is a function of its colour, so the first point
+ * of each colour stands for all.
  */
-function sharedRows(X: Float64Array, norms: Float64Array, sample: Uint32Array | null, pointColor: Uint32Array, u: number) {
+function sharedRows(X: Float64Array, norms: Float64Array, sample: Uint32Array | null, points: Uint8Array, distinct: DistinctColors) {
   const m = norms.length;
-  if (u > SHARED_ROWS_MAX_FRACTION * m) return null;
+  const { pointColor, u } = distinct;
   const rowOfColor = new Int32Array(u).fill(-1);
   const rowOf = new Uint32Array(m);
   const rowsX = new Float64Array(3 * Math.min(u, m));
   const rowNorms = new Float64Array(Math.min(u, m));
   let rows = 0;
   for (let i = 0; i < m; i++) {
-    const color = pointColor[sample === null ? i : sample[i]!]!;
+    const p = sample === null ? i : sample[i]!;
+    const color = pointColor ? pointColor[p]! : distinctIndex(distinct, points, p);
     let row = rowOfColor[color]!;
     if (row < 0) {
       row = rowOfColor[color] = rows++;
@@ -186,11 +186,8 @@ function sharedRows(X: Float64Array, norms: Float64Array, sample: Uint32Array | 
     }
     rowOf[i] = row;
   }
-  return { X: rowsX, norms: rowNorms, u: rows, rowOf };
+  return rowBoxes(rowsX.subarray(0, 3 * rows), rows, rowNorms.subarray(0, rows), rowOf);
 }
-
-/** Above this share of distinct colours among the seeding's points, seeding row by row (no gathering) is as fast. */
-const SHARED_ROWS_MAX_FRACTION = 0.8;
 
 /** What a caller that keeps an image between runs can hand `prepareExactRun` instead of having it recomputed. */
 export interface PreparedInputs {

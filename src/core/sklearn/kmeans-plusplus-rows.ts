@@ -1,94 +1,350 @@
 /**
  * `greedyKMeansPlusPlus` for points that share rows: point i of the m points is row `rowOf[i]` of X (u ≤ m distinct
  * rows), as an image's pixels are their distinct colours. A point's distance to a candidate depends on its row
- * alone, so distances are computed once per row (u of them, not m), while every sum (the potentials, the cumulative
- * sum the candidates are drawn from) still runs over the m points in order, the rows gathered through `rowOf`. So the
- * generator is consumed as scikit-learn consumes it and the same points are picked, bit for bit, as
- * `greedyKMeansPlusPlus` on the m rows written out.
+ * alone, so distances are computed once per row (u of them, not m), while every sum the picks depend on (the
+ * potential the next draws are scaled by, the cumulative sum they are searched in) still runs over the m points in
+ * order, the rows gathered through `rowOf`. So the generator is consumed as scikit-learn consumes it and the same
+ * points are picked, bit for bit, as `greedyKMeansPlusPlus` on the m rows written out.
+ *
+ * Two shortcuts, neither of which changes a pick (docs/ARITHMETIC.md, "Seeding"):
+ * - **Boxes.** The rows are sorted into boxes with their bounds. A candidate farther from every point of a box than
+ *   the box's farthest closest distance (by more than any rounding of the distance formula) leaves `min(closest, d)`
+ *   unchanged there, so its distances in that box are never computed. A candidate is drawn where points are far from
+ *   the centres chosen so far, so it changes only the boxes around it.
+ * - **One exact sum a step.** scikit-learn picks the candidate whose potential (numpy's pairwise sum of the new
+ *   closest distances over the m points) is lowest. Each candidate's potential is the current one minus its gain
+ *   (`Σ weight · (closest − new)` over the rows it lowers), which the boxes give at no extra cost. When one gain beats
+ *   the others by more than the summations' rounding could account for (a millionth of a millionth of the potential,
+ *   with a wide margin), that candidate is the one the exact sums would pick; only its potential is then summed in
+ *   numpy's order (and not at all at the last step, whose potential nothing uses). Near ties (two candidates on one
+ *   colour, a flat image) fall back to the exact potential of every contender.
  */
 import { chunkFor, chunks, type Steps } from '../pace.js';
 import type { RandomState } from '../random.js';
-import { distancesToRow, distancesToThreeRows } from './kmeans-plusplus.js';
-import { pairwiseSumGather, searchSortedLeft } from './numeric.js';
+import { distancesToRow } from './kmeans-plusplus.js';
+import { pairwiseSumGather } from './numeric.js';
+
+/** Boxes per axis of the rows' bounding box: 16³ cells, of which a photo's colours fill a few hundred. */
+const BOX_BINS = 16;
+
+/**
+ * Absolute slack on a box's lower bound: a distance computed by the formula (`-2·x·c + ‖c‖² + ‖x‖²`, coordinates
+ * within ±1, norms ≤ 3) is within 1e-14 of the true squared distance between the float rows, and the bound itself is
+ * computed to 1e-15. So a candidate whose bound exceeds a box's largest closest distance by this cannot lower any of
+ * its rows.
+ */
+const BOUND_SLACK = 1e-12;
+
+/**
+ * Relative margin on gains (of the current potential) below which candidates count as tied and their potentials are
+ * summed exactly. The rounding it must cover: numpy's pairwise sums, ~3e-15 of the potential each, and the gains' own
+ * sequential sums, below 2e-12 of it even in the worst case.
+ */
+const TIE_MARGIN = 1e-9;
+
+/**
+ * Rows of X sorted by box: X, norms and `rowOf` renumbered so that box b holds rows `start[b] .. start[b+1]`, each
+ * box with its bounds and each row with the number of points on it. Built once per point set, shared by its seedings.
+ */
+export interface RowBoxes {
+  X: Float64Array;
+  norms: Float64Array;
+  rowOf: Uint32Array;
+  u: number;
+  /** Points on each row (integers). */
+  weights: Float64Array;
+  count: number;
+  start: Uint32Array;
+  /** Per box, 3 values: the least and greatest coordinate of its rows on each axis. */
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+/** Sorts the u rows of X (with their squared norms, and `rowOf` renumbered) into boxes. */
+export function rowBoxes(X: Float64Array, u: number, norms: Float64Array, rowOf: Uint32Array): RowBoxes {
+  const min = new Float64Array(3).fill(Infinity);
+  const max = new Float64Array(3).fill(-Infinity);
+  for (let r = 0; r < u; r++) {
+    for (let c = 0; c < 3; c++) {
+      const v = X[3 * r + c]!;
+      if (v < min[c]!) min[c] = v;
+      if (v > max[c]!) max[c] = v;
+    }
+  }
+  const scale = new Float64Array(3);
+  for (let c = 0; c < 3; c++) scale[c] = max[c]! > min[c]! ? BOX_BINS / (max[c]! - min[c]!) : 0;
+  const keys = new Uint32Array(u);
+  const bucket = new Uint32Array(BOX_BINS ** 3 + 1);
+  for (let r = 0; r < u; r++) {
+    let key = 0;
+    for (let c = 0; c < 3; c++) key = key * BOX_BINS + Math.min(BOX_BINS - 1, Math.floor((X[3 * r + c]! - min[c]!) * scale[c]!));
+    keys[r] = key;
+    bucket[key + 1]!++;
+  }
+  let count = 0;
+  for (let key = 1; key < bucket.length; key++) {
+    if (bucket[key]! > 0) count++;
+    bucket[key]! += bucket[key - 1]!;
+  }
+  const boxes: RowBoxes = {
+    X: new Float64Array(3 * u),
+    norms: new Float64Array(u),
+    rowOf: new Uint32Array(rowOf.length),
+    u,
+    weights: new Float64Array(u),
+    count,
+    start: new Uint32Array(count + 1),
+    lo: new Float64Array(3 * count).fill(Infinity),
+    hi: new Float64Array(3 * count).fill(-Infinity),
+  };
+  const newRow = new Uint32Array(u);
+  const sortedKey = new Uint32Array(u);
+  for (let r = 0; r < u; r++) {
+    const s = bucket[keys[r]!]!++;
+    newRow[r] = s;
+    sortedKey[s] = keys[r]!;
+    boxes.X[3 * s] = X[3 * r]!;
+    boxes.X[3 * s + 1] = X[3 * r + 1]!;
+    boxes.X[3 * s + 2] = X[3 * r + 2]!;
+    boxes.norms[s] = norms[r]!;
+  }
+  for (let i = 0; i < rowOf.length; i++) {
+    const s = newRow[rowOf[i]!]!;
+    boxes.rowOf[i] = s;
+    boxes.weights[s]!++;
+  }
+  // Boxes in key order: sorted row s opens a new box where its key differs from the previous row's.
+  const { lo, hi } = boxes;
+  let b = -1;
+  for (let s = 0; s < u; s++) {
+    if (s === 0 || sortedKey[s] !== sortedKey[s - 1]) boxes.start[++b] = s;
+    for (let c = 0; c < 3; c++) {
+      const v = boxes.X[3 * s + c]!;
+      if (v < lo[3 * b + c]!) lo[3 * b + c] = v;
+      if (v > hi[3 * b + c]!) hi[3 * b + c] = v;
+    }
+  }
+  boxes.start[count] = u;
+  return boxes;
+}
+
+/** Scratch for a branch-free choice between two values. */
+const PICK = new Float64Array(2);
+
+/**
+ * Candidate row `cand`'s distances to the rows `from .. to`, lowered to `closest` (`np.minimum`), into `out`; returns
+ * `Σ weight · (closest − new)` over them. The formula and its order are `distancesToRow`'s.
+ */
+function lowerRows(
+  X: Float64Array, norms: Float64Array, weights: Float64Array, closest: Float64Array, cand: number,
+  from: number, to: number, out: Float64Array,
+): number {
+  const c0 = X[3 * cand]!, c1 = X[3 * cand + 1]!, c2 = X[3 * cand + 2]!, cNorm = norms[cand]!;
+  const pick = PICK;
+  let gain = 0;
+  for (let i = from, p = 3 * from; i < to; i++, p += 3) {
+    const dot = c0 * X[p]! + c1 * X[p + 1]! + c2 * X[p + 2]!;
+    let dist = -2 * dot + cNorm + norms[i]!;
+    if (dist < 0) dist = 0;
+    const b = closest[i]!;
+    pick[0] = dist;
+    pick[1] = b;
+    const v = pick[Number(b < dist)]!;
+    out[i] = v;
+    gain += weights[i]! * (b - v);
+  }
+  return gain;
+}
+
+/** Squared distance from row `cand` of X to box b's bounds (0 inside). */
+function boxDistance(X: Float64Array, cand: number, lo: Float64Array, hi: Float64Array, b: number): number {
+  let d = 0;
+  for (let c = 0; c < 3; c++) {
+    const v = X[3 * cand + c]!;
+    const below = lo[3 * b + c]! - v;
+    const above = v - hi[3 * b + c]!;
+    const gap = below > 0 ? below : above > 0 ? above : 0;
+    d += gap * gap;
+  }
+  return d;
+}
+
+/** The largest of `a[from .. to]` (0 when empty: distances are never negative). */
+function largest(a: Float64Array, from: number, to: number): number {
+  let m = 0;
+  for (let i = from; i < to; i++) if (a[i]! > m) m = a[i]!;
+  return m;
+}
+
+/** One seeding's state between steps: the closest distances, and each candidate's lowered ones. */
+interface Seeding {
+  boxes: RowBoxes;
+  closest: Float64Array;
+  /** Per box, the largest closest distance of its rows. */
+  boxMax: Float64Array;
+  trials: number;
+  candidateRows: Int32Array;
+  /** Each candidate's lowered distances, written only in the boxes it reaches (listed in `reached`). */
+  lowered: Float64Array[];
+  reached: Int32Array[];
+  reachedCount: Int32Array;
+  gains: Float64Array;
+}
+
+/**
+ * Every candidate's lowered distances and gain in boxes `fromBox .. toBox`, skipping the boxes it cannot reach.
+ * Returns the rows computed.
+ */
+function lowerBoxes(s: Seeding, fromBox: number, toBox: number): number {
+  const { boxes, closest, boxMax, trials, candidateRows, lowered, reached, reachedCount, gains } = s;
+  const { X, norms, weights, start, lo, hi } = boxes;
+  let work = 0;
+  for (let b = fromBox; b < toBox; b++) {
+    const limit = boxMax[b]! + BOUND_SLACK;
+    const from = start[b]!, to = start[b + 1]!;
+    for (let t = 0; t < trials; t++) {
+      const cand = candidateRows[t]!;
+      if (boxDistance(X, cand, lo, hi, b) > limit) continue;
+      gains[t]! += lowerRows(X, norms, weights, closest, cand, from, to, lowered[t]!);
+      reached[t]![reachedCount[t]!++] = b;
+      work += to - from;
+    }
+  }
+  return work;
+}
+
+/**
+ * The candidates `np.searchsorted(np.cumsum(closest over the points), targets)` picks (clipped to m − 1), into `out`:
+ * the running sum of the gathered distances, in point order, only as far as the highest target. The sum never
+ * decreases, so the first index at which it reaches a target is where the left-side search lands.
+ */
+function drawCandidates(closest: Float64Array, rowOf: Uint32Array, targets: Float64Array, out: Int32Array): void {
+  const m = rowOf.length;
+  const n = targets.length;
+  const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => targets[a]! - targets[b]! || a - b);
+  let next = 0;
+  let target = targets[order[0]!]!;
+  let sum = 0;
+  for (let i = 0; i < m && next < n; i++) {
+    sum += closest[rowOf[i]!]!;
+    while (next < n && sum >= target) {
+      out[order[next]!] = i;
+      next++;
+      if (next < n) target = targets[order[next]!]!;
+    }
+  }
+  for (; next < n; next++) out[order[next]!] = m - 1;
+}
 
 /**
  * The chosen point indices (0 .. m−1, m = `rowOf.length`). X: u × 3 rows, float64, centred as `KMeans.fit` centres
- * the points; `xSquaredNorms` their squared norms.
+ * the points; `xSquaredNorms` their squared norms. `boxes`, when given, must be `rowBoxes` of these rows (several
+ * seedings of one point set share them).
  */
 export function* greedyKMeansPlusPlusOnRowsSteps(
-  X: Float64Array, u: number, xSquaredNorms: Float64Array, rowOf: Uint32Array, k: number, rng: RandomState,
+  X0: Float64Array, u: number, xSquaredNorms: Float64Array, rowOf0: Uint32Array, k: number, rng: RandomState,
+  boxes: RowBoxes = rowBoxes(X0, u, xSquaredNorms, rowOf0),
 ): Steps<Int32Array> {
+  const { X, norms, rowOf, count, start } = boxes;
   const m = rowOf.length;
   const indices = new Int32Array(k);
   const trials = 2 + Math.floor(Math.log(k));
   const chunk = chunkFor(3 + 4);
 
-  let closest = new Float64Array(u);
+  const closest = new Float64Array(u);
   const first = rng.randint(m);
   indices[0] = first;
-  yield* chunks(u, chunk, (from, to) => distancesToRow(X, from, to, 3, rowOf[first]!, xSquaredNorms, closest));
+  yield* chunks(u, chunk, (from, to) => distancesToRow(X, from, to, 3, rowOf[first]!, norms, closest));
+  const boxMax = new Float64Array(count);
+  for (let b = 0; b < count; b++) boxMax[b] = largest(closest, start[b]!, start[b + 1]!);
   let currentPot = pairwiseSumGather(closest, rowOf);
   yield;
+  if (k === 1) return indices;
 
-  const cumulative = new Float64Array(m);
+  const s: Seeding = {
+    boxes,
+    closest,
+    boxMax,
+    trials,
+    candidateRows: new Int32Array(trials),
+    lowered: Array.from({ length: trials }, () => new Float64Array(u)),
+    reached: Array.from({ length: trials }, () => new Int32Array(count)),
+    reachedCount: new Int32Array(trials),
+    gains: new Float64Array(trials),
+  };
+  const { candidateRows, lowered, reached, reachedCount, gains } = s;
   const candidateIds = new Int32Array(trials);
-  const candidateRows = new Int32Array(trials);
-  // One row of distances per candidate; the winner's becomes `closest`, so they are swapped, never copied.
-  const rows = Array.from({ length: trials }, () => new Float64Array(u));
+  const targets = new Float64Array(trials);
   const pots = new Float64Array(trials);
+  let scratch: Float64Array | null = null;
+  // Boxes per pause: about a chunk's worth of rows for every candidate.
+  const boxChunk = Math.max(1, Math.floor((chunk / trials) * (count / Math.max(1, u))));
 
   for (let c = 1; c < k; c++) {
     const randVals = rng.uniform(trials);
-    let highest = 0;
-    for (let t = 0; t < trials; t++) highest = Math.max(highest, randVals[t]! * currentPot);
-    // `np.cumsum`, carried from chunk to chunk, only as far as the highest value searched for: the sum is
-    // non-decreasing, so no later entry can be the first at or above any of them.
-    let end = 0;
-    while (end < m) {
-      const to = Math.min(m, end + 4 * chunk);
-      end = cumulativeSumGatherUntil(closest, rowOf, cumulative, end, to, end > 0 ? cumulative[end - 1]! : 0, highest);
-      if (cumulative[end - 1]! >= highest) break;
+    for (let t = 0; t < trials; t++) targets[t] = randVals[t]! * currentPot;
+    drawCandidates(closest, rowOf, targets, candidateIds);
+    for (let t = 0; t < trials; t++) candidateRows[t] = rowOf[candidateIds[t]!]!;
+    yield;
+
+    gains.fill(0);
+    reachedCount.fill(0);
+    for (let b = 0; b < count; b += boxChunk) {
+      lowerBoxes(s, b, Math.min(count, b + boxChunk));
       yield;
     }
+
+    // The winner: the candidate of lowest potential, ties to the first (`np.argmin`).
+    let bestGain = -Infinity;
+    for (let t = 0; t < trials; t++) bestGain = Math.max(bestGain, gains[t]!);
+    const margin = TIE_MARGIN * currentPot;
+    let best = -1;
+    let contenders = 0;
     for (let t = 0; t < trials; t++) {
-      candidateIds[t] = Math.min(searchSortedLeft(cumulative.subarray(0, end), randVals[t]! * currentPot), m - 1);
-      candidateRows[t] = rowOf[candidateIds[t]!]!;
+      if (gains[t]! < bestGain - margin) continue;
+      contenders++;
+      if (best < 0) best = t;
     }
-    const bound = closest;
-    yield* chunks(u, chunk / trials, (from, to) => {
-      let t = 0;
-      for (; t + 3 <= trials; t += 3) {
-        distancesToThreeRows(X, from, to, candidateRows, t, xSquaredNorms, rows[t]!, rows[t + 1]!, rows[t + 2]!, bound);
+    let potKnown = false;
+    if (contenders > 1) {
+      // Too close to call from the gains: every contender's potential, summed as scikit-learn sums it.
+      scratch ??= new Float64Array(u);
+      best = -1;
+      for (let t = 0; t < trials; t++) {
+        if (gains[t]! < bestGain - margin) continue;
+        scratch.set(closest);
+        applyLowered(scratch, lowered[t]!, reached[t]!, reachedCount[t]!, start);
+        pots[t] = pairwiseSumGather(scratch, rowOf);
+        if (best < 0 || pots[t]! < pots[best]!) best = t;
+        yield;
       }
-      for (; t < trials; t++) distancesToRow(X, from, to, 3, candidateRows[t]!, xSquaredNorms, rows[t]!, bound);
-    });
-    let best = 0;
-    for (let t = 0; t < trials; t++) {
-      pots[t] = pairwiseSumGather(rows[t]!, rowOf);
-      if (pots[t]! < pots[best]!) best = t;
-      yield;
+      currentPot = pots[best]!;
+      potKnown = true;
     }
-    currentPot = pots[best]!;
-    const winner = rows[best]!;
-    rows[best] = closest;
-    closest = winner;
+    applyLowered(closest, lowered[best]!, reached[best]!, reachedCount[best]!, start, boxMax);
     indices[c] = candidateIds[best]!;
+    // The potential scales the next step's draws; after the last step nothing reads it.
+    if (c < k - 1 && !potKnown) currentPot = pairwiseSumGather(closest, rowOf);
+    yield;
   }
   return indices;
 }
 
 /**
- * `cumulativeSumGather` over `from .. to` that stops after the first running sum at or above `limit`: returns the
- * index after it, or `to`.
+ * Copies a candidate's lowered distances into `into` in the boxes it reached, and when `boxMax` is given, sets their
+ * largest distance there.
  */
-function cumulativeSumGatherUntil(
-  a: Float64Array, index: Uint32Array, out: Float64Array, from: number, to: number, sum: number, limit: number,
-): number {
-  let s = sum;
-  for (let i = from; i < to; i++) {
-    s += a[index[i]!]!;
-    out[i] = s;
-    if (s >= limit) return i + 1;
+function applyLowered(
+  into: Float64Array, lowered: Float64Array, reached: Int32Array, n: number, start: Uint32Array, boxMax?: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const b = reached[i]!;
+    let most = 0;
+    for (let r = start[b]!, end = start[b + 1]!; r < end; r++) {
+      const v = lowered[r]!;
+      into[r] = v;
+      if (v > most) most = v;
+    }
+    if (boxMax) boxMax[b] = most;
   }
-  return to;
 }
