@@ -10,8 +10,10 @@
  * - `first run`: a fresh engine, the image uploaded, counted and listed, planned, iterated, then recoloured;
  * - `new k`: the same engine and image, another k (k + 1): the interactive re-run (colour list kept);
  * each split into phases (count & compact, plan & seeding, iterations, labels table, recolour), with submissions,
- * round trips and bytes read back per run; then the CPU's `cpuPixelKMeans` on the same image and options, and
- * whether the two agreed bit for bit (centres, counts, inertia, iterations).
+ * round trips and bytes read back per run; then the CPU path on the same image and options (`cpuPixelKMeans`, then
+ * the full-size recolour the element's CPU worker does, `recolorNearest`), and whether the two agreed bit for bit
+ * (centres, counts, inertia, iterations). Two ratios: `gpu/cpu`, the palette and the full-size recolour on each path
+ * (the same work on both sides), and `run gpu/cpu`, the k-means alone (`run only` against `cpu ms`).
  */
 import { register } from 'node:module';
 import type { BenchReport, BenchRow } from './report.js';
@@ -59,6 +61,9 @@ export async function gpuSection(report: BenchReport, _root: string, argv: reado
   const { GpuKMeans } = await import('../src/core/gpu/gpu-kmeans.js');
   const { acquireDevice } = await import('../src/core/gpu/device.js');
   const { cpuPixelKMeans } = await import('../src/core/exact/cpu.js');
+  const { fixedCentersToRgb8 } = await import('../src/core/exact/result.js');
+  const { recolorNearest } = await import('../src/worker/recolor.js');
+  const { DEFAULTS } = await import('../src/core/constants.js');
   const { photoLikeImage } = await import('../test/helpers/large-image.js');
   const quick = report.flags.quick;
   const megapixels = list(argv, '--mp', quick ? [1] : [24]);
@@ -108,6 +113,10 @@ export async function gpuSection(report: BenchReport, _root: string, argv: reado
               const c = performance.now();
               const onCpu = await cpuPixelKMeans(image, options);
               const cpuMs = performance.now() - c;
+              const r = performance.now();
+              const rgb = fixedCentersToRgb8(onCpu.centersFixed, onCpu.colorSpace);
+              recolorNearest(image.data, onCpu.centersFixed, rgb, onCpu.colorSpace, DEFAULTS.alphaThreshold);
+              const cpuRecolorMs = performance.now() - r;
               const agreed =
                 onGpu.iterations === onCpu.iterations &&
                 onGpu.inertiaFixed === onCpu.inertiaFixed &&
@@ -128,7 +137,9 @@ export async function gpuSection(report: BenchReport, _root: string, argv: reado
                   'round trips': after.roundTrips - before.roundTrips,
                   'bytes read': after.bytesRead - before.bytesRead,
                   'cpu ms': ms(cpuMs),
-                  'gpu/cpu': (total / cpuMs).toFixed(1),
+                  'cpu recolour': ms(cpuRecolorMs),
+                  'gpu/cpu': (total / (cpuMs + cpuRecolorMs)).toFixed(1),
+                  'run gpu/cpu': (runMs / cpuMs).toFixed(1),
                   agreed: agreed ? 'yes' : 'NO',
                 },
                 note: label === 'first run' ? 'upload included; recolour into a texture' : 'image and colour list kept; recolour into a texture',
