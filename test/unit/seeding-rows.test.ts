@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { distinctColors } from '../../src/core/exact/distinct.js';
 import { extractPoints } from '../../src/core/exact/points.js';
-import { seedExactRunsSteps } from '../../src/core/exact/prepare.js';
+import { seedExactRunsSteps, seedingRowsSteps, seedRunsOnRowsSteps } from '../../src/core/exact/prepare.js';
+import { fixedCenters } from '../../src/core/exact/fixed-colors.js';
 import { runSync } from '../../src/core/pace.js';
 import { RandomState } from '../../src/core/random.js';
 import { greedyKMeansPlusPlus } from '../../src/core/sklearn/kmeans-plusplus.js';
@@ -105,6 +106,38 @@ describe('k-means++ on shared rows', () => {
       const perColour = runSync(seedExactRunsSteps(points, n, k, 7, 4, space, undefined, distinct));
       expect(perColour.initIndices.map((i) => Array.from(i))).toEqual(perPoint.initIndices.map((i) => Array.from(i)));
       expect(perColour.initCenters).toEqual(perPoint.initCenters);
+    }
+  });
+
+  it.each([
+    { name: 'one locked colour', fixed: [[200, 30, 40]] as [number, number, number][], k: 5 },
+    { name: 'three locked colours', fixed: [[0, 0, 0], [255, 255, 255], [90, 140, 60]] as [number, number, number][], k: 6 },
+    { name: 'as many locked colours as centres', fixed: [[10, 20, 30], [40, 50, 60]] as [number, number, number][], k: 2 },
+  ])('seeds around $name from the distinct colours as from every point', ({ fixed, k }) => {
+    const image = posterised(boxResize(loadSample('chelsea.png'), 150, 100));
+    const { points, n } = extractPoints(image, 128);
+    const distinct = distinctColors(points, n);
+    for (const space of ['rgb', 'oklab'] as const) {
+      const locked = fixedCenters(fixed, space);
+      const perPoint = runSync(seedExactRunsSteps(points, n, k, 3, 3, space, locked));
+      const perColour = runSync(seedExactRunsSteps(points, n, k, 3, 3, space, locked, distinct));
+      expect(perColour.initIndices.map((i) => Array.from(i))).toEqual(perPoint.initIndices.map((i) => Array.from(i)));
+      expect(perColour.initCenters).toEqual(perPoint.initCenters);
+    }
+  });
+
+  it('seeds any subset of the runs from their own generator states, as the runs in order do', () => {
+    const image = boxResize(loadSample('coffee.png'), 120, 80);
+    const { points, n } = extractPoints(image, 128);
+    const distinct = distinctColors(points, n);
+    for (const { k, locked } of [{ k: 5, locked: new Uint32Array(0) }, { k: 7, locked: fixedCenters([[250, 250, 240]], 'rgb') }]) {
+      const rows = runSync(seedingRowsSteps(points, n, 'rgb', distinct));
+      const all = runSync(seedRunsOnRowsSteps(rows, k, 11, 10, locked));
+      for (const part of [[0, 2, 4, 6, 8], [1, 3, 5, 7, 9], [9], [3, 4]]) {
+        const some = runSync(seedRunsOnRowsSteps(rows, k, 11, 10, locked, part));
+        expect(some.initCenters).toEqual(part.map((r) => all.initCenters[r]));
+        expect(some.initIndices).toEqual(part.map((r) => all.initIndices[r]));
+      }
     }
   });
 });

@@ -174,11 +174,31 @@ function addChannelSums(coords: Uint16Array, weights: Float64Array, from: number
 
 /** `toleranceFixed` as steps (`pace.ts`): the exact sums are carried from chunk to chunk. */
 export function* toleranceFixedSteps(coords: Uint16Array, weights: Float64Array, tol: number): Steps<number> {
+  return toleranceFromSums(yield* channelSumsSteps(coords, weights), tol);
+}
+
+/**
+ * The exact integer sums behind `tolFixed`, per channel: `Σ w·P` and `Σ w·P²`, and the points' number: what a run's
+ * tolerance needs of the image, whatever its `tol`, so an image's runs compute them once.
+ */
+export interface ChannelSums {
+  /** Σ w·P0, Σ w·P1, Σ w·P2, Σ w·P0², Σ w·P1², Σ w·P2², exact. */
+  sums: readonly bigint[];
+  n: number;
+}
+
+/** `ChannelSums` of the distinct colours `coords` with their counts, as steps (`pace.ts`). */
+export function* channelSumsSteps(coords: Uint16Array, weights: Float64Array): Steps<ChannelSums> {
   const sums = [0n, 0n, 0n, 0n, 0n, 0n];
   const u = weights.length;
   yield* chunks(u, chunkFor(24), (from, to) => addChannelSums(coords, weights, from, to, sums));
   let n = 0;
   for (let i = 0; i < u; i++) n += weights[i]!;
+  return { sums, n };
+}
+
+/** `tolFixed` for `tol` from the channel sums. */
+export function toleranceFromSums({ sums, n }: ChannelSums, tol: number): number {
   // The exact integers, rounded once to float64 (exact up to 2^53), then the same expression, channel by channel.
   const [s0, s1, s2, q0, q1, q2] = sums.map(Number) as [number, number, number, number, number, number];
   let variance = 0;

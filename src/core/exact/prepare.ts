@@ -7,14 +7,22 @@ import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../e
 import { RandomState } from '../random.js';
 import { runSync, type Steps } from '../pace.js';
 import { greedyKMeansPlusPlusSteps } from '../sklearn/kmeans-plusplus.js';
-import { greedyKMeansPlusPlusOnRowsSteps, rowBoxes } from '../sklearn/kmeans-plusplus-rows.js';
+import { greedyKMeansPlusPlusOnRowsSteps, rowBoxes, type RowBoxes } from '../sklearn/kmeans-plusplus-rows.js';
 import { centerPoints } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
 import { fixedCenters, resolveFixedColors } from './fixed-colors.js';
 import type { ExactRunPlan } from './plan.js';
 import { distinctColorsSteps, distinctIndex, type DistinctColors } from './distinct.js';
-import { extractPointsSteps, fixedCoordsSteps, toleranceFixedSteps, writeFixedCoords, type ExtractedPoints } from './points.js';
+import {
+  channelSumsSteps,
+  extractPointsSteps,
+  fixedCoordsSteps,
+  toleranceFromSums,
+  writeFixedCoords,
+  type ChannelSums,
+  type ExtractedPoints,
+} from './points.js';
 
 /** A validated exact run, ready for `exactLloyd` (CPU) or the GPU engine: its plan, and the points behind it. */
 export interface PreparedExactRun extends ExactRunPlan {
@@ -100,6 +108,9 @@ export function seedSampleIndices(n: number): Uint32Array | null {
  * `fixed` (m × 3 fixed-point centres, `fixedCenters`): the locked centres, centres 0 .. m−1 of every seeding; k-means++
  * chooses the other k − m with them counted as chosen (`greedyKMeansPlusPlusSteps` with `fixed`, each at `F / (255·128)`
  * in X, like a point of that colour). m = 0 is the plain seeding.
+ *
+ * With `distinct` (the points' distinct colours) the seedings run on the sample's rows (`seedingRows`: distances once
+ * per colour, the same picks); without it, point by point (the plain transcription, which the tests compare with).
  */
 export function seedExactRuns(
   points: Uint8Array,
@@ -113,6 +124,12 @@ export function seedExactRuns(
   return runSync(seedExactRunsSteps(points, n, k, seed, nInit, colorSpace, fixed));
 }
 
+/** The seedings' result: per run, k × 3 fixed-point centres and the point indices chosen (−1: a fixed centre). */
+export interface Seedings {
+  initCenters: Uint32Array[];
+  initIndices: Int32Array[];
+}
+
 /** `seedExactRuns` as steps (`pace.ts`). */
 export function* seedExactRunsSteps(
   points: Uint8Array,
@@ -123,30 +140,19 @@ export function* seedExactRunsSteps(
   colorSpace: ColorSpace = 'rgb',
   fixed: Uint32Array = new Uint32Array(0),
   distinct?: DistinctColors,
-): Steps<{ initCenters: Uint32Array[]; initIndices: Int32Array[] }> {
+): Steps<Seedings> {
+  if (distinct) return yield* seedRunsOnRowsSteps(yield* seedingRowsSteps(points, n, colorSpace, distinct), k, seed, nInit, fixed);
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
-  const x = new Float64Array(3 * m);
-  const coords = new Float64Array(3);
-  for (let i = 0; i < m; i++) {
-    const p = sample === null ? i : sample[i]!;
-    writeFixedCoords(colorSpace, points[3 * p]!, points[3 * p + 1]!, points[3 * p + 2]!, coords, 0);
-    for (let c = 0; c < 3; c++) x[3 * i + c] = coords[c]! / MAX_COORD;
-    if ((i & 0x3fff) === 0x3fff) yield;
-  }
-  const { X, mean, xSquaredNorms } = centerPoints(x, m, 3);
+  const { X, mean, xSquaredNorms } = yield* seedingPointsSteps(points, sample, m, colorSpace);
   const fixedCount = fixed.length / 3;
   // The locked centres in the seeding's space, as a point of that colour would be there.
   const fixedX = Float64Array.from(fixed, (v, i) => v / MAX_COORD - mean[i % 3]!);
-  // Distances once per distinct colour, sorted into boxes (the same picks); locked centres take the per-point path.
-  const rows = fixedCount === 0 && distinct ? sharedRows(X, xSquaredNorms, sample, points, distinct) : null;
   const rng = new RandomState(seed);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   for (let run = 0; run < nInit; run++) {
-    const indices = rows
-      ? yield* greedyKMeansPlusPlusOnRowsSteps(rows.X, rows.u, rows.norms, rows.rowOf, k, rng, rows)
-      : yield* greedyKMeansPlusPlusSteps(X, m, 3, k, rng, xSquaredNorms, fixedCount > 0 ? fixedX : undefined);
+    const indices = yield* greedyKMeansPlusPlusSteps(X, m, 3, k, rng, xSquaredNorms, fixedCount > 0 ? fixedX : undefined);
     if (sample !== null) for (let j = fixedCount; j < k; j++) indices[j] = sample[indices[j]!]!;
     const centers = new Uint32Array(3 * k);
     centers.set(fixed);
@@ -160,18 +166,48 @@ export function* seedExactRunsSteps(
   return { initCenters, initIndices };
 }
 
+/** The seeding sample's X (centred) with its column mean and squared norms, as `KMeans.fit` sees the points. */
+function* seedingPointsSteps(points: Uint8Array, sample: Uint32Array | null, m: number, colorSpace: ColorSpace) {
+  const x = new Float64Array(3 * m);
+  const coords = new Float64Array(3);
+  for (let i = 0; i < m; i++) {
+    const p = sample === null ? i : sample[i]!;
+    writeFixedCoords(colorSpace, points[3 * p]!, points[3 * p + 1]!, points[3 * p + 2]!, coords, 0);
+    for (let c = 0; c < 3; c++) x[3 * i + c] = coords[c]! / MAX_COORD;
+    if ((i & 0x3fff) === 0x3fff) yield;
+  }
+  return centerPoints(x, m, 3);
+}
+
 /**
- * The seeding rows once per distinct colour (`greedyKMeansPlusPlusOnRowsSteps`: distances per colour, sums per point,
- * the same picks), sorted into boxes (`rowBoxes`). A point's row of X is a function of its colour, so the first point
- * of each colour stands for all.
+ * What every seeding of an image needs for one alpha threshold and colour space, whatever k, seed, nInit or locked
+ * colours (so an image computes it once): the seeding sample's rows (one per distinct colour, sorted into boxes:
+ * `rowBoxes`), each row's sRGB colour, the sample's column mean, and n.
  */
-function sharedRows(X: Float64Array, norms: Float64Array, sample: Uint32Array | null, points: Uint8Array, distinct: DistinctColors) {
-  const m = norms.length;
+export interface SeedingRows {
+  boxes: RowBoxes;
+  /** 3 bytes per sorted row: its sRGB colour. */
+  colors: Uint8Array;
+  mean: Float64Array;
+  colorSpace: ColorSpace;
+  /** Points of the image (the seeding sample is `seedSampleIndices(n)`). */
+  n: number;
+}
+
+/**
+ * `SeedingRows` of the points: the sample's X as `KMeans.fit` sees it, then one row per distinct colour (a point's
+ * row of X is a function of its colour, so the first point of each colour stands for all), sorted into boxes.
+ */
+export function* seedingRowsSteps(points: Uint8Array, n: number, colorSpace: ColorSpace, distinct: DistinctColors): Steps<SeedingRows> {
+  const sample = seedSampleIndices(n);
+  const m = sample === null ? n : sample.length;
+  const { X, mean, xSquaredNorms } = yield* seedingPointsSteps(points, sample, m, colorSpace);
   const { pointColor, u } = distinct;
   const rowOfColor = new Int32Array(u).fill(-1);
   const rowOf = new Uint32Array(m);
   const rowsX = new Float64Array(3 * Math.min(u, m));
   const rowNorms = new Float64Array(Math.min(u, m));
+  const rowPoint = new Uint32Array(Math.min(u, m));
   let rows = 0;
   for (let i = 0; i < m; i++) {
     const p = sample === null ? i : sample[i]!;
@@ -182,11 +218,67 @@ function sharedRows(X: Float64Array, norms: Float64Array, sample: Uint32Array | 
       rowsX[3 * row] = X[3 * i]!;
       rowsX[3 * row + 1] = X[3 * i + 1]!;
       rowsX[3 * row + 2] = X[3 * i + 2]!;
-      rowNorms[row] = norms[i]!;
+      rowNorms[row] = xSquaredNorms[i]!;
+      rowPoint[row] = p;
     }
     rowOf[i] = row;
   }
-  return rowBoxes(rowsX.subarray(0, 3 * rows), rows, rowNorms.subarray(0, rows), rowOf);
+  yield;
+  const boxes = rowBoxes(rowsX.subarray(0, 3 * rows), rows, rowNorms.subarray(0, rows), rowOf);
+  const colors = new Uint8Array(3 * rows);
+  for (let s = 0; s < rows; s++) colors.set(points.subarray(3 * rowPoint[boxes.from[s]!]!, 3 * rowPoint[boxes.from[s]!]! + 3), 3 * s);
+  return { boxes, colors, mean, colorSpace, n };
+}
+
+/** One seeding on `rows`, drawing from `rng` as scikit-learn draws: its centres and the point indices it chose. */
+export function* seedRunOnRowsSteps(rows: SeedingRows, k: number, rng: RandomState, fixed: Uint32Array): Steps<{ centers: Uint32Array; indices: Int32Array }> {
+  const { boxes, colors, mean, colorSpace, n } = rows;
+  const sample = seedSampleIndices(n);
+  const fixedCount = fixed.length / 3;
+  const fixedX = fixedCount > 0 ? Float64Array.from(fixed, (v, i) => v / MAX_COORD - mean[i % 3]!) : undefined;
+  const picks = yield* greedyKMeansPlusPlusOnRowsSteps(boxes.X, boxes.u, boxes.norms, boxes.rowOf, k, rng, boxes, fixedX);
+  const indices = new Int32Array(k).fill(-1);
+  const centers = new Uint32Array(3 * k);
+  centers.set(fixed);
+  for (let j = fixedCount; j < k; j++) {
+    const q = picks[j]!;
+    indices[j] = sample === null ? q : sample[q]!;
+    const s = boxes.rowOf[q]!;
+    writeFixedCoords(colorSpace, colors[3 * s]!, colors[3 * s + 1]!, colors[3 * s + 2]!, centers, 3 * j);
+  }
+  return { centers, indices };
+}
+
+/**
+ * Advances `rng` past one seeding of k centres (f of them locked) on m sample points without computing it: the draws
+ * do not depend on the data (`randint(m)` unless a centre is locked, then `2 + ⌊ln k⌋` uniforms per chosen centre),
+ * so a seeding can start from its own generator state anywhere (another worker).
+ */
+export function skipSeeding(rng: RandomState, m: number, k: number, fixedCount: number): void {
+  if (fixedCount === 0) rng.randint(m);
+  const trials = 2 + Math.floor(Math.log(k));
+  for (let c = Math.max(1, fixedCount); c < k; c++) rng.uniform(trials);
+}
+
+/** Seedings `runs` (indices into 0 .. nInit−1, ascending) from `seed`, on `rows`, each from its own generator state. */
+export function* seedRunsOnRowsSteps(
+  rows: SeedingRows, k: number, seed: number, nInit: number, fixed: Uint32Array, runs?: readonly number[],
+): Steps<Seedings> {
+  const rng = new RandomState(seed);
+  const m = rows.boxes.rowOf.length;
+  const fixedCount = fixed.length / 3;
+  const wanted = runs ?? Array.from({ length: nInit }, (_, r) => r);
+  const initCenters: Uint32Array[] = [];
+  const initIndices: Int32Array[] = [];
+  let at = 0;
+  for (const r of wanted) {
+    for (; at < r; at++) skipSeeding(rng, m, k, fixedCount);
+    const { centers, indices } = yield* seedRunOnRowsSteps(rows, k, rng, fixed);
+    at++;
+    initCenters.push(centers);
+    initIndices.push(indices);
+  }
+  return { initCenters, initIndices };
 }
 
 /** What a caller that keeps an image between runs can hand `prepareExactRun` instead of having it recomputed. */
@@ -197,6 +289,18 @@ export interface PreparedInputs {
   distinct?: DistinctColors;
   /** `fixedCoords(distinct.colors, distinct.u, colorSpace)` for the run's colour space. */
   coords?: Uint16Array;
+  /** `channelSums` of those coordinates: the tolerance of any `tol`. */
+  sums?: ChannelSums;
+  /** `seedingRows` of the points in the run's colour space: the seedings of any k, seed, nInit or locked colours. */
+  seeding?: SeedingRows;
+}
+
+/** What a plan needs of the image (`planExactRun`): no per-pixel array. */
+export interface PlanInputs {
+  /** Points: pixels with alpha ≥ the threshold. */
+  n: number;
+  sums: ChannelSums;
+  seeding: SeedingRows;
 }
 
 /**
@@ -223,32 +327,37 @@ export function* prepareExactRunSteps(
   checkPixelKMeansOptions(options);
   const { points, pixelIndex, n } = inputs.extracted ?? (yield* extractPointsSteps(image, alphaThreshold));
   if (n === 0) throw new NoOpaquePixelsError();
-  const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
-  const fixed = resolveFixedColors(options.fixed, k);
   const distinct = inputs.distinct ?? (yield* distinctColorsSteps(points, n));
   const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
-  const tolFixed = yield* toleranceFixedSteps(coords, distinct.weights, tol);
-  const { initCenters, initIndices } = yield* seedExactRunsSteps(
-    points, n, k, seed, nInit, colorSpace, fixedCenters(fixed, colorSpace), distinct,
-  );
-  return {
-    width: image.width,
-    height: image.height,
-    colorSpace,
-    alphaThreshold,
-    k,
-    seed,
-    nInit,
-    maxIter,
-    tol,
-    points,
-    distinct,
-    coords,
-    pixelIndex,
-    n,
-    tolFixed,
-    fixed,
-    initCenters,
-    initIndices,
-  };
+  const sums = inputs.sums ?? (yield* channelSumsSteps(coords, distinct.weights));
+  const seeding = inputs.seeding ?? (yield* seedingRowsSteps(points, n, colorSpace, distinct));
+  const plan = yield* planExactRunSteps(image, options, { n, sums, seeding });
+  return { ...plan, width: image.width, height: image.height, points, distinct, coords, pixelIndex };
+}
+
+/**
+ * The plan of a run (`ExactRunPlan`, with the chosen point indices) from what the image's runs share: validated
+ * options, `tolFixed` from the channel sums and the seedings from the seeding rows; no pass over the pixels. Throws as
+ * `prepareExactRun` does.
+ */
+export function planExactRun(image: PixelImage, options: PixelKMeansOptions, inputs: PlanInputs): ExactRunPlan & { initIndices: Int32Array[] } {
+  return runSync(planExactRunSteps(image, options, inputs));
+}
+
+/** `planExactRun` as steps (`pace.ts`). */
+export function* planExactRunSteps(
+  image: PixelImage,
+  options: PixelKMeansOptions,
+  { n, sums, seeding }: PlanInputs,
+): Steps<ExactRunPlan & { initIndices: Int32Array[] }> {
+  validateImage(image);
+  const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
+  checkPixelKMeansOptions(options);
+  if (n === 0) throw new NoOpaquePixelsError();
+  if (seeding.colorSpace !== colorSpace || seeding.n !== n) throw new InvalidInputError('The seeding rows belong to other points.');
+  const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
+  const fixed = resolveFixedColors(options.fixed, k);
+  const tolFixed = toleranceFromSums(sums, tol);
+  const { initCenters, initIndices } = yield* seedRunsOnRowsSteps(seeding, k, seed, nInit, fixedCenters(fixed, colorSpace));
+  return { colorSpace, alphaThreshold, k, seed, nInit, maxIter, tol, n, tolFixed, fixed, initCenters, initIndices };
 }

@@ -6,8 +6,9 @@
  * 1. once per image and alpha threshold: pixels → 24-bit colour keys → a 2^24-entry count table → the list of U
  *    distinct colours and their counts (`ColorTable`), with n (one 16-byte readback); once per list and colour space,
  *    each colour's fixed-point position;
- * 2. per run: the plan (`tolFixed`, the k-means++ seedings: `prepareExactRun` on the CPU), or one made elsewhere
- *    (`prepared`, an `ExactRunPlan`: the element's CPU worker makes it);
+ * 2. per run: the plan (`tolFixed`, the k-means++ seedings) on the CPU, from what the image's plans share
+ *    (`ExactImageInputs`: the channel sums and the seeding rows, computed by the image's first run for a threshold and
+ *    colour space, then kept), or one made elsewhere (`prepared`, an `ExactRunPlan`: the element's CPU worker makes it);
  * 3. all nInit seedings iterate together on the device, U·k work per iteration, the host out of the loop
  *    (`runPass`): one submission and one small readback per pass unless a run goes past the first batch;
  * 4. the best run's labels fill the colour table (code → label); per-pixel labels are read back only when asked
@@ -19,7 +20,8 @@
  */
 import { throwIfAborted, InvalidInputError } from '../errors.js';
 import { checkExactRunPlan, type ExactRunPlan } from '../exact/plan.js';
-import { prepareExactRun, resolvePixelOptions, type PreparedExactRun } from '../exact/prepare.js';
+import { ExactImageInputs } from '../exact/image-inputs.js';
+import { resolvePixelOptions } from '../exact/prepare.js';
 import { finishExactResult } from '../exact/result.js';
 import { pickBestRun } from '../exact/runs.js';
 import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types.js';
@@ -74,6 +76,8 @@ export class GpuKMeans extends GpuImageEngine {
   readonly #maxBatch: number;
   readonly #maxRunsPerPass: number;
   #phases: GpuRunPhases = { countMs: 0, planMs: 0, iterateMs: 0, labelsMs: 0 };
+  /** What the plans of the current image share (channel sums, seeding rows), kept between its runs. */
+  #inputs: ExactImageInputs | undefined;
 
   /** The engine uses `device` but never destroys it. */
   constructor(device: GPUDevice, tuning: GpuKMeansTuning = {}) {
@@ -118,9 +122,10 @@ export class GpuKMeans extends GpuImageEngine {
     onProgress?.({ phase: 'init', fraction: 0 });
     const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
     let t = performance.now();
-    const plan: PreparedExactRun | ExactRunPlan =
+    if (this.#inputs?.image !== source) this.#inputs = new ExactImageInputs(source, { keepPoints: false });
+    const plan: ExactRunPlan =
       options.prepared === undefined
-        ? prepareExactRun(source, options)
+        ? this.#inputs.plan(options)
         : checkExactRunPlan(options.prepared, options, source.width * source.height);
     const planMs = performance.now() - t;
     const gpuImage = await this.uploaded('run()');

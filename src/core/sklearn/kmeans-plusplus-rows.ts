@@ -21,8 +21,9 @@
  */
 import { chunkFor, chunks, type Steps } from '../pace.js';
 import type { RandomState } from '../random.js';
-import { distancesToRow } from './kmeans-plusplus.js';
+import { distancesToCentre, distancesToRow } from './kmeans-plusplus.js';
 import { pairwiseSumGather } from './numeric.js';
+import { rowSquaredNorm } from './prepare.js';
 
 /** Boxes per axis of the rows' bounding box: 16³ cells, of which a photo's colours fill a few hundred. */
 const BOX_BINS = 16;
@@ -53,6 +54,8 @@ export interface RowBoxes {
   u: number;
   /** Points on each row (integers). */
   weights: Float64Array;
+  /** The row of the caller's X each sorted row is. */
+  from: Uint32Array;
   count: number;
   start: Uint32Array;
   /** Per box, 3 values: the least and greatest coordinate of its rows on each axis. */
@@ -92,6 +95,7 @@ export function rowBoxes(X: Float64Array, u: number, norms: Float64Array, rowOf:
     rowOf: new Uint32Array(rowOf.length),
     u,
     weights: new Float64Array(u),
+    from: new Uint32Array(u),
     count,
     start: new Uint32Array(count + 1),
     lo: new Float64Array(3 * count).fill(Infinity),
@@ -102,6 +106,7 @@ export function rowBoxes(X: Float64Array, u: number, norms: Float64Array, rowOf:
   for (let r = 0; r < u; r++) {
     const s = bucket[keys[r]!]!++;
     newRow[r] = s;
+    boxes.from[s] = r;
     sortedKey[s] = keys[r]!;
     boxes.X[3 * s] = X[3 * r]!;
     boxes.X[3 * s + 1] = X[3 * r + 1]!;
@@ -240,26 +245,41 @@ function drawCandidates(closest: Float64Array, rowOf: Uint32Array, targets: Floa
  * The chosen point indices (0 .. m−1, m = `rowOf.length`). X: u × 3 rows, float64, centred as `KMeans.fit` centres
  * the points; `xSquaredNorms` their squared norms. `boxes`, when given, must be `rowBoxes` of these rows (several
  * seedings of one point set share them).
+ *
+ * With `fixed` (f ≥ 1 centres, f × 3, in the space of X), `greedyKMeansPlusPlusSteps`'s variant for locked centres:
+ * they count as centres 0 .. f−1 already chosen (indices −1), no first point is drawn, the closest distances start as
+ * each row's distance to its nearest fixed centre (`np.minimum` over them, in order), and steps f .. k−1 follow.
  */
 export function* greedyKMeansPlusPlusOnRowsSteps(
   X0: Float64Array, u: number, xSquaredNorms: Float64Array, rowOf0: Uint32Array, k: number, rng: RandomState,
-  boxes: RowBoxes = rowBoxes(X0, u, xSquaredNorms, rowOf0),
+  boxes: RowBoxes = rowBoxes(X0, u, xSquaredNorms, rowOf0), fixed?: Float64Array,
 ): Steps<Int32Array> {
   const { X, norms, rowOf, count, start } = boxes;
   const m = rowOf.length;
   const indices = new Int32Array(k);
   const trials = 2 + Math.floor(Math.log(k));
   const chunk = chunkFor(3 + 4);
+  const fixedCount = fixed === undefined ? 0 : fixed.length / 3;
 
   const closest = new Float64Array(u);
-  const first = rng.randint(m);
-  indices[0] = first;
-  yield* chunks(u, chunk, (from, to) => distancesToRow(X, from, to, 3, rowOf[first]!, norms, closest));
+  if (fixedCount === 0) {
+    const first = rng.randint(m);
+    indices[0] = first;
+    yield* chunks(u, chunk, (from, to) => distancesToRow(X, from, to, 3, rowOf[first]!, norms, closest));
+  } else {
+    indices.fill(-1, 0, fixedCount);
+    for (let f = 0; f < fixedCount; f++) {
+      const norm = rowSquaredNorm(fixed!, f, 3);
+      const bound = f === 0 ? undefined : closest;
+      yield* chunks(u, chunk, (from, to) => distancesToCentre(X, from, to, 3, fixed!, 3 * f, norm, norms, closest, bound));
+    }
+  }
   const boxMax = new Float64Array(count);
   for (let b = 0; b < count; b++) boxMax[b] = largest(closest, start[b]!, start[b + 1]!);
   let currentPot = pairwiseSumGather(closest, rowOf);
   yield;
-  if (k === 1) return indices;
+  const firstStep = Math.max(1, fixedCount);
+  if (firstStep >= k) return indices;
 
   const s: Seeding = {
     boxes,
@@ -280,7 +300,7 @@ export function* greedyKMeansPlusPlusOnRowsSteps(
   // Boxes per pause: about a chunk's worth of rows for every candidate.
   const boxChunk = Math.max(1, Math.floor((chunk / trials) * (count / Math.max(1, u))));
 
-  for (let c = 1; c < k; c++) {
+  for (let c = firstStep; c < k; c++) {
     const randVals = rng.uniform(trials);
     for (let t = 0; t < trials; t++) targets[t] = randVals[t]! * currentPot;
     drawCandidates(closest, rowOf, targets, candidateIds);

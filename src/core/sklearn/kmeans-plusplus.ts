@@ -93,7 +93,7 @@ export function distancesToThreeRows(
  * `distancesToRow` from a centre that is not a row of X (a fixed centre, at `C[cBase ..]`, of squared norm `cNorm`):
  * the same formula in the same order, lowered to `bound` (`np.minimum`) when one is given.
  */
-function distancesToCentre(
+export function distancesToCentre(
   X: Float64Array, from: number, to: number, d: number, C: Float64Array, cBase: number, cNorm: number,
   xSquaredNorms: Float64Array, out: Float64Array, bound?: Float64Array,
 ): void {

@@ -1,0 +1,114 @@
+/**
+ * What the runs of one image share, computed on first use and kept between runs, so that a new k, seed, nInit,
+ * tolerance or locked colour on the same image skips every pass over its pixels. Per alpha threshold: the points and
+ * their distinct colours; per threshold and colour space: the colours' coordinates, the channel sums (the tolerance of
+ * any `tol`) and the seeding rows (the seedings of any k and seed). The CPU worker's session keeps everything (its runs
+ * iterate on the points); the GPU engine only what a plan needs (`keepPoints: false`): a few hundred kilobytes
+ * whatever the image's size, the points being on the device.
+ */
+import { NoOpaquePixelsError } from '../errors.js';
+import { runSync, type Steps } from '../pace.js';
+import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
+import { distinctColorsSteps, type DistinctColors } from './distinct.js';
+import { channelSumsSteps, extractPointsSteps, fixedCoordsSteps, type ChannelSums, type ExtractedPoints } from './points.js';
+import {
+  checkPixelKMeansOptions,
+  planExactRunSteps,
+  prepareExactRunSteps,
+  resolvePixelOptions,
+  seedingRowsSteps,
+  type PlanInputs,
+  type PreparedExactRun,
+  type PreparedInputs,
+  type SeedingRows,
+  validateImage,
+} from './prepare.js';
+import type { ExactRunPlan } from './plan.js';
+
+interface SpaceEntry {
+  coords?: Uint16Array;
+  sums?: ChannelSums;
+  seeding?: SeedingRows;
+}
+
+interface ThresholdEntry {
+  n: number;
+  extracted?: ExtractedPoints;
+  distinct?: DistinctColors;
+  spaces: Map<ColorSpace, SpaceEntry>;
+}
+
+export interface ExactImageInputsOptions {
+  /** Keep the points, their distinct colours and coordinates (what CPU runs iterate on). Default true. */
+  keepPoints?: boolean;
+}
+
+export class ExactImageInputs {
+  readonly image: PixelImage;
+  readonly #keepPoints: boolean;
+  readonly #thresholds = new Map<number, ThresholdEntry>();
+
+  constructor(image: PixelImage, options: ExactImageInputsOptions = {}) {
+    this.image = image;
+    this.#keepPoints = options.keepPoints ?? true;
+  }
+
+  /**
+   * The inputs of `prepareExactRun` for this threshold and colour space, computed where missing. With `points`
+   * false only what a plan needs is guaranteed (`n`, `sums`, `seeding`).
+   */
+  *inputsSteps(colorSpace: ColorSpace, alphaThreshold: number, points = true): Steps<PreparedInputs & { n: number }> {
+    let entry = this.#thresholds.get(alphaThreshold);
+    const space = entry?.spaces.get(colorSpace);
+    const planReady = entry !== undefined && (entry.n === 0 || (space?.sums !== undefined && space.seeding !== undefined));
+    if (!points && planReady) return { n: entry!.n, sums: space?.sums, seeding: space?.seeding };
+    if (!entry?.extracted || !entry.distinct) {
+      const extracted = yield* extractPointsSteps(this.image, alphaThreshold);
+      const distinct = extracted.n === 0 ? undefined : yield* distinctColorsSteps(extracted.points, extracted.n);
+      entry = { n: extracted.n, extracted, distinct, spaces: entry?.spaces ?? new Map() };
+      this.#thresholds.set(alphaThreshold, entry);
+    }
+    const { extracted, distinct } = entry;
+    if (entry.n === 0 || !distinct) return { n: 0, extracted };
+    let kept = entry.spaces.get(colorSpace);
+    if (!kept) entry.spaces.set(colorSpace, (kept = {}));
+    const coords = kept.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
+    kept.sums ??= yield* channelSumsSteps(coords, distinct.weights);
+    kept.seeding ??= yield* seedingRowsSteps(extracted!.points, entry.n, colorSpace, distinct);
+    const inputs = { n: entry.n, extracted, distinct, coords, sums: kept.sums, seeding: kept.seeding };
+    if (this.#keepPoints) {
+      kept.coords = coords;
+    } else {
+      // Only what plans need stays: the points are recomputed if a colour space comes that was not seen.
+      entry.extracted = undefined;
+      entry.distinct = undefined;
+    }
+    return inputs;
+  }
+
+  /** `prepareExactRun` on the kept inputs. */
+  *prepareSteps(options: PixelKMeansOptions): Steps<PreparedExactRun> {
+    const { colorSpace, alphaThreshold } = this.#check(options);
+    return yield* prepareExactRunSteps(this.image, options, yield* this.inputsSteps(colorSpace, alphaThreshold));
+  }
+
+  /** The run's plan (`planExactRun`) on the kept inputs: after the first run of a threshold and colour space, no pass over the pixels. */
+  *planSteps(options: PixelKMeansOptions): Steps<ExactRunPlan & { initIndices: Int32Array[] }> {
+    const { colorSpace, alphaThreshold } = this.#check(options);
+    const inputs = yield* this.inputsSteps(colorSpace, alphaThreshold, false);
+    if (inputs.n === 0 || !inputs.sums || !inputs.seeding) throw new NoOpaquePixelsError();
+    return yield* planExactRunSteps(this.image, options, inputs as PlanInputs);
+  }
+
+  /** The image and every option checked before any pixel is read, as `prepareExactRun` checks them. */
+  #check(options: PixelKMeansOptions): { colorSpace: ColorSpace; alphaThreshold: number } {
+    validateImage(this.image);
+    const resolved = resolvePixelOptions(options);
+    checkPixelKMeansOptions(options);
+    return resolved;
+  }
+
+  plan(options: PixelKMeansOptions): ExactRunPlan & { initIndices: Int32Array[] } {
+    return runSync(this.planSteps(options));
+  }
+}
