@@ -3,16 +3,20 @@
  * - the main worker keeps the loaded image (`ExactImageSession`: pixels, points, distinct colours) between requests,
  *   runs its share of the seedings, picks the best run of all (`pickBestRun`: the bits one loop would give), and draws
  *   the full-size recoloured image as an ImageBitmap (transferred to the page, never copied through it);
- * - the helper (started with a `helper` message carrying its end of a MessageChannel) runs the other seedings on its
- *   copy of the distinct-colour table, which it keeps while the table stays the same.
+ * - the helper (started with a `helper` message carrying its end of a MessageChannel) draws and runs the other
+ *   seedings on its copy of the distinct-colour table and its seeding rows, which it keeps while they stay the same:
+ *   each seeding starts from its own generator state (`skipSeeding`), so the two workers draw in parallel and get the
+ *   bits one loop would.
  * A request can be cancelled while it runs: the work yields to the event loop every few milliseconds (`pace.ts`), so a
  * `cancel` message is read mid-run and the request stops at its next yield, in either worker.
- * On the GPU path the main worker only prepares runs (`plan`: validation, tolerance, seedings on the kept points), so
+ * On the GPU path the workers only prepare runs (`plan`: validation, tolerance, the seedings drawn half in each), so
  * that the page's thread, which drives the GPU, never does that CPU work.
  */
 import { extractPalette, toPaletteResult } from '../core/palette.js';
 import { AbortError, PaletteError, throwIfAborted } from '../core/errors.js';
 import { DEFAULTS } from '../core/constants.js';
+import { exactRunPlan } from '../core/exact/plan.js';
+import { seedRunsOnRowsSteps, type SeedingRows } from '../core/exact/prepare.js';
 import { pickBestRun, runExactSeedSteps, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
 import { runPaced, yieldToEventLoop } from '../core/pace.js';
 import { maskIgnoredSteps } from '../core/ignore.js';
@@ -75,7 +79,7 @@ async function runSeeds(id: number, work: ExactWork, runs: readonly number[], ra
 // ---- helper role -------------------------------------------------------------------------------------------------
 
 function startHelper(port: MessagePort): void {
-  let table: { key: string; coords: Uint16Array; weights: Float64Array } | undefined;
+  let table: { key: string; coords: Uint16Array; weights: Float64Array; seeding: SeedingRows } | undefined;
   const reply = (message: HelperResponse, transfer: Transferable[] = []) => port.postMessage(message, transfer);
   port.onmessage = ({ data }: MessageEvent<HelperRequest>) => {
     if (data.type === 'cancel') {
@@ -84,11 +88,21 @@ function startHelper(port: MessagePort): void {
     }
     enqueue(async () => {
       try {
-        if (data.coords && data.weights) table = { key: data.tableKey, coords: data.coords, weights: data.weights };
+        if (data.coords && data.weights && data.seeding) {
+          table = { key: data.tableKey, coords: data.coords, weights: data.weights, seeding: data.seeding };
+        }
         if (table?.key !== data.tableKey) throw new Error(`the helper does not hold table ${data.tableKey}`);
-        const { k, maxIter, tolFixed, fixedCount, initCenters } = data;
-        const work: ExactWork = { coords: table.coords, weights: table.weights, k, maxIter, tolFixed, fixedCount, initCenters };
-        const best = await runSeeds(data.id, work, data.runs, () => reply({ type: 'ran', id: data.id }));
+        const { k, seed, nInit, maxIter, tolFixed, fixed, runs } = data;
+        // This worker's seedings, each from its own generator state: the bits the runs in order give.
+        const seeded = await runPaced(seedRunsOnRowsSteps(table.seeding, k, seed, nInit, fixed, runs), signalOf(data.id));
+        if (!data.iterate) {
+          reply({ type: 'seeded', id: data.id, initCenters: seeded.initCenters }, seeded.initCenters.map((c) => c.buffer as ArrayBuffer));
+          return;
+        }
+        const initCenters: Uint32Array[] = [];
+        runs.forEach((r, i) => (initCenters[r] = seeded.initCenters[i]!));
+        const work: ExactWork = { coords: table.coords, weights: table.weights, k, maxIter, tolFixed, fixedCount: fixed.length / 3, initCenters };
+        const best = await runSeeds(data.id, work, runs, () => reply({ type: 'ran', id: data.id }));
         reply({ type: 'best', id: data.id, best }, [best.labels.buffer as ArrayBuffer]);
       } catch (error) {
         reply({ type: 'error', id: data.id, message: error instanceof Error ? error.message : String(error) });
@@ -113,7 +127,12 @@ const images = new Map<number, Loaded>();
 let helper: MessagePort | undefined;
 /** Key of the table the helper holds (image and colour space), so it is sent once. */
 let helperTable: string | undefined;
-const helperJobs = new Map<number, { ran: () => void; resolve: (r: ExactRunResult) => void; reject: (e: Error) => void }>();
+interface HelperJob {
+  ran: () => void;
+  resolve: (answer: Extract<HelperResponse, { type: 'best' | 'seeded' }>) => void;
+  reject: (e: Error) => void;
+}
+const helperJobs = new Map<number, HelperJob>();
 
 function connectHelper(port: MessagePort): void {
   helper = port;
@@ -121,42 +140,62 @@ function connectHelper(port: MessagePort): void {
     const job = helperJobs.get(data.id);
     if (!job) return;
     if (data.type === 'ran') job.ran();
-    else if (data.type === 'best') job.resolve(data.best);
-    else job.reject(new Error(`The helper worker failed: ${data.message}`));
+    else if (data.type === 'error') job.reject(new Error(`The helper worker failed: ${data.message}`));
+    else job.resolve(data);
   };
 }
 
-function askHelper(id: number, request: PreparedRequest, imageId: number, runs: number[], ran: () => void): Promise<ExactRunResult> {
+/**
+ * Hands the helper seedings `runs` of the request: it draws them from their own generator states and, with
+ * `iterate`, runs them. The table (coordinates, weights, seeding rows) goes once per image, threshold and colour space.
+ */
+function askHelper(id: number, request: PreparedRequest, imageId: number, runs: number[], iterate: boolean, ran: () => void) {
   const port = helper!;
   const tableKey = `${imageId}/${request.distinctKey}`;
-  const { coords, weights, k, maxIter, tolFixed, fixedCount, initCenters } = request.work;
+  const { coords, weights, k, maxIter, tolFixed } = request.work;
+  const { seed, nInit } = request.run;
   // Copied, not transferred: this worker keeps its table too.
-  const table = helperTable === tableKey ? {} : { coords, weights };
+  const table = helperTable === tableKey ? {} : { coords, weights, seeding: request.seeding };
   helperTable = tableKey;
-  return new Promise<ExactRunResult>((resolve, reject) => {
+  return new Promise<Extract<HelperResponse, { type: 'best' | 'seeded' }>>((resolve, reject) => {
     helperJobs.set(id, { ran, resolve, reject });
-    port.postMessage({ type: 'runs', id, tableKey, ...table, k, maxIter, tolFixed, fixedCount, initCenters, runs } satisfies HelperRequest);
-  }).finally(() => helperJobs.delete(id));
+    const fixed = request.fixedCentres;
+    port.postMessage({ type: 'runs', id, tableKey, ...table, k, seed, nInit, maxIter, tolFixed, fixed, runs, iterate } satisfies HelperRequest);
+  })
+    .catch((error: unknown) => {
+      // A cancelled request's helper stops with an error of its own: the request's cancellation it is.
+      throwIfAborted(signalOf(id));
+      throw error;
+    })
+    .finally(() => helperJobs.delete(id));
 }
 
 function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-/** Exact k-means on the loaded sample, its seedings split between this worker and the helper. */
+/**
+ * Exact k-means on the loaded sample, its seedings split between this worker and the helper: each draws its own
+ * (from its own generator states) and runs them; the best of all is kept.
+ */
 async function exactRun(id: number, image: Loaded, options: Extract<WorkerRequest, { type: 'run' }>['options']) {
   const progress = (p: ProgressInfo) => post({ id, type: 'progress', progress: p });
   progress({ phase: 'init', fraction: 0 });
-  const request = await runPaced(image.session.prepareSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }), signalOf(id));
-  const parts = splitRuns(request.run.nInit, helper ? 2 : 1);
+  const workers = helper ? 2 : 1;
+  const request = await runPaced(
+    image.session.prepareSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }, { index: 0, count: workers }),
+    signalOf(id),
+  );
+  const parts = splitRuns(request.run.nInit, workers);
   let done = 0;
   const ran = () => progress({ phase: 'iterate', fraction: ++done / request.run.nInit });
   progress({ phase: 'iterate', fraction: 0 });
-  const helped = parts[1] ? askHelper(id, request, image.imageId, parts[1], ran) : undefined;
+  const helped = parts[1] ? askHelper(id, request, image.imageId, parts[1], true, ran) : undefined;
   // Keep a rejection from being unhandled while this worker runs its own share.
   helped?.catch(() => undefined);
   const own = await runSeeds(id, request.work, parts[0]!, ran);
-  const results = helped ? [own, await helped] : [own];
+  const other = helped ? await helped : undefined;
+  const results = other?.type === 'best' ? [own, other.best] : [own];
   await checkpoint(id);
   const result = await runPaced(image.session.finishSteps(request, results), signalOf(id));
   const adapter = `CPU (exact integer arithmetic, ${parts.length} worker${parts.length > 1 ? 's' : ''})`;
@@ -191,11 +230,22 @@ function held(imageId: number): Loaded {
   return image;
 }
 
+/** A GPU run's plan: tolerance and seedings, the seedings drawn half here and half in the helper. */
 async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Promise<void> {
   const { id, imageId, options } = request;
   await checkpoint(id);
   const image = held(imageId);
-  const plan = await runPaced(image.session.planSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }), signalOf(id));
+  const workers = helper ? 2 : 1;
+  const prepared = await runPaced(
+    image.session.prepareSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }, { index: 0, count: workers }),
+    signalOf(id),
+  );
+  const plan = exactRunPlan(prepared.run);
+  const parts = splitRuns(plan.nInit, workers);
+  if (parts[1]) {
+    const answer = await askHelper(id, prepared, imageId, parts[1], false, () => undefined);
+    if (answer.type === 'seeded') parts[1].forEach((r, i) => (plan.initCenters[r] = answer.initCenters[i]!));
+  }
   await checkpoint(id);
   post({ id, type: 'plan', plan }, plan.initCenters.map((c) => c.buffer as ArrayBuffer));
 }

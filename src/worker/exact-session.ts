@@ -11,7 +11,8 @@ import { DEFAULTS } from '../core/constants.js';
 import { spreadDistinctLabelsSteps, type DistinctColors } from '../core/exact/distinct.js';
 import { ExactImageInputs } from '../core/exact/image-inputs.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
-import { resolvePixelOptions, type PreparedExactRun } from '../core/exact/prepare.js';
+import { fixedCenters } from '../core/exact/fixed-colors.js';
+import { resolvePixelOptions, type PreparedExactRun, type SeedingRows, type SeedingShare } from '../core/exact/prepare.js';
 import { runSync, type Steps } from '../core/pace.js';
 import { finishExactResult } from '../core/exact/result.js';
 import { exactWork, pickBestRun, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
@@ -21,7 +22,12 @@ import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../core/
 export interface PreparedRequest {
   run: PreparedExactRun;
   distinct: DistinctColors;
+  /** The runs' work; with a share, only that share's seedings are in `initCenters` (the others are empty). */
   work: ExactWork;
+  /** The seeding rows of the table, from which another worker draws the other seedings (`seedRunsOnRowsSteps`). */
+  seeding: SeedingRows;
+  /** The locked colours' fixed-point centres (the seedings' first centres). */
+  fixedCentres: Uint32Array;
   /** Identifies the table's coordinates within this session ("rgb/128"), so a helper can keep its copy. */
   distinctKey: string;
 }
@@ -48,12 +54,22 @@ export class ExactImageSession {
     return runSync(this.prepareSteps(options));
   }
 
-  /** `prepare` as steps (`pace.ts`), for a Worker that must read `cancel` messages while it prepares. */
-  *prepareSteps(options: PixelKMeansOptions): Steps<PreparedRequest> {
+  /**
+   * `prepare` as steps (`pace.ts`), for a Worker that must read `cancel` messages while it prepares. With `share`, only
+   * that share of the seedings is drawn (another worker draws the rest from `seeding`).
+   */
+  *prepareSteps(options: PixelKMeansOptions, share?: SeedingShare): Steps<PreparedRequest> {
     const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
-    const run = yield* this.#inputs.prepareSteps(withThreshold);
+    const { seeding, ...run } = yield* this.#inputs.prepareSteps(withThreshold, share);
     const { colorSpace, alphaThreshold } = resolvePixelOptions(withThreshold);
-    return { run, distinct: run.distinct, work: exactWork(run), distinctKey: `${colorSpace}/${alphaThreshold}` };
+    return {
+      run,
+      distinct: run.distinct,
+      work: exactWork(run),
+      seeding,
+      fixedCentres: fixedCenters(run.fixed ?? [], colorSpace),
+      distinctKey: `${colorSpace}/${alphaThreshold}`,
+    };
   }
 
   /**

@@ -11,6 +11,7 @@ import type { Arithmetic, ColorSpace, PaletteResult, ProgressInfo } from '../cor
 import type { PaletteErrorCode } from '../core/errors.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { ExactRunResult } from '../core/exact/runs.js';
+import type { SeedingRows } from '../core/exact/prepare.js';
 import type { IgnoreEntry } from '../core/ignore.js';
 
 export interface WorkerPixels {
@@ -95,23 +96,31 @@ export type HelperRequest =
   | {
       type: 'runs';
       id: number;
-      /** Identifies the distinct-colour table; `coords` and `weights` come only when the helper does not hold it. */
+      /**
+       * Identifies the distinct-colour table and its seeding rows; `coords`, `weights` and `seeding` come only when the
+       * helper does not hold them.
+       */
       tableKey: string;
       coords?: Uint16Array;
       weights?: Float64Array;
+      seeding?: SeedingRows;
       k: number;
+      seed: number;
+      nInit: number;
       maxIter: number;
       tolFixed: number;
-      /** Centres 0 .. fixedCount−1 are locked. */
-      fixedCount: number;
-      /** Every seeding of the request (small: nInit × k × 3 words); the helper runs `runs` of them. */
-      initCenters: Uint32Array[];
+      /** The locked colours' fixed-point centres (centres 0 .. m−1 of every seeding). */
+      fixed: Uint32Array;
+      /** The seedings the helper draws (from their own generator states) and, with `iterate`, runs. */
       runs: number[];
+      /** Run them too (the CPU path), or only draw them (a plan for the GPU: `seeded` answers). */
+      iterate: boolean;
     }
   | { type: 'cancel'; id: number };
 
-/** Helper → main worker: one message per finished seeding, then its best. */
+/** Helper → main worker: the seedings it drew (a plan), or one message per finished run, then its best. */
 export type HelperResponse =
+  | { type: 'seeded'; id: number; initCenters: Uint32Array[] }
   | { type: 'ran'; id: number }
   | { type: 'best'; id: number; best: ExactRunResult }
   | { type: 'error'; id: number; message: string };

@@ -21,6 +21,7 @@ import {
   type PreparedExactRun,
   type PreparedInputs,
   type SeedingRows,
+  type SeedingShare,
   validateImage,
 } from './prepare.js';
 import type { ExactRunPlan } from './plan.js';
@@ -86,10 +87,12 @@ export class ExactImageInputs {
     return inputs;
   }
 
-  /** `prepareExactRun` on the kept inputs. */
-  *prepareSteps(options: PixelKMeansOptions): Steps<PreparedExactRun> {
+  /** `prepareExactRun` on the kept inputs (with `share`, only those seedings drawn). */
+  *prepareSteps(options: PixelKMeansOptions, share?: SeedingShare): Steps<PreparedExactRun & { seeding: SeedingRows }> {
     const { colorSpace, alphaThreshold } = this.#check(options);
-    return yield* prepareExactRunSteps(this.image, options, yield* this.inputsSteps(colorSpace, alphaThreshold));
+    const inputs = yield* this.inputsSteps(colorSpace, alphaThreshold);
+    const run = yield* prepareExactRunSteps(this.image, options, inputs, share);
+    return { ...run, seeding: inputs.seeding! };
   }
 
   /** The run's plan (`planExactRun`) on the kept inputs: after the first run of a threshold and colour space, no pass over the pixels. */

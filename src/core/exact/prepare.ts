@@ -320,6 +320,7 @@ export function* prepareExactRunSteps(
   image: PixelImage,
   options: PixelKMeansOptions,
   inputs: PreparedInputs = {},
+  share?: SeedingShare,
 ): Steps<PreparedExactRun> {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
@@ -331,7 +332,7 @@ export function* prepareExactRunSteps(
   const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
   const sums = inputs.sums ?? (yield* channelSumsSteps(coords, distinct.weights));
   const seeding = inputs.seeding ?? (yield* seedingRowsSteps(points, n, colorSpace, distinct));
-  const plan = yield* planExactRunSteps(image, options, { n, sums, seeding });
+  const plan = yield* planExactRunSteps(image, options, { n, sums, seeding }, share);
   return { ...plan, width: image.width, height: image.height, points, distinct, coords, pixelIndex };
 }
 
@@ -344,11 +345,21 @@ export function planExactRun(image: PixelImage, options: PixelKMeansOptions, inp
   return runSync(planExactRunSteps(image, options, inputs));
 }
 
-/** `planExactRun` as steps (`pace.ts`). */
+/**
+ * A share of a request's seedings: runs r with `r mod count = index` (`splitRuns`), the others left empty (a zero-length
+ * array) for another worker to draw from its own generator state (`skipSeeding`).
+ */
+export interface SeedingShare {
+  index: number;
+  count: number;
+}
+
+/** `planExactRun` as steps (`pace.ts`); with `share`, only those seedings are drawn. */
 export function* planExactRunSteps(
   image: PixelImage,
   options: PixelKMeansOptions,
   { n, sums, seeding }: PlanInputs,
+  share: SeedingShare = { index: 0, count: 1 },
 ): Steps<ExactRunPlan & { initIndices: Int32Array[] }> {
   validateImage(image);
   const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
@@ -358,6 +369,13 @@ export function* planExactRunSteps(
   const { k, seed, nInit, maxIter, tol } = resolveKMeansOptions(options, n);
   const fixed = resolveFixedColors(options.fixed, k);
   const tolFixed = toleranceFromSums(sums, tol);
-  const { initCenters, initIndices } = yield* seedRunsOnRowsSteps(seeding, k, seed, nInit, fixedCenters(fixed, colorSpace));
+  const runs = Array.from({ length: nInit }, (_, r) => r).filter((r) => r % share.count === share.index);
+  const drawn = yield* seedRunsOnRowsSteps(seeding, k, seed, nInit, fixedCenters(fixed, colorSpace), runs);
+  const initCenters: Uint32Array[] = Array.from({ length: nInit }, () => new Uint32Array(0));
+  const initIndices: Int32Array[] = Array.from({ length: nInit }, () => new Int32Array(0));
+  runs.forEach((r, i) => {
+    initCenters[r] = drawn.initCenters[i]!;
+    initIndices[r] = drawn.initIndices[i]!;
+  });
   return { colorSpace, alphaThreshold, k, seed, nInit, maxIter, tol, n, tolFixed, fixed, initCenters, initIndices };
 }
