@@ -1,8 +1,9 @@
 /**
- * The GPU for the CLI: Dawn through the optional `webgpu` package. `auto` takes a real adapter only (a fallback or
- * software one such as SwiftShader would be slower than the CPU pool); `gpu` takes whatever adapter there is and
- * says why when there is none.
+ * The GPU for the CLI: Dawn through the optional `webgpu` package, chosen by core's `decideBackend` (the element's and
+ * `extractPalette`'s policy): `auto` takes a real adapter only (a fallback or software one such as SwiftShader would
+ * be slower than the CPU pool); `gpu` takes whatever adapter there is and says why when there is none.
  */
+import { decideBackend } from '../core/backend-policy.js';
 import { NoAdapterError, WebGPUUnavailableError } from '../core/errors.js';
 import { acquireDevice, type AcquiredDevice } from '../core/gpu/device.js';
 
@@ -30,7 +31,7 @@ export async function cliDevice(backend: 'auto' | 'gpu'): Promise<AcquiredDevice
   try {
     // One device for every image: ask for the adapter's largest buffers (clamped to what it has), for --sample-size full.
     const acquired = await acquireDevice({ gpu: await loadDawn(), label: 'palette-extractor CLI', requiredBytes: 2 ** 31 });
-    if (backend === 'auto' && acquired.info.software) {
+    if (decideBackend(backend, { software: acquired.info.software, name: acquired.info.text }).kind === 'cpu') {
       acquired.release();
       return null;
     }

@@ -6,11 +6,13 @@
  * prepared by the CPU worker (the seedings and tolerance, on the points it keeps) so that this thread only drives the
  * GPU. Both give the same bits (docs/ARITHMETIC.md).
  *
- * The policy (`chooseBackend`), the same as `extractPalette`'s: `cpu` is the CPU; `gpu` is the GPU where there is
- * one; `auto` is a hardware GPU, never a software (fallback) adapter, which gives the same bits many times slower;
- * an image the device cannot hold goes to the CPU. Each fallback says why (`notice`). A GPU that fails mid-run
+ * The policy (`chooseBackend`) is core's `decideBackend`, which `extractPalette` and the command line follow too: `cpu`
+ * is the CPU; `gpu` is the GPU where there is one; `auto` is a hardware GPU, never a software (fallback) adapter, which
+ * gives the same bits many times slower; an image the device cannot hold goes to the CPU. Each fallback says why
+ * (`notice`). A GPU that fails mid-run
  * (lost or erroring) hands the run to the CPU (`ExtractionPipeline`).
  */
+import { adapterName, decideBackend } from '../core/backend-policy.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import { DEFAULTS } from '../core/constants.js';
 import { PaletteError } from '../core/errors.js';
@@ -138,24 +140,29 @@ export class GpuBackend implements PaletteBackend {
   }
 }
 
-/** The policy: which backend runs, and why not the one asked for (`notice`). */
+/** The policy (`decideBackend`, core's, the one `extractPalette` follows): which backend runs, and why not the one asked for (`notice`). */
 export function chooseBackend(
   asked: ResolvedOptions['backend'],
   gpu: GpuSession | null,
   width: number,
   height: number,
 ): { kind: 'gpu' | 'cpu'; notice?: string } {
-  if (asked === 'cpu') return { kind: 'cpu' };
-  if (!gpu) return { kind: 'cpu', notice: 'WebGPU is not available in this browser, so the palette was computed on the CPU (same result).' };
-  if (gpu.software && asked === 'auto') {
-    // A software adapter (SwiftShader, WARP) gives the same bits as the CPU workers, many times slower.
-    const name = gpu.adapterName.replace(/\s*\(fallback\)$/, '');
-    return { kind: 'cpu', notice: `The only GPU here is a software one (${name}), so the palette was computed on the CPU: the same result, sooner.` };
+  const decision = decideBackend(asked, gpu && { software: gpu.software, name: gpu.adapterName, fits: gpu.canHold(width, height) });
+  if (decision.kind === 'gpu') return decision;
+  switch (decision.reason) {
+    case 'asked':
+      return { kind: 'cpu' };
+    case 'no-gpu':
+      return { kind: 'cpu', notice: 'WebGPU is not available in this browser, so the palette was computed on the CPU (same result).' };
+    case 'software':
+      // A software adapter (SwiftShader, WARP) gives the same bits as the CPU workers, many times slower.
+      return {
+        kind: 'cpu',
+        notice: `The only GPU here is a software one (${adapterName(gpu!.adapterName)}), so the palette was computed on the CPU: the same result, sooner.`,
+      };
+    case 'too-large':
+      return { kind: 'cpu', notice: `This ${width}×${height} image is larger than the GPU can hold, so the palette was computed on the CPU (same result).` };
   }
-  if (!gpu.canHold(width, height)) {
-    return { kind: 'cpu', notice: `This ${width}×${height} image is larger than the GPU can hold, so the palette was computed on the CPU (same result).` };
-  }
-  return { kind: 'gpu' };
 }
 
 /** Why the GPU failed, in words for people (the driver's own message goes to the console, not the page). */

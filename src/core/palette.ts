@@ -9,6 +9,7 @@
  * With `'auto'`, a GPU device lost (or failing) mid-run is retried once on a freshly acquired device, then on the
  * CPU; the result's `notice` says what happened.
  */
+import { adapterName, decideBackend } from './backend-policy.js';
 import { DEFAULTS, MAX_COORD } from './constants.js';
 import { oklabToSrgb8, rgbToHex, srgb8ToOklab, unitToByte, type Rgb8 } from './color.js';
 import {
@@ -193,18 +194,19 @@ function unshared(image: PixelImage): PixelImage {
 
 /**
  * The GPU engine on the caller's device, or on one acquired for this call and released after it. With
- * `hardwareOnly` (the `'auto'` policy), an acquired software adapter (SwiftShader, WARP) counts as no adapter: the
- * CPU gives the same bits many times sooner. A device the caller passes is always used.
+ * `hardwareOnly` (the `'auto'` policy, `decideBackend`), an acquired software adapter (SwiftShader, WARP) counts as no
+ * adapter: the CPU gives the same bits many times sooner. A device the caller passes is always used.
  */
 async function gpuPalette(shared: PixelImage, options: ExtractPaletteOptions, hardwareOnly = false): Promise<PaletteResult> {
   const image = unshared(shared);
   const acquired = options.device
     ? null
     : await acquireDevice({ requiredBytes: imageBufferBytes(image.width * image.height) });
-  if (hardwareOnly && acquired?.info.software) {
-    acquired.release();
+  const decision = acquired && decideBackend(hardwareOnly ? 'auto' : 'gpu', { software: acquired.info.software, name: acquired.info.text });
+  if (decision?.kind === 'cpu') {
+    acquired!.release();
     throw new NoAdapterError(
-      `The only GPU adapter here is a software one (${acquired.info.text}), slower than the CPU for the same result.`,
+      `The only GPU adapter here is a software one (${adapterName(acquired!.info.text)}), slower than the CPU for the same result.`,
     );
   }
   const device = options.device ?? acquired!.device;
