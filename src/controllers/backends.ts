@@ -14,12 +14,11 @@
  */
 import { adapterName, decideBackend } from '../core/backend-policy.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
-import { DEFAULTS } from '../core/constants.js';
 import { PaletteError } from '../core/errors.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { CpuImage, CpuWorkerClient as CpuClient } from '../worker/cpu-client.js';
 import type { GpuSession } from './gpu-backend.js';
-import type { ResolvedOptions } from './options.js';
+import { engineOptions, type ResolvedOptions } from './options.js';
 
 /** A run on the sample: the palette, and the original recoloured with it when asked. */
 export interface BackendRun {
@@ -60,10 +59,6 @@ function canvasFor(width: number, height: number): HTMLCanvasElement {
   return canvas;
 }
 
-function workerOptions(options: ResolvedOptions) {
-  const { k, seed, nInit, maxIter, colorSpace, arithmetic, fixed } = options;
-  return { k, seed, nInit, maxIter, colorSpace, arithmetic, ...(fixed.length > 0 ? { fixed } : {}) };
-}
 
 export class CpuBackend implements PaletteBackend {
   readonly kind = 'cpu';
@@ -76,7 +71,7 @@ export class CpuBackend implements PaletteBackend {
   async run({ image, options, recolor, signal, onProgress }: BackendRequest): Promise<BackendRun> {
     // The worker reads the original through `image.original()`: make sure it is there first.
     if (recolor) await recolor();
-    const run = await this.#cpu().run({ ...image, recolor: !!recolor, options: workerOptions(options) }, signal, onProgress);
+    const run = await this.#cpu().run({ ...image, recolor: !!recolor, options: engineOptions(options) }, signal, onProgress);
     let recolored: HTMLCanvasElement | undefined;
     const t = performance.now();
     if (run.recolored) {
@@ -104,13 +99,7 @@ export class GpuBackend implements PaletteBackend {
     const t = performance.now();
     const prepared = await this.#plan(image, options, signal);
     const result = await this.session.cluster(image.sample, {
-      k: options.k,
-      seed: options.seed,
-      nInit: options.nInit,
-      maxIter: options.maxIter,
-      colorSpace: options.colorSpace,
-      alphaThreshold: DEFAULTS.alphaThreshold,
-      ...(options.fixed.length > 0 ? { fixed: options.fixed } : {}),
+      ...engineOptions(options),
       ...prepared,
       labels,
       signal,
@@ -132,7 +121,7 @@ export class GpuBackend implements PaletteBackend {
    */
   async #plan(image: CpuImage, options: ResolvedOptions, signal: AbortSignal): Promise<{ prepared?: ExactRunPlan }> {
     try {
-      return { prepared: await this.#cpu().plan(image, workerOptions(options), signal) };
+      return { prepared: await this.#cpu().plan(image, engineOptions(options), signal) };
     } catch (error) {
       if (workerFailed(error)) return {};
       throw error;

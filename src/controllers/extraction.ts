@@ -9,7 +9,6 @@
  * of its own (fired when the input is replaced or the pipeline is released), and a request only stops waiting for it.
  */
 import { AbortError, PaletteError } from '../core/errors.js';
-import { DEFAULTS } from '../core/constants.js';
 import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteCompareDetail, PaletteDetail, PaletteTimings } from '../events/details.js';
 import { drawForDisplay, readFullPixels } from '../image/canvas-limits.js';
@@ -57,6 +56,8 @@ interface SampleEntry {
   /** The sample is the whole image at its own size: its labels recolour it. */
   whole: boolean;
   ignore: IgnoreEntry[];
+  /** The alpha threshold the ignored pixels were masked for (the resolved options'). */
+  alphaThreshold: number;
   /** The full-size image to recolour (ignored pixels made transparent), when it is not the sample. */
   recolorSource?: ImageData;
 }
@@ -97,7 +98,7 @@ const COUNT_DISTINCT_MAX = 1 << 22;
  * Honest output: when the palette has fewer colours than were asked for, says why. Either the sample has fewer
  * distinct colours than k (counted in a 2^24-bit table), or clusters came out empty or rounded to one colour.
  */
-function fewerColorsNotice(asked: number, found: number, sample: ImageData): string | undefined {
+function fewerColorsNotice(asked: number, found: number, sample: ImageData, alphaThreshold: number): string | undefined {
   if (found >= asked) return undefined;
   const got = `${found} colour${found === 1 ? '' : 's'} instead of ${asked}`;
   if (sample.width * sample.height <= COUNT_DISTINCT_MAX) {
@@ -105,7 +106,7 @@ function fewerColorsNotice(asked: number, found: number, sample: ImageData): str
     const data = sample.data;
     let distinct = 0;
     for (let p = 0; p < data.length; p += 4) {
-      if (data[p + 3]! < DEFAULTS.alphaThreshold) continue;
+      if (data[p + 3]! < alphaThreshold) continue;
       const c = (data[p]! << 16) | (data[p + 1]! << 8) | data[p + 2]!;
       const bit = 1 << (c & 31);
       if (seen[c >>> 5]! & bit) continue;
@@ -200,11 +201,11 @@ export class ExtractionPipeline {
       const source = region ? croppedImage(fullPixels(), region) : image;
       const { width, height } = sampleDimensions(options.sampleSize, source.width, source.height);
       let pixels = await readSample(source, width, height, fullPixels, signal, (full, w, h, s) => this.#resampleInWorker(full, w, h, s));
-      if (options.ignore.length > 0) pixels = await this.#maskIgnored(pixels, options.ignore, signal);
+      if (options.ignore.length > 0) pixels = await this.#maskIgnored(pixels, options.ignore, options.alphaThreshold, signal);
       throwIfAborted(signal);
       if (this.#sample) this.#lease?.client.drop(this.#sample.id);
       const whole = !region && width === image.width && height === image.height;
-      this.#sample = { input, key, pixels, id: nextImageId(), whole, ignore: options.ignore };
+      this.#sample = { input, key, pixels, id: nextImageId(), whole, ignore: options.ignore, alphaThreshold: options.alphaThreshold };
     }
     const sampled = this.#sample;
     const sample = sampled.pixels;
@@ -249,7 +250,7 @@ export class ExtractionPipeline {
 
     const detail = this.#detail(result, options, image, sample, timings);
     const outcome: ExtractionOutcome = { detail, original: entry.original, recolored: recolored! };
-    const fewer = fewerColorsNotice(request.options.k, detail.colors.length, sample);
+    const fewer = fewerColorsNotice(request.options.k, detail.colors.length, sample, request.options.alphaThreshold);
     if (notice || fewer) outcome.notice = [notice, fewer].filter(Boolean).join(' ');
 
     if (compare) {
@@ -303,7 +304,7 @@ export class ExtractionPipeline {
       if (sampled.ignore.length === 0) sampled.recolorSource = full;
       else {
         const copy = new ImageData(new Uint8ClampedArray(full.data), full.width, full.height);
-        sampled.recolorSource = await this.#maskIgnored(copy, sampled.ignore, signal);
+        sampled.recolorSource = await this.#maskIgnored(copy, sampled.ignore, sampled.alphaThreshold, signal);
       }
     }
     return sampled.recolorSource;
@@ -327,8 +328,7 @@ export class ExtractionPipeline {
    * image shows them as left out). Computed in the CPU worker, which takes `pixels`' buffer and gives it back: the
    * page's thread does no per-pixel work for it. Only where the worker cannot start is it done here, paced.
    */
-  async #maskIgnored(pixels: ImageData, ignore: readonly IgnoreEntry[], signal: AbortSignal): Promise<ImageData> {
-    const alphaThreshold = DEFAULTS.alphaThreshold;
+  async #maskIgnored(pixels: ImageData, ignore: readonly IgnoreEntry[], alphaThreshold: number, signal: AbortSignal): Promise<ImageData> {
     try {
       return await this.#cpu.mask(pixels, ignore, alphaThreshold, signal);
     } catch (error) {

@@ -8,7 +8,6 @@
  *   into a WebGPU canvas, so the full-size picture never passes through JavaScript.
  */
 import { GpuError, NoAdapterError, WebGPUUnavailableError } from '../core/errors.js';
-import { DEFAULTS } from '../core/constants.js';
 import { yieldToEventLoop } from '../core/pace.js';
 import { acquireDevice, imageBufferBytes, type AcquiredDevice } from '../core/gpu/device.js';
 import { MAX_CANVAS_SIDE } from '../image/canvas-limits.js';
@@ -50,14 +49,15 @@ function sharedDevice(): Promise<AcquiredDevice | null> {
  * Engine options; `prepared` carries a run prepared in the CPU worker. `labels: false` leaves the per-pixel labels on
  * the device (the palette and the recolour do not need them; `compare` does): the result's `labels` is then empty.
  */
-export type GpuClusterOptions = GpuRunOptions & { k: number };
+/** The run's options as the element resolved them (`engineOptions`): k and the alpha threshold always given. */
+export type GpuClusterOptions = GpuRunOptions & { k: number; alphaThreshold: number };
 
 export class GpuSession {
   readonly #acquired: AcquiredDevice;
   readonly #sampleEngine: GpuKMeans;
   readonly #full: GpuRecolor;
   #fullSource: ImageData | undefined;
-  #last: { sample: ImageData; result: PixelKMeansResult } | undefined;
+  #last: { sample: ImageData; result: PixelKMeansResult; alphaThreshold: number } | undefined;
   #lost = false;
 
   private constructor(acquired: AcquiredDevice) {
@@ -104,8 +104,8 @@ export class GpuSession {
   }
 
   async cluster(sample: ImageData, options: GpuClusterOptions): Promise<PaletteResult> {
-    const result = await this.#sampleEngine.run(sample, { alphaThreshold: DEFAULTS.alphaThreshold, ...options });
-    this.#last = { sample, result };
+    const result = await this.#sampleEngine.run(sample, options);
+    this.#last = { sample, result, alphaThreshold: options.alphaThreshold };
     return toPaletteResult(result, 'gpu', this.adapter);
   }
 
@@ -125,7 +125,7 @@ export class GpuSession {
         this.#full.setImage(original);
         this.#fullSource = original;
       }
-      await this.#full.apply(last.result, DEFAULTS.alphaThreshold);
+      await this.#full.apply(last.result, last.alphaThreshold);
       engine = this.#full;
     }
     // A WebGPU canvas is one texture: past the device's largest texture side it cannot show the full-size image, so

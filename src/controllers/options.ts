@@ -51,6 +51,29 @@ export interface ResolvedOptions {
   colorManagement: ColorManagement;
   /** The locked colours (the engines' `fixed`), duplicates merged, at most k. */
   fixed: Rgb8[];
+  /** Pixels below this alpha are left out (the engines' default; the element has no attribute for it). */
+  alphaThreshold: number;
+}
+
+/**
+ * What every engine takes of the resolved options, unchanged (the CPU worker's runs and plans, the GPU engine): core's
+ * `PixelKMeansOptions`, made here once.
+ */
+export interface EngineOptions {
+  k: number;
+  seed: number;
+  nInit: number;
+  maxIter: number;
+  colorSpace: ColorSpace;
+  arithmetic: Arithmetic;
+  alphaThreshold: number;
+  /** Locked colours (8-bit sRGB), left out when there are none. */
+  fixed?: Rgb8[];
+}
+
+export function engineOptions(options: ResolvedOptions): EngineOptions {
+  const { k, seed, nInit, maxIter, colorSpace, arithmetic, alphaThreshold, fixed } = options;
+  return { k, seed, nInit, maxIter, colorSpace, arithmetic, alphaThreshold, ...(fixed.length > 0 ? { fixed } : {}) };
 }
 
 /** Ranges the clamping uses. */
@@ -120,6 +143,7 @@ export function resolveOptions(raw: RawOptions): ResolvedOptions {
     region: parseRegionSpec(String(raw.region ?? '')),
     colorManagement: keyword('color-management', raw.colorManagement, ['srgb', 'none'] as const),
     fixed: lockedColors(String(raw.locked ?? ''), k),
+    alphaThreshold: DEFAULTS.alphaThreshold,
   };
 }
 

@@ -14,7 +14,6 @@
  */
 import { extractPalette, toPaletteResult } from '../core/palette.js';
 import { AbortError, PaletteError, throwIfAborted } from '../core/errors.js';
-import { DEFAULTS } from '../core/constants.js';
 import { exactRunPlan } from '../core/exact/plan.js';
 import { seedRunsOnRowsSteps, type SeedingRows } from '../core/exact/prepare.js';
 import { pickBestRun, runExactSeedSteps, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
@@ -183,7 +182,7 @@ async function exactRun(id: number, image: Loaded, options: Extract<WorkerReques
   progress({ phase: 'init', fraction: 0 });
   const workers = helper ? 2 : 1;
   const request = await runPaced(
-    image.session.prepareSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }, { index: 0, count: workers }),
+    image.session.prepareSteps(options, { index: 0, count: workers }),
     signalOf(id),
   );
   const parts = splitRuns(request.run.nInit, workers);
@@ -202,14 +201,14 @@ async function exactRun(id: number, image: Loaded, options: Extract<WorkerReques
   return { result, palette: toPaletteResult(result, 'cpu', adapter) };
 }
 
-async function recolorBitmap(id: number, image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined) {
+async function recolorBitmap(id: number, image: Loaded, palette: PaletteResult, exact: PixelKMeansResult | undefined, alphaThreshold: number) {
   const fixed = exact ? exact.centersFixed : floatCentersToFixed(palette.centers, palette.colorSpace);
   const rgb = exact ? exact.rgb : fixedCentersToRgb8(fixed, palette.colorSpace);
   const { original, sample } = image;
   const target = original ?? sample;
   const pixels = await runPaced(
     original
-      ? recolorNearestSteps(original.data, fixed, rgb, palette.colorSpace, DEFAULTS.alphaThreshold)
+      ? recolorNearestSteps(original.data, fixed, rgb, palette.colorSpace, alphaThreshold)
       : recolorFromLabelsSteps(sample.data, palette.labels, rgb),
     signalOf(id),
   );
@@ -237,7 +236,7 @@ async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Pr
   const image = held(imageId);
   const workers = helper ? 2 : 1;
   const prepared = await runPaced(
-    image.session.prepareSteps({ ...options, alphaThreshold: DEFAULTS.alphaThreshold }, { index: 0, count: workers }),
+    image.session.prepareSteps(options, { index: 0, count: workers }),
     signalOf(id),
   );
   const plan = exactRunPlan(prepared.run);
@@ -287,7 +286,7 @@ async function handleRun(request: Extract<WorkerRequest, { type: 'run' }>): Prom
   let recolored: ImageBitmap | undefined;
   if (request.recolor) {
     post({ id, type: 'progress', progress: { phase: 'recolor', fraction: 0 } });
-    recolored = await recolorBitmap(id, image, palette, exact);
+    recolored = await recolorBitmap(id, image, palette, exact, options.alphaThreshold);
   }
   await checkpoint(id);
   const t2 = performance.now();

@@ -7,7 +7,6 @@
  * Each step is also available as `Steps` (`src/core/pace.ts`), which the Worker runs paced so that a `cancel` lands
  * mid-step. DOM-free, so the same code is tested in Node against `cpuPixelKMeans`.
  */
-import { DEFAULTS } from '../core/constants.js';
 import { spreadDistinctLabelsSteps, type DistinctColors } from '../core/exact/distinct.js';
 import { ExactImageInputs } from '../core/exact/image-inputs.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
@@ -59,9 +58,8 @@ export class ExactImageSession {
    * that share of the seedings is drawn (another worker draws the rest from `seeding`).
    */
   *prepareSteps(options: PixelKMeansOptions, share?: SeedingShare): Steps<PreparedRequest> {
-    const withThreshold = { alphaThreshold: DEFAULTS.alphaThreshold, ...options };
-    const { seeding, ...run } = yield* this.#inputs.prepareSteps(withThreshold, share);
-    const { colorSpace, alphaThreshold } = resolvePixelOptions(withThreshold);
+    const { seeding, ...run } = yield* this.#inputs.prepareSteps(options, share);
+    const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
     return {
       run,
       distinct: run.distinct,
@@ -83,7 +81,7 @@ export class ExactImageSession {
 
   /** `plan` as steps (`pace.ts`). */
   *planSteps(options: PixelKMeansOptions): Steps<ExactRunPlan> {
-    const { initIndices: _indices, ...plan } = yield* this.#inputs.planSteps({ alphaThreshold: DEFAULTS.alphaThreshold, ...options });
+    const { initIndices: _indices, ...plan } = yield* this.#inputs.planSteps(options);
     return plan;
   }
 

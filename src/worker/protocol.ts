@@ -7,12 +7,13 @@
  * over a MessageChannel the page set up (`connect` / `helper`); the helper keeps its own copy of the distinct-colour
  * table between requests.
  */
-import type { Arithmetic, ColorSpace, PaletteResult, ProgressInfo } from '../core/types.js';
+import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { PaletteErrorCode } from '../core/errors.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { ExactRunResult } from '../core/exact/runs.js';
 import type { SeedingRows } from '../core/exact/prepare.js';
 import type { IgnoreEntry } from '../core/ignore.js';
+import type { EngineOptions } from '../controllers/options.js';
 
 export interface WorkerPixels {
   data: Uint8ClampedArray<ArrayBuffer>;
@@ -22,16 +23,8 @@ export interface WorkerPixels {
   float?: Float64Array<ArrayBuffer>;
 }
 
-export interface RunOptions {
-  k: number;
-  seed: number;
-  nInit: number;
-  maxIter: number;
-  colorSpace: ColorSpace;
-  arithmetic: Arithmetic;
-  /** Locked colours (8-bit sRGB), `PixelKMeansOptions.fixed`. */
-  fixed?: [number, number, number][];
-}
+/** The engine options of a run or plan, as the element resolved them (`EngineOptions`), taken unchanged. */
+export type RunOptions = EngineOptions;
 
 /** Page → helper worker, once: its end of the channel to the main worker. */
 export interface HelperStart {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { cpuPixelKMeans } from '../../src/core/exact/cpu.js';
 import { InvalidOptionError } from '../../src/core/errors.js';
 import type { ColorSpace, PaletteColor } from '../../src/core/types.js';
-import { OPTION_DEFAULTS, resolveOptions, type RawOptions } from '../../src/controllers/options.js';
+import { engineOptions, OPTION_DEFAULTS, resolveOptions, type RawOptions } from '../../src/controllers/options.js';
 import { agreement, matchClusters } from '../../src/controllers/compare.js';
 import { cssCustomProperties, gimpPalette, hexList, paletteJson } from '../../src/controllers/export-formats.js';
 import { parseSampleSize, sampleDimensions } from '../../src/image/sample-size.js';
@@ -42,6 +42,14 @@ describe('attributes to options', () => {
   ] as const)('reports %o as invalid-option', (over, message) => {
     expect(() => resolveOptions(raw(over as Partial<RawOptions>))).toThrow(InvalidOptionError);
     expect(() => resolveOptions(raw(over as Partial<RawOptions>))).toThrow(message);
+  });
+
+  it('resolves the engines\' options once, the alpha threshold included, for every engine to take unchanged', () => {
+    const resolved = resolveOptions(raw({ colors: 7, seed: 3, nInit: 4, colorSpace: 'oklab', locked: '#fff' }));
+    expect(engineOptions(resolved)).toEqual({
+      k: 7, seed: 3, nInit: 4, maxIter: 300, colorSpace: 'oklab', arithmetic: 'exact', alphaThreshold: 128, fixed: [[255, 255, 255]],
+    });
+    expect(engineOptions(resolveOptions(raw({})))).not.toHaveProperty('fixed');
   });
 
   it('accepts keywords in any case and with spaces', () => {
