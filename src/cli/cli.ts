@@ -17,6 +17,7 @@ import { formatAll, isFailure, ndjsonLine, type ImageRecord, type OutputRecord }
 import { cliDevice } from './gpu.js';
 import { expandInputs, type ImageRef } from './inputs.js';
 import { Progress } from './progress.js';
+import { engineOptions as elementEngineOptions } from '../controllers/options.js';
 import type { EngineOptions, ImageSource, PaletteTaskResult, SampleTaskResult, Task, TaskResult } from './task.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -161,7 +162,8 @@ function gpuEngine(
       }
       const { labels: _labels, ...palette } = result;
       if (recolorPath) {
-        const task: Task = { kind: 'recolor', source, centers: palette.centers, colorSpace: palette.colorSpace, recolorPath };
+        const { alphaThreshold } = options;
+        const task: Task = { kind: 'recolor', source, centers: palette.centers, colorSpace: palette.colorSpace, alphaThreshold, recolorPath };
         unwrap(await pool.run(task));
       }
       return record(ref, facts, { ...palette, adapter: gpu.info.text }, options.seed, performance.now() - started, recolorPath);
@@ -175,16 +177,8 @@ function gpuEngine(
 
 async function chooseEngine(args: CliArgs, notify: (line: string) => void): Promise<Engine> {
   const { options, threads } = args;
-  const engineOptions: EngineOptions = {
-    k: options.k,
-    seed: options.seed,
-    nInit: options.nInit,
-    maxIter: options.maxIter,
-    colorSpace: options.colorSpace,
-    arithmetic: options.arithmetic,
-    sampleSize: options.sampleSize,
-    ...(options.fixed.length > 0 ? { fixed: options.fixed } : {}),
-  };
+  // The element's engine options, made by the same function from the same resolved options.
+  const engineOptions: EngineOptions = { ...elementEngineOptions(options), sampleSize: options.sampleSize };
   const pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads });
   const wantsGpu = options.backend !== 'cpu' && options.arithmetic === 'exact';
   const gpu = wantsGpu ? await cliDevice(options.backend as 'auto' | 'gpu') : null;

@@ -4,10 +4,10 @@
  * with a palette's centres. Each task is independent, so a bad file fails its task only.
  */
 import sharp from 'sharp';
-import { DEFAULTS } from '../core/constants.js';
 import { PaletteError } from '../core/errors.js';
 import { extractPalette } from '../core/palette.js';
-import type { Arithmetic, ColorSpace, PaletteResult, PixelImage } from '../core/types.js';
+import type { ColorSpace, PaletteResult, PixelImage } from '../core/types.js';
+import type { EngineOptions as ElementEngineOptions } from '../controllers/options.js';
 import type { SampleSize } from '../image/sample-size.js';
 import { recolorFromLabels, recolorNearest } from '../worker/recolor.js';
 import { floatCentersToFixed } from '../core/exact/points.js';
@@ -21,17 +21,8 @@ sharp.concurrency(1);
 /** A path on disk, or the bytes of an image fetched from a URL. */
 export type ImageSource = { path: string } | { bytes: Uint8Array };
 
-export interface EngineOptions {
-  k: number;
-  seed: number;
-  nInit: number;
-  maxIter: number;
-  colorSpace: ColorSpace;
-  arithmetic: Arithmetic;
-  sampleSize: SampleSize;
-  /** Locked colours (`--locked`), the engines' `fixed`. */
-  fixed?: [number, number, number][];
-}
+/** The element's engine options (`engineOptions`, resolved once from the same option rules), with the sample size. */
+export type EngineOptions = ElementEngineOptions & { sampleSize: SampleSize };
 
 export interface PaletteTask {
   kind: 'palette';
@@ -52,6 +43,8 @@ export interface RecolorTask {
   source: ImageSource;
   centers: number[][];
   colorSpace: ColorSpace;
+  /** Pixels below it keep their colour (they were never clustered). */
+  alphaThreshold: number;
   recolorPath: string;
 }
 
@@ -98,13 +91,13 @@ async function decodeAndSample(task: PaletteTask | SampleTask) {
 }
 
 /** The full-size image in the palette's colours: from the labels where the sample is the image, else nearest centre. */
-function recolor(image: PixelImage, result: Pick<PaletteResult, 'centers' | 'colorSpace'>, labels?: Int32Array) {
+function recolor(image: PixelImage, result: Pick<PaletteResult, 'centers' | 'colorSpace'>, alphaThreshold: number, labels?: Int32Array) {
   const fixed = floatCentersToFixed(result.centers, result.colorSpace);
   const rgb = fixedCentersToRgb8(fixed, result.colorSpace);
   const pixels = new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   const data = labels
     ? recolorFromLabels(pixels, labels, rgb)
-    : recolorNearest(pixels, fixed, rgb, result.colorSpace, DEFAULTS.alphaThreshold);
+    : recolorNearest(pixels, fixed, rgb, result.colorSpace, alphaThreshold);
   return { data, width: image.width, height: image.height };
 }
 
@@ -115,7 +108,7 @@ async function palette(task: PaletteTask): Promise<PaletteTaskResult> {
   const result = await extractPalette(sample, { ...engine, k: facts.k, backend: 'cpu' });
   const clusterMs = performance.now() - started;
   if (task.recolorPath) {
-    await writePng(recolor(image, result, sample === image ? result.labels : undefined), task.recolorPath);
+    await writePng(recolor(image, result, task.options.alphaThreshold, sample === image ? result.labels : undefined), task.recolorPath);
   }
   const { labels: _labels, ...summary } = result;
   return { ...facts, palette: summary, decodeMs, clusterMs };
@@ -128,7 +121,7 @@ async function sampleOnly(task: SampleTask): Promise<SampleTaskResult> {
 
 async function recolorTask(task: RecolorTask): Promise<void> {
   const image = await decodeImage(bytesOrPath(task.source));
-  await writePng(recolor(image, task), task.recolorPath);
+  await writePng(recolor(image, task, task.alphaThreshold), task.recolorPath);
 }
 
 /** A task's failure, as data: an Error's own fields (its `code`) do not survive the trip between threads. */
