@@ -6,10 +6,14 @@
 //          Lab = M2q · q in i32, then each axis scaled to 255 · 2^FIXED_SHIFT per unit with rounding half up, a and b
 //          offset by AB_OFFSET. One code per sRGB colour.
 // Each axis fits 15 bits; a colour's position is two words: P0 | P1 << 15, and P2.
+// With them, what the tolerance needs (docs/ARITHMETIC.md): Σ w·P_c and Σ w·P_c² over the colours, each an exact u64,
+// added by every invocation into `channel_sums` (so the plan reads 48 bytes, never the list).
 //
 // Bindings
 //   group 0: 0 params: PositionsParams (uniform: oklab, tiles)   1 lin: 256 u32   2 m1q: 9 i32   3 m2q: 9 i32
 //   group 1: 0 colors: u32 per colour (r | g << 8 | b << 16, compact.wgsl)   1 positions: vec2u per colour (written)
+//            2 weights: u32 per colour (0 = padding)   3 channel_sums: 12 u32, cleared beforehand: [Σw·P0, Σw·P1,
+//              Σw·P2, Σw·P0², Σw·P1², Σw·P2²] as u64 (low, high)
 //
 // One invocation: COLORS_PER_THREAD consecutive colours of tile `t` from (t · WORKGROUP_SIZE + local_index) ·
 // COLORS_PER_THREAD, as in assign.wgsl. Dispatch: one workgroup per colour tile (`params.tiles`), in (x, y).
@@ -35,6 +39,19 @@ struct PositionsParams {
 @group(0) @binding(3) var<storage, read> m2q: array<i32>;
 @group(1) @binding(0) var<storage, read> colors: array<u32>;
 @group(1) @binding(1) var<storage, read_write> positions: array<vec2u>;
+@group(1) @binding(2) var<storage, read> weights: array<u32>;
+@group(1) @binding(3) var<storage, read_write> channel_sums: array<atomic<u32>, 12>;
+
+// @include u64
+
+// Adds the u64 `v` to channel_sums[2i] (low) and [2i + 1] (high).
+fn add_sum(i: u32, v: vec2u) {
+  let old = atomicAdd(&channel_sums[2u * i], v.x);
+  let hi = v.y + select(0u, 1u, old > 0xffffffffu - v.x);
+  if (hi != 0u) {
+    atomicAdd(&channel_sums[2u * i + 1u], hi);
+  }
+}
 
 // floor(cbrt(x)) · 2^CBRT_FRACTION_BITS plus one integer Newton step, for x ≤ 2^30 (so r ≤ 1024 and r³ < 2^32).
 fn cbrt_fixed(x: u32) -> u32 {
@@ -87,6 +104,9 @@ fn main(
     return;
   }
   let first = (tile * WORKGROUP_SIZE + lid) * COLORS_PER_THREAD;
+  // This invocation's Σ w·P and Σ w·P² per channel (P² < 2^30, w < 2^30: each product fits a u64, and so do the sums
+  // of an image's points).
+  var s = array<vec2u, 6>();
   for (var i = 0u; i < COLORS_PER_THREAD; i++) {
     let word = colors[first + i];
     let rgb = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
@@ -95,5 +115,17 @@ fn main(
       p = oklab_fixed(rgb);
     }
     positions[first + i] = vec2u(p.x | (p.y << 15u), p.z);
+    let w = weights[first + i];
+    s[0] = add64(s[0], mul_wide(w, p.x));
+    s[1] = add64(s[1], mul_wide(w, p.y));
+    s[2] = add64(s[2], mul_wide(w, p.z));
+    s[3] = add64(s[3], mul_wide(w, p.x * p.x));
+    s[4] = add64(s[4], mul_wide(w, p.y * p.y));
+    s[5] = add64(s[5], mul_wide(w, p.z * p.z));
+  }
+  for (var c = 0u; c < 6u; c++) {
+    if (any(s[c] != vec2u(0u))) {
+      add_sum(c, s[c]);
+    }
   }
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { distinctColors } from '../../src/core/exact/distinct.js';
 import { extractPoints } from '../../src/core/exact/points.js';
-import { seedExactRunsSteps, seedingRowsSteps, seedRunsOnRowsSteps } from '../../src/core/exact/prepare.js';
+import {
+  seedExactRunsSteps,
+  seedingRowsSteps,
+  seedingSampleColors,
+  seedingSampleColorsFromPixelsSteps,
+  seedRunsOnRowsSteps,
+} from '../../src/core/exact/prepare.js';
 import { fixedCenters } from '../../src/core/exact/fixed-colors.js';
 import { runSync } from '../../src/core/pace.js';
 import { RandomState } from '../../src/core/random.js';
@@ -126,12 +132,25 @@ describe('k-means++ on shared rows', () => {
     }
   });
 
+  it('takes the seeding sample from the pixels as from the points, every pixel or under an alpha threshold', () => {
+    for (const image of [randomImage(300, 300, 4, { palette: 12 }), randomImage(90, 70, 4, { palette: 30 })]) {
+      for (const threshold of [0, 128, 255]) {
+        const { points, n } = extractPoints(image, threshold);
+        if (n === 0) continue;
+        const fromPixels = runSync(seedingSampleColorsFromPixelsSteps(image, threshold, n));
+        expect(Array.from(fromPixels)).toEqual(Array.from(seedingSampleColors(points, n)));
+      }
+    }
+    // More points claimed than the pixels hold: the pixels changed since they were counted.
+    const small = randomImage(10, 10, 4, { palette: 3 });
+    expect(() => runSync(seedingSampleColorsFromPixelsSteps(small, 0, 101))).toThrow(/fewer than the 101 points/);
+  });
+
   it('seeds any subset of the runs from their own generator states, as the runs in order do', () => {
     const image = boxResize(loadSample('coffee.png'), 120, 80);
     const { points, n } = extractPoints(image, 128);
-    const distinct = distinctColors(points, n);
     for (const { k, locked } of [{ k: 5, locked: new Uint32Array(0) }, { k: 7, locked: fixedCenters([[250, 250, 240]], 'rgb') }]) {
-      const rows = runSync(seedingRowsSteps(points, n, 'rgb', distinct));
+      const rows = runSync(seedingRowsSteps(seedingSampleColors(points, n), n, 'rgb'));
       const all = runSync(seedRunsOnRowsSteps(rows, k, 11, 10, locked));
       for (const part of [[0, 2, 4, 6, 8], [1, 3, 5, 7, 9], [9], [3, 4]]) {
         const some = runSync(seedRunsOnRowsSteps(rows, k, 11, 10, locked, part));

@@ -17,6 +17,7 @@ import {
   prepareExactRunSteps,
   resolvePixelOptions,
   seedingRowsSteps,
+  seedingSampleColors,
   type PlanInputs,
   type PreparedExactRun,
   type PreparedInputs,
@@ -75,7 +76,7 @@ export class ExactImageInputs {
     if (!kept) entry.spaces.set(colorSpace, (kept = {}));
     const coords = kept.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
     kept.sums ??= yield* channelSumsSteps(coords, distinct.weights);
-    kept.seeding ??= yield* seedingRowsSteps(extracted!.points, entry.n, colorSpace, distinct);
+    kept.seeding ??= yield* seedingRowsSteps(seedingSampleColors(extracted!.points, entry.n), entry.n, colorSpace);
     const inputs = { n: entry.n, extracted, distinct, coords, sums: kept.sums, seeding: kept.seeding };
     if (this.#keepPoints) {
       kept.coords = coords;

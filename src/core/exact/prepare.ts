@@ -13,7 +13,7 @@ import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
 import { fixedCenters, resolveFixedColors } from './fixed-colors.js';
 import type { ExactRunPlan } from './plan.js';
-import { distinctColorsSteps, distinctIndex, type DistinctColors } from './distinct.js';
+import { distinctColorsSteps, type DistinctColors } from './distinct.js';
 import {
   channelSumsSteps,
   extractPointsSteps,
@@ -141,10 +141,10 @@ export function* seedExactRunsSteps(
   fixed: Uint32Array = new Uint32Array(0),
   distinct?: DistinctColors,
 ): Steps<Seedings> {
-  if (distinct) return yield* seedRunsOnRowsSteps(yield* seedingRowsSteps(points, n, colorSpace, distinct), k, seed, nInit, fixed);
+  if (distinct) return yield* seedRunsOnRowsSteps(yield* seedingRowsSteps(seedingSampleColors(points, n), n, colorSpace), k, seed, nInit, fixed);
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
-  const { X, mean, xSquaredNorms } = yield* seedingPointsSteps(points, sample, m, colorSpace);
+  const { X, mean, xSquaredNorms } = yield* seedingPointsSteps(seedingSampleColors(points, n), m, colorSpace);
   const fixedCount = fixed.length / 3;
   // The locked centres in the seeding's space, as a point of that colour would be there.
   const fixedX = Float64Array.from(fixed, (v, i) => v / MAX_COORD - mean[i % 3]!);
@@ -166,13 +166,56 @@ export function* seedExactRunsSteps(
   return { initCenters, initIndices };
 }
 
+/** The seeding sample's colours (3 bytes each, in point order: `seedSampleIndices`) of the points (n × 3 bytes). */
+export function seedingSampleColors(points: Uint8Array, n: number): Uint8Array {
+  const sample = seedSampleIndices(n);
+  if (sample === null) return points.subarray(0, 3 * n);
+  const out = new Uint8Array(3 * sample.length);
+  for (let i = 0; i < sample.length; i++) out.set(points.subarray(3 * sample[i]!, 3 * sample[i]! + 3), 3 * i);
+  return out;
+}
+
+/** Pixels per pause of `seedingSampleColorsFromPixelsSteps`. */
+const PIXEL_CHUNK = 1 << 20;
+
+/**
+ * `seedingSampleColors` straight from RGBA pixels, whose points are the pixels with alpha ≥ `alphaThreshold`, n of
+ * them (counted elsewhere: the GPU engine's colour count): one pass over the pixels, keeping only the sample's colours.
+ */
+export function* seedingSampleColorsFromPixelsSteps(image: PixelImage, alphaThreshold: number, n: number): Steps<Uint8Array> {
+  const sample = seedSampleIndices(n);
+  const m = sample === null ? n : sample.length;
+  const out = new Uint8Array(3 * m);
+  const { data } = image;
+  const pixels = image.width * image.height;
+  let point = 0;
+  let next = 0;
+  let wanted = sample === null ? 0 : sample[0]!;
+  for (let from = 0; from < pixels && next < m; from += PIXEL_CHUNK) {
+    const to = Math.min(pixels, from + PIXEL_CHUNK);
+    for (let i = from; i < to && next < m; i++) {
+      if (data[4 * i + 3]! < alphaThreshold) continue;
+      if (point === wanted) {
+        out[3 * next] = data[4 * i]!;
+        out[3 * next + 1] = data[4 * i + 1]!;
+        out[3 * next + 2] = data[4 * i + 2]!;
+        next++;
+        wanted = sample === null ? next : (sample[next] ?? -1);
+      }
+      point++;
+    }
+    yield;
+  }
+  if (next < m) throw new InvalidInputError(`The image has fewer than the ${n} points counted: its pixels changed.`);
+  return out;
+}
+
 /** The seeding sample's X (centred) with its column mean and squared norms, as `KMeans.fit` sees the points. */
-function* seedingPointsSteps(points: Uint8Array, sample: Uint32Array | null, m: number, colorSpace: ColorSpace) {
+function* seedingPointsSteps(colors: Uint8Array, m: number, colorSpace: ColorSpace) {
   const x = new Float64Array(3 * m);
   const coords = new Float64Array(3);
   for (let i = 0; i < m; i++) {
-    const p = sample === null ? i : sample[i]!;
-    writeFixedCoords(colorSpace, points[3 * p]!, points[3 * p + 1]!, points[3 * p + 2]!, coords, 0);
+    writeFixedCoords(colorSpace, colors[3 * i]!, colors[3 * i + 1]!, colors[3 * i + 2]!, coords, 0);
     for (let c = 0; c < 3; c++) x[3 * i + c] = coords[c]! / MAX_COORD;
     if ((i & 0x3fff) === 0x3fff) yield;
   }
@@ -195,38 +238,43 @@ export interface SeedingRows {
 }
 
 /**
- * `SeedingRows` of the points: the sample's X as `KMeans.fit` sees it, then one row per distinct colour (a point's
- * row of X is a function of its colour, so the first point of each colour stands for all), sorted into boxes.
+ * `SeedingRows` of the seeding sample (`sampleColors`: its m colours, 3 bytes each, in point order) of n points: the
+ * sample's X as `KMeans.fit` sees it, then one row per distinct colour in order of first appearance (a point's row of
+ * X is a function of its colour, so the first point of each colour stands for all), sorted into boxes.
  */
-export function* seedingRowsSteps(points: Uint8Array, n: number, colorSpace: ColorSpace, distinct: DistinctColors): Steps<SeedingRows> {
-  const sample = seedSampleIndices(n);
-  const m = sample === null ? n : sample.length;
-  const { X, mean, xSquaredNorms } = yield* seedingPointsSteps(points, sample, m, colorSpace);
-  const { pointColor, u } = distinct;
-  const rowOfColor = new Int32Array(u).fill(-1);
+export function* seedingRowsSteps(sampleColors: Uint8Array, n: number, colorSpace: ColorSpace): Steps<SeedingRows> {
+  const m = sampleColors.length / 3;
+  const { X, mean, xSquaredNorms } = yield* seedingPointsSteps(sampleColors, m, colorSpace);
+  // Rows by colour: open addressing on the 24-bit colour, at most half full.
+  const bits = Math.max(4, Math.ceil(Math.log2(2 * m + 1)));
+  const keys = new Int32Array(1 << bits).fill(-1);
+  const slotRow = new Int32Array(1 << bits);
   const rowOf = new Uint32Array(m);
-  const rowsX = new Float64Array(3 * Math.min(u, m));
-  const rowNorms = new Float64Array(Math.min(u, m));
-  const rowPoint = new Uint32Array(Math.min(u, m));
+  const rowsX = new Float64Array(3 * m);
+  const rowNorms = new Float64Array(m);
+  const rowColors = new Uint8Array(3 * m);
   let rows = 0;
   for (let i = 0; i < m; i++) {
-    const p = sample === null ? i : sample[i]!;
-    const color = pointColor ? pointColor[p]! : distinctIndex(distinct, points, p);
-    let row = rowOfColor[color]!;
-    if (row < 0) {
-      row = rowOfColor[color] = rows++;
+    const key = (sampleColors[3 * i]! << 16) | (sampleColors[3 * i + 1]! << 8) | sampleColors[3 * i + 2]!;
+    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
+    while (keys[slot] !== -1 && keys[slot] !== key) slot = (slot + 1) & ((1 << bits) - 1);
+    let row: number;
+    if (keys[slot] === key) row = slotRow[slot]!;
+    else {
+      keys[slot] = key;
+      row = slotRow[slot] = rows++;
       rowsX[3 * row] = X[3 * i]!;
       rowsX[3 * row + 1] = X[3 * i + 1]!;
       rowsX[3 * row + 2] = X[3 * i + 2]!;
       rowNorms[row] = xSquaredNorms[i]!;
-      rowPoint[row] = p;
+      rowColors.set(sampleColors.subarray(3 * i, 3 * i + 3), 3 * row);
     }
     rowOf[i] = row;
   }
   yield;
   const boxes = rowBoxes(rowsX.subarray(0, 3 * rows), rows, rowNorms.subarray(0, rows), rowOf);
   const colors = new Uint8Array(3 * rows);
-  for (let s = 0; s < rows; s++) colors.set(points.subarray(3 * rowPoint[boxes.from[s]!]!, 3 * rowPoint[boxes.from[s]!]! + 3), 3 * s);
+  for (let s = 0; s < rows; s++) colors.set(rowColors.subarray(3 * boxes.from[s]!, 3 * boxes.from[s]! + 3), 3 * s);
   return { boxes, colors, mean, colorSpace, n };
 }
 
@@ -331,7 +379,7 @@ export function* prepareExactRunSteps(
   const distinct = inputs.distinct ?? (yield* distinctColorsSteps(points, n));
   const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
   const sums = inputs.sums ?? (yield* channelSumsSteps(coords, distinct.weights));
-  const seeding = inputs.seeding ?? (yield* seedingRowsSteps(points, n, colorSpace, distinct));
+  const seeding = inputs.seeding ?? (yield* seedingRowsSteps(seedingSampleColors(points, n), n, colorSpace));
   const plan = yield* planExactRunSteps(image, options, { n, sums, seeding }, share);
   return { ...plan, width: image.width, height: image.height, points, distinct, coords, pixelIndex };
 }

@@ -9,6 +9,7 @@
  * One round trip: the 16-byte totals are read back after counting, to size the colour list and give the host n.
  */
 import { OKLAB_LINEAR_TABLE, OKLAB_M1Q, OKLAB_M2Q } from '../oklab-int.js';
+import type { ChannelSums } from '../exact/points.js';
 import type { ColorSpace } from '../types.js';
 import type { BufferAllocator } from './allocator.js';
 import type { GpuImage } from './gpu-image.js';
@@ -39,6 +40,8 @@ export interface ColorSet extends ColorTotals {
   positions: GPUBuffer;
   /** The colour space `positions` holds, or null before the first run. */
   space: ColorSpace | null;
+  /** The exact channel sums of the points in `space` (what the tolerance needs), or null before the first run. */
+  sums: ChannelSums | null;
 }
 
 /** Counts the GPU operations of an engine, for benchmarks and tests. */
@@ -52,6 +55,9 @@ type Dispatch = (pass: GPUComputePassEncoder, tiles: number) => void;
 
 /** Colour lists kept per image (by threshold). */
 const KEPT_SETS = 2;
+
+/** u32 words of the channel sums: six u64. */
+const CHANNEL_SUM_WORDS = 12;
 
 type ListBuffers = Pick<ColorSet, 'colors' | 'weights' | 'positions'>;
 
@@ -81,6 +87,9 @@ export class ColorTable {
   #countGroup: GPUBindGroup | null = null;
   readonly #positionsParams: GPUBuffer;
   readonly #positionsGroup: GPUBindGroup;
+  /** Σ w·P and Σ w·P² per channel, u64 each (positions.wgsl), and its readback. */
+  readonly #channelSums: GPUBuffer;
+  readonly #channelSumsRead: GPUBuffer;
   /**
    * The colour lists of the current image, by colour space and threshold, most recent last: two are kept, so that a
    * caller switching between RGB and OKLab (or comparing them) recounts neither.
@@ -103,6 +112,8 @@ export class ColorTable {
     const m1q = allocator.createWith('oklab M1q', OKLAB_M1Q, STORAGE);
     const m2q = allocator.createWith('oklab M2q', OKLAB_M2Q, STORAGE);
     this.#positionsGroup = this.#group('positionsRun', [this.#positionsParams, lin, m1q, m2q]);
+    this.#channelSums = allocator.create('channel sums', 4 * CHANNEL_SUM_WORDS, STORAGE | COPY_DST | COPY_SRC);
+    this.#channelSumsRead = allocator.create('channel sums readback', 4 * CHANNEL_SUM_WORDS, MAP_READ | COPY_DST);
   }
 
   /** The table the per-pixel kernels read labels from (after a run or an applied palette). */
@@ -198,15 +209,27 @@ export class ColorTable {
         packStruct(structLayout('PositionsParams'), { oklab: colorSpace === 'oklab' ? 1 : 0, tiles: set.tiles }),
       );
       const encoder = device.createCommandEncoder({ label: 'palette-extractor colour positions' });
+      encoder.clearBuffer(this.#channelSums);
       const pass = encoder.beginComputePass({ label: 'palette-extractor positions pass' });
       pass.setPipeline(positions!);
       pass.setBindGroup(0, this.#positionsGroup);
-      pass.setBindGroup(1, this.#group('positionsList', [set.colors, set.positions]));
+      pass.setBindGroup(1, this.#group('positionsList', [set.colors, set.positions, set.weights, this.#channelSums]));
       // Per colour: at most 4096 tiles, within one dimension of any device (the per-pixel grid knob leaves it be).
       pass.dispatchWorkgroups(...dispatchGrid(set.tiles, device.limits.maxComputeWorkgroupsPerDimension));
       pass.end();
+      encoder.copyBufferToBuffer(this.#channelSums, 0, this.#channelSumsRead, 0, 4 * CHANNEL_SUM_WORDS);
       device.queue.submit([encoder.finish()]);
       traffic.submissions++;
+      // Until the sums are read, the set holds no colour space (a failed read leaves it to be done again).
+      set.space = null;
+      set.sums = null;
+      await map(this.#channelSumsRead, 4 * CHANNEL_SUM_WORDS);
+      const words = new Uint32Array(this.#channelSumsRead.getMappedRange(0, 4 * CHANNEL_SUM_WORDS).slice(0));
+      this.#channelSumsRead.unmap();
+      traffic.roundTrips++;
+      traffic.bytesRead += 4 * CHANNEL_SUM_WORDS;
+      const sums = Array.from({ length: 6 }, (_, c) => (BigInt(words[2 * c + 1]!) << 32n) | BigInt(words[2 * c]!));
+      set.sums = { sums, n: set.n };
       set.space = colorSpace;
     }
     return set;
@@ -284,7 +307,7 @@ export class ColorTable {
     listPass.end();
     device.queue.submit([listEncoder.finish()]);
     traffic.submissions++;
-    this.#current = { ...totals, key, tiles, padded: tiles * tile, ...buffers, space: null };
+    this.#current = { ...totals, key, tiles, padded: tiles * tile, ...buffers, space: null, sums: null };
     this.#sets.push(this.#current);
     return this.#current;
   }

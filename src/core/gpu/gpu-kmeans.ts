@@ -6,9 +6,10 @@
  * 1. once per image and alpha threshold: pixels → 24-bit colour keys → a 2^24-entry count table → the list of U
  *    distinct colours and their counts (`ColorTable`), with n (one 16-byte readback); once per list and colour space,
  *    each colour's fixed-point position;
- * 2. per run: the plan (`tolFixed`, the k-means++ seedings) on the CPU, from what the image's plans share
- *    (`ExactImageInputs`: the channel sums and the seeding rows, computed by the image's first run for a threshold and
- *    colour space, then kept), or one made elsewhere (`prepared`, an `ExactRunPlan`: the element's CPU worker makes it);
+ * 2. per run: the plan, from what the device counted (n, and the exact channel sums behind `tolFixed`, read back with
+ *    the positions: 48 bytes) and the k-means++ seedings on the CPU, drawn from the seeding sample's rows (one pass over
+ *    the pixels per threshold and colour space, then kept); or one made elsewhere (`prepared`, an `ExactRunPlan`: the
+ *    element's CPU worker makes it);
  * 3. all nInit seedings iterate together on the device, U·k work per iteration, the host out of the loop
  *    (`runPass`): one submission and one small readback per pass unless a run goes past the first batch;
  * 4. the best run's labels fill the colour table (code → label); per-pixel labels are read back only when asked
@@ -18,13 +19,20 @@
  * colour list, and the lists of the last two thresholds are kept (a colour-space change recomputes the positions of
  * the colours only).
  */
-import { throwIfAborted, InvalidInputError } from '../errors.js';
+import { throwIfAborted, InvalidInputError, NoOpaquePixelsError } from '../errors.js';
 import { checkExactRunPlan, type ExactRunPlan } from '../exact/plan.js';
-import { ExactImageInputs } from '../exact/image-inputs.js';
-import { resolvePixelOptions } from '../exact/prepare.js';
+import {
+  checkPixelKMeansOptions,
+  planExactRun,
+  resolvePixelOptions,
+  seedingRowsSteps,
+  seedingSampleColorsFromPixelsSteps,
+  type SeedingRows,
+} from '../exact/prepare.js';
+import { runSync } from '../pace.js';
 import { finishExactResult } from '../exact/result.js';
 import { pickBestRun } from '../exact/runs.js';
-import type { PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types.js';
+import type { ColorSpace, PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types.js';
 import type { ColorSet } from './color-table.js';
 import { withScopes } from './error-scopes.js';
 import { GpuImageEngine, type GpuImageTuning, type PaletteCentres, type Pipelines } from './image-engine.js';
@@ -76,8 +84,9 @@ export class GpuKMeans extends GpuImageEngine {
   readonly #maxBatch: number;
   readonly #maxRunsPerPass: number;
   #phases: GpuRunPhases = { countMs: 0, planMs: 0, iterateMs: 0, labelsMs: 0 };
-  /** What the plans of the current image share (channel sums, seeding rows), kept between its runs. */
-  #inputs: ExactImageInputs | undefined;
+  /** The seeding rows of the current image, by threshold and colour space, kept between its runs. */
+  readonly #seeding = new Map<string, SeedingRows>();
+  #seedingFor: PixelImage | null = null;
 
   /** The engine uses `device` but never destroys it. */
   constructor(device: GPUDevice, tuning: GpuKMeansTuning = {}) {
@@ -121,20 +130,24 @@ export class GpuKMeans extends GpuImageEngine {
     if (!source || !this.image) throw new InvalidInputError('No image: call setImage(image) or run(image, options).');
     onProgress?.({ phase: 'init', fraction: 0 });
     const { colorSpace, alphaThreshold } = resolvePixelOptions(options);
+    // Every option that does not depend on the points is checked before any GPU work.
+    checkPixelKMeansOptions(options);
     let t = performance.now();
-    if (this.#inputs?.image !== source) this.#inputs = new ExactImageInputs(source, { keepPoints: false });
-    const plan: ExactRunPlan =
-      options.prepared === undefined
-        ? this.#inputs.plan(options)
-        : checkExactRunPlan(options.prepared, options, source.width * source.height);
-    const planMs = performance.now() - t;
+    const prepared = options.prepared && checkExactRunPlan(options.prepared, options, source.width * source.height);
+    if (this.#seedingFor !== source) {
+      this.#seeding.clear();
+      this.#seedingFor = source;
+    }
     const gpuImage = await this.uploaded('run()');
     const pipelines = await this.loadPipelines(RUN_PIPELINES);
-    const phases: GpuRunPhases = { countMs: 0, planMs, iterateMs: 0, labelsMs: 0 };
+    const phases: GpuRunPhases = { countMs: 0, planMs: performance.now() - t, iterateMs: 0, labelsMs: 0 };
     const result = await withScopes(this.device, 'running k-means', async () => {
       t = performance.now();
       const set = await this.colors(gpuImage, colorSpace, alphaThreshold);
       phases.countMs = performance.now() - t;
+      t = performance.now();
+      const plan = prepared ?? this.#plan(source, options, set, colorSpace, alphaThreshold);
+      phases.planMs += performance.now() - t;
       if (plan.n !== set.n) {
         throw new InvalidInputError(`The run was prepared for ${plan.n} used pixels; this image has ${set.n}: prepared for another image.`);
       }
@@ -159,6 +172,23 @@ export class GpuKMeans extends GpuImageEngine {
     this.#phases = phases;
     this.last = result;
     return result;
+  }
+
+  /**
+   * The run's plan from what the device counted (n, and the channel sums behind the tolerance) and the seeding rows,
+   * which one pass over the pixels gives for the image, threshold and colour space (kept for the next runs): the CPU
+   * never counts the image's colours.
+   */
+  #plan(source: PixelImage, options: GpuRunOptions, set: ColorSet, colorSpace: ColorSpace, alphaThreshold: number): ExactRunPlan {
+    if (set.n === 0) throw new NoOpaquePixelsError();
+    const key = `${alphaThreshold}/${colorSpace}`;
+    let seeding = this.#seeding.get(key);
+    if (!seeding) {
+      const sample = runSync(seedingSampleColorsFromPixelsSteps(source, alphaThreshold, set.n));
+      seeding = runSync(seedingRowsSteps(sample, set.n, colorSpace));
+      this.#seeding.set(key, seeding);
+    }
+    return planExactRun(source, options, { n: set.n, sums: set.sums!, seeding });
   }
 
   /**

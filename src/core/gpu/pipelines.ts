@@ -15,7 +15,7 @@ type Binding = 'uniform' | 'read' | 'storage' | 'rgba8-write';
  */
 const LAYOUTS = {
   positionsRun: ['uniform', 'read', 'read', 'read'],
-  positionsList: ['read', 'storage'],
+  positionsList: ['read', 'storage', 'read', 'storage'],
   countTable: ['storage', 'storage', 'storage', 'storage', 'uniform'],
   compactTable: ['read', 'storage', 'storage', 'storage', 'read', 'read', 'uniform'],
   iterateRuns: ['uniform', 'read', 'read', 'storage', 'storage'],

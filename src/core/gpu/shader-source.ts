@@ -19,6 +19,7 @@ import updateWgsl from '../../../shaders/update.wgsl?raw';
 import findSlotWgsl from '../../../shaders/lib/find-slot.wgsl?raw';
 import mortonWgsl from '../../../shaders/lib/morton.wgsl?raw';
 import pixelKeyWgsl from '../../../shaders/lib/pixel-key.wgsl?raw';
+import u64Wgsl from '../../../shaders/lib/u64.wgsl?raw';
 import { COLORS_PER_THREAD, FIXED_SHIFT, MAX_K, PIXELS_PER_THREAD, WORKGROUP_SIZE } from '../constants.js';
 import { AB_OFFSET, CBRT_FRACTION_BITS, CODE_SHIFT, LAB_SHIFT } from '../oklab-int.js';
 
@@ -35,7 +36,12 @@ export type KernelName =
   | 'recolorTexture';
 
 /** Shared WGSL (shaders/lib/): a kernel names one with a line `// @include name`, replaced by its text here. */
-const LIBRARIES: Readonly<Record<string, string>> = { 'find-slot': findSlotWgsl, morton: mortonWgsl, 'pixel-key': pixelKeyWgsl };
+const LIBRARIES: Readonly<Record<string, string>> = {
+  'find-slot': findSlotWgsl,
+  morton: mortonWgsl,
+  'pixel-key': pixelKeyWgsl,
+  u64: u64Wgsl,
+};
 
 function withIncludes(source: string, kernel: string): string {
   return source.replace(/^\/\/ @include ([\w-]+)[ \t]*$/gm, (_, name: string) => {
