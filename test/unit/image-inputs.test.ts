@@ -4,6 +4,7 @@ import { prepareExactRun } from '../../src/core/exact/prepare.js';
 import { exactRunPlan } from '../../src/core/exact/plan.js';
 import { NoOpaquePixelsError } from '../../src/core/errors.js';
 import type { PixelKMeansOptions } from '../../src/core/types.js';
+import { runSync } from '../../src/core/pace.js';
 import { boxResize, loadSample, randomImage } from '../helpers/images.js';
 
 const OPTIONS: PixelKMeansOptions[] = [
@@ -16,18 +17,20 @@ const OPTIONS: PixelKMeansOptions[] = [
 ];
 
 describe('what the runs of one image share', () => {
-  it.each([true, false])('plans every run as prepareExactRun does (keeping the points: %s)', (keepPoints) => {
+  it('plans and prepares every run as prepareExactRun does', () => {
     const image = randomImage(80, 60, 4, { palette: 40 });
-    const inputs = new ExactImageInputs(image, { keepPoints });
+    const inputs = new ExactImageInputs(image);
     for (const options of [...OPTIONS, ...OPTIONS]) {
       const fresh = prepareExactRun(image, options);
       expect(inputs.plan(options)).toEqual({ ...exactRunPlan(fresh), initIndices: fresh.initIndices });
+      const { seeding: _rows, ...prepared } = runSync(inputs.prepareSteps(options));
+      expect(prepared).toEqual(fresh);
     }
   });
 
   it('plans a new k, seed, nInit, tolerance or locked colours without reading the pixels again', () => {
     const image = boxResize(loadSample('coffee.png'), 90, 60);
-    const inputs = new ExactImageInputs(image, { keepPoints: false });
+    const inputs = new ExactImageInputs(image);
     const first = inputs.plan({ k: 5 });
     const expected = OPTIONS.filter((o) => !o.colorSpace && !o.alphaThreshold).map((o) => inputs.plan(o));
     // Every pixel made transparent: a plan that read them would find no points.
@@ -35,8 +38,8 @@ describe('what the runs of one image share', () => {
     image.data.fill(0);
     expect(inputs.plan({ k: 5 })).toEqual(first);
     expect(OPTIONS.filter((o) => !o.colorSpace && !o.alphaThreshold).map((o) => inputs.plan(o))).toEqual(expected);
-    // A colour space or threshold not seen yet needs the points: read from the pixels as they are now.
-    expect(() => inputs.plan({ k: 5, colorSpace: 'oklab' })).toThrow(NoOpaquePixelsError);
+    // A threshold not seen yet needs the points: read from the pixels as they are now.
+    expect(() => inputs.plan({ k: 5, alphaThreshold: 10 })).toThrow(NoOpaquePixelsError);
     image.data.set(copy);
   });
 

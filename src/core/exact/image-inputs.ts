@@ -2,9 +2,8 @@
  * What the runs of one image share, computed on first use and kept between runs, so that a new k, seed, nInit,
  * tolerance or locked colour on the same image skips every pass over its pixels. Per alpha threshold: the points and
  * their distinct colours; per threshold and colour space: the colours' coordinates, the channel sums (the tolerance of
- * any `tol`) and the seeding rows (the seedings of any k and seed). The CPU worker's session keeps everything (its runs
- * iterate on the points); the GPU engine only what a plan needs (`keepPoints: false`): a few hundred kilobytes
- * whatever the image's size, the points being on the device.
+ * any `tol`) and the seeding rows (the seedings of any k and seed). The CPU worker's session keeps it for its loaded
+ * image. (The GPU engine keeps its own: the sums come from the device, the seeding rows from one pass over the pixels.)
  */
 import { NoOpaquePixelsError } from '../errors.js';
 import { runSync, type Steps } from '../pace.js';
@@ -40,24 +39,17 @@ interface ThresholdEntry {
   spaces: Map<ColorSpace, SpaceEntry>;
 }
 
-export interface ExactImageInputsOptions {
-  /** Keep the points, their distinct colours and coordinates (what CPU runs iterate on). Default true. */
-  keepPoints?: boolean;
-}
-
 export class ExactImageInputs {
   readonly image: PixelImage;
-  readonly #keepPoints: boolean;
   readonly #thresholds = new Map<number, ThresholdEntry>();
 
-  constructor(image: PixelImage, options: ExactImageInputsOptions = {}) {
+  constructor(image: PixelImage) {
     this.image = image;
-    this.#keepPoints = options.keepPoints ?? true;
   }
 
   /**
-   * The inputs of `prepareExactRun` for this threshold and colour space, computed where missing. With `points`
-   * false only what a plan needs is guaranteed (`n`, `sums`, `seeding`).
+   * The inputs of `prepareExactRun` for this threshold and colour space, computed where missing. With `points` false
+   * only what a plan needs is asked for (`n`, `sums`, `seeding`).
    */
   *inputsSteps(colorSpace: ColorSpace, alphaThreshold: number, points = true): Steps<PreparedInputs & { n: number }> {
     let entry = this.#thresholds.get(alphaThreshold);
@@ -77,15 +69,8 @@ export class ExactImageInputs {
     const coords = kept.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
     kept.sums ??= yield* channelSumsSteps(coords, distinct.weights);
     kept.seeding ??= yield* seedingRowsSteps(seedingSampleColors(extracted!.points, entry.n), entry.n, colorSpace);
-    const inputs = { n: entry.n, extracted, distinct, coords, sums: kept.sums, seeding: kept.seeding };
-    if (this.#keepPoints) {
-      kept.coords = coords;
-    } else {
-      // Only what plans need stays: the points are recomputed if a colour space comes that was not seen.
-      entry.extracted = undefined;
-      entry.distinct = undefined;
-    }
-    return inputs;
+    kept.coords = coords;
+    return { n: entry.n, extracted, distinct, coords, sums: kept.sums, seeding: kept.seeding };
   }
 
   /** `prepareExactRun` on the kept inputs (with `share`, only those seedings drawn). */
