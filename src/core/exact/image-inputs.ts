@@ -15,8 +15,7 @@ import {
   planExactRunSteps,
   prepareExactRunSteps,
   resolvePixelOptions,
-  seedingRowsSteps,
-  seedingSampleColors,
+  seedingRowsOfPointsSteps,
   type PlanInputs,
   type PreparedExactRun,
   type PreparedInputs,
@@ -68,7 +67,7 @@ export class ExactImageInputs {
     if (!kept) entry.spaces.set(colorSpace, (kept = {}));
     const coords = kept.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
     kept.sums ??= yield* channelSumsSteps(coords, distinct.weights);
-    kept.seeding ??= yield* seedingRowsSteps(seedingSampleColors(extracted!.points, entry.n), entry.n, colorSpace);
+    kept.seeding ??= yield* seedingRowsOfPointsSteps(extracted!.points, entry.n, colorSpace, distinct);
     kept.coords = coords;
     return { n: entry.n, extracted, distinct, coords, sums: kept.sums, seeding: kept.seeding };
   }

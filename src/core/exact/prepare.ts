@@ -5,10 +5,10 @@
 import { DEFAULTS, MAX_COORD, MAX_K, SEED_SAMPLE_MAX } from '../constants.js';
 import { InvalidInputError, InvalidOptionError, NoOpaquePixelsError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { runSync, type Steps } from '../pace.js';
+import { chunks, runSync, type Steps } from '../pace.js';
 import { greedyKMeansPlusPlusSteps } from '../sklearn/kmeans-plusplus.js';
 import { greedyKMeansPlusPlusOnRowsSteps, rowBoxes, type RowBoxes } from '../sklearn/kmeans-plusplus-rows.js';
-import { centerPoints } from '../sklearn/prepare.js';
+import { centerPointsSteps } from '../sklearn/prepare.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions } from '../types.js';
 import { resolveKMeansOptions } from '../validate.js';
 import { fixedCenters, resolveFixedColors } from './fixed-colors.js';
@@ -141,7 +141,7 @@ export function* seedExactRunsSteps(
   fixed: Uint32Array = new Uint32Array(0),
   distinct?: DistinctColors,
 ): Steps<Seedings> {
-  if (distinct) return yield* seedRunsOnRowsSteps(yield* seedingRowsSteps(seedingSampleColors(points, n), n, colorSpace), k, seed, nInit, fixed);
+  if (distinct) return yield* seedRunsOnRowsSteps(yield* seedingRowsOfPointsSteps(points, n, colorSpace, distinct), k, seed, nInit, fixed);
   const sample = seedSampleIndices(n);
   const m = sample === null ? n : sample.length;
   const { X, mean, xSquaredNorms } = yield* seedingPointsSteps(seedingSampleColors(points, n), m, colorSpace);
@@ -213,13 +213,19 @@ export function* seedingSampleColorsFromPixelsSteps(image: PixelImage, alphaThre
 /** The seeding sample's X (centred) with its column mean and squared norms, as `KMeans.fit` sees the points. */
 function* seedingPointsSteps(colors: Uint8Array, m: number, colorSpace: ColorSpace) {
   const x = new Float64Array(3 * m);
+  yield* chunks(m, 1 << 14, (from, to) => sampleCoords(colors, from, to, colorSpace, x));
+  return yield* centerPointsSteps(x, m, 3);
+}
+
+/** `X = P / (255·128)` of sample points `from .. to`, uncentred, into x. */
+function sampleCoords(colors: Uint8Array, from: number, to: number, colorSpace: ColorSpace, x: Float64Array): void {
   const coords = new Float64Array(3);
-  for (let i = 0; i < m; i++) {
+  for (let i = from; i < to; i++) {
     writeFixedCoords(colorSpace, colors[3 * i]!, colors[3 * i + 1]!, colors[3 * i + 2]!, coords, 0);
-    for (let c = 0; c < 3; c++) x[3 * i + c] = coords[c]! / MAX_COORD;
-    if ((i & 0x3fff) === 0x3fff) yield;
+    x[3 * i] = coords[0]! / MAX_COORD;
+    x[3 * i + 1] = coords[1]! / MAX_COORD;
+    x[3 * i + 2] = coords[2]! / MAX_COORD;
   }
-  return centerPoints(x, m, 3);
 }
 
 /**
@@ -242,40 +248,104 @@ export interface SeedingRows {
  * sample's X as `KMeans.fit` sees it, then one row per distinct colour in order of first appearance (a point's row of
  * X is a function of its colour, so the first point of each colour stands for all), sorted into boxes.
  */
-export function* seedingRowsSteps(sampleColors: Uint8Array, n: number, colorSpace: ColorSpace): Steps<SeedingRows> {
+export function* seedingRowsSteps(
+  sampleColors: Uint8Array,
+  n: number,
+  colorSpace: ColorSpace,
+  known?: { colorOf: Uint32Array; colors: number },
+): Steps<SeedingRows> {
   const m = sampleColors.length / 3;
   const { X, mean, xSquaredNorms } = yield* seedingPointsSteps(sampleColors, m, colorSpace);
-  // Rows by colour: open addressing on the 24-bit colour, at most half full.
+  const rows = rowsByColor(sampleColors, m, X, xSquaredNorms, known);
+  yield;
+  const boxes = rowBoxes(rows.X, rows.u, rows.norms, rows.rowOf);
+  const colors = new Uint8Array(3 * rows.u);
+  const { from } = boxes;
+  for (let s = 0; s < rows.u; s++) {
+    const r = from[s]!;
+    colors[3 * s] = rows.colors[3 * r]!;
+    colors[3 * s + 1] = rows.colors[3 * r + 1]!;
+    colors[3 * s + 2] = rows.colors[3 * r + 2]!;
+  }
+  return { boxes, colors, mean, colorSpace, n };
+}
+
+/**
+ * One row per distinct colour of the sample, in order of first appearance: each row's X, squared norm and colour, and
+ * each point's row. The colours are told apart by `known` (each sample point's index among `colors` distinct colours,
+ * where the caller counted them) or by open addressing on the 24-bit colour (at most half full).
+ */
+function rowsByColor(
+  sampleColors: Uint8Array, m: number, X: Float64Array, norms: Float64Array, known?: { colorOf: Uint32Array; colors: number },
+) {
+  if (known) return rowsByKnownColor(sampleColors, m, X, norms, known.colorOf, known.colors);
   const bits = Math.max(4, Math.ceil(Math.log2(2 * m + 1)));
+  const mask = (1 << bits) - 1;
   const keys = new Int32Array(1 << bits).fill(-1);
   const slotRow = new Int32Array(1 << bits);
   const rowOf = new Uint32Array(m);
   const rowsX = new Float64Array(3 * m);
   const rowNorms = new Float64Array(m);
-  const rowColors = new Uint8Array(3 * m);
-  let rows = 0;
+  const colors = new Uint8Array(3 * m);
+  let u = 0;
   for (let i = 0; i < m; i++) {
-    const key = (sampleColors[3 * i]! << 16) | (sampleColors[3 * i + 1]! << 8) | sampleColors[3 * i + 2]!;
+    const c0 = sampleColors[3 * i]!, c1 = sampleColors[3 * i + 1]!, c2 = sampleColors[3 * i + 2]!;
+    const key = (c0 << 16) | (c1 << 8) | c2;
     let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
-    while (keys[slot] !== -1 && keys[slot] !== key) slot = (slot + 1) & ((1 << bits) - 1);
-    let row: number;
-    if (keys[slot] === key) row = slotRow[slot]!;
-    else {
+    while (keys[slot] !== -1 && keys[slot] !== key) slot = (slot + 1) & mask;
+    let row = slotRow[slot]!;
+    if (keys[slot] !== key) {
       keys[slot] = key;
-      row = slotRow[slot] = rows++;
+      row = slotRow[slot] = u++;
       rowsX[3 * row] = X[3 * i]!;
       rowsX[3 * row + 1] = X[3 * i + 1]!;
       rowsX[3 * row + 2] = X[3 * i + 2]!;
-      rowNorms[row] = xSquaredNorms[i]!;
-      rowColors.set(sampleColors.subarray(3 * i, 3 * i + 3), 3 * row);
+      rowNorms[row] = norms[i]!;
+      colors[3 * row] = c0;
+      colors[3 * row + 1] = c1;
+      colors[3 * row + 2] = c2;
     }
     rowOf[i] = row;
   }
-  yield;
-  const boxes = rowBoxes(rowsX.subarray(0, 3 * rows), rows, rowNorms.subarray(0, rows), rowOf);
-  const colors = new Uint8Array(3 * rows);
-  for (let s = 0; s < rows; s++) colors.set(rowColors.subarray(3 * boxes.from[s]!, 3 * boxes.from[s]! + 3), 3 * s);
-  return { boxes, colors, mean, colorSpace, n };
+  return { u, X: rowsX.subarray(0, 3 * u), norms: rowNorms.subarray(0, u), rowOf, colors };
+}
+
+/** `rowsByColor` with each point's colour index given (`colorOf[i]` < `count`): no hashing. */
+function rowsByKnownColor(
+  sampleColors: Uint8Array, m: number, X: Float64Array, norms: Float64Array, colorOf: Uint32Array, count: number,
+) {
+  const rowOfColor = new Int32Array(count).fill(-1);
+  const rowOf = new Uint32Array(m);
+  const size = Math.min(m, count);
+  const rowsX = new Float64Array(3 * size);
+  const rowNorms = new Float64Array(size);
+  const colors = new Uint8Array(3 * size);
+  let u = 0;
+  for (let i = 0; i < m; i++) {
+    const c = colorOf[i]!;
+    let row = rowOfColor[c]!;
+    if (row < 0) {
+      row = rowOfColor[c] = u++;
+      rowsX[3 * row] = X[3 * i]!;
+      rowsX[3 * row + 1] = X[3 * i + 1]!;
+      rowsX[3 * row + 2] = X[3 * i + 2]!;
+      rowNorms[row] = norms[i]!;
+      colors[3 * row] = sampleColors[3 * i]!;
+      colors[3 * row + 1] = sampleColors[3 * i + 1]!;
+      colors[3 * row + 2] = sampleColors[3 * i + 2]!;
+    }
+    rowOf[i] = row;
+  }
+  return { u, X: rowsX.subarray(0, 3 * u), norms: rowNorms.subarray(0, u), rowOf, colors };
+}
+
+/**
+ * The seeding rows of points whose distinct colours were counted: the colour index of each point comes from the count
+ * where it was recorded (every point seeded: no sample), else the rows hash the colours.
+ */
+export function* seedingRowsOfPointsSteps(points: Uint8Array, n: number, colorSpace: ColorSpace, distinct: DistinctColors): Steps<SeedingRows> {
+  const known = distinct.pointColor && seedSampleIndices(n) === null ? { colorOf: distinct.pointColor, colors: distinct.u } : undefined;
+  return yield* seedingRowsSteps(seedingSampleColors(points, n), n, colorSpace, known);
 }
 
 /** One seeding on `rows`, drawing from `rng` as scikit-learn draws: its centres and the point indices it chose. */
@@ -379,7 +449,7 @@ export function* prepareExactRunSteps(
   const distinct = inputs.distinct ?? (yield* distinctColorsSteps(points, n));
   const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
   const sums = inputs.sums ?? (yield* channelSumsSteps(coords, distinct.weights));
-  const seeding = inputs.seeding ?? (yield* seedingRowsSteps(seedingSampleColors(points, n), n, colorSpace));
+  const seeding = inputs.seeding ?? (yield* seedingRowsOfPointsSteps(points, n, colorSpace, distinct));
   const plan = yield* planExactRunSteps(image, options, { n, sums, seeding }, share);
   return { ...plan, width: image.width, height: image.height, points, distinct, coords, pixelIndex };
 }

@@ -65,25 +65,9 @@ export interface RowBoxes {
 
 /** Sorts the u rows of X (with their squared norms, and `rowOf` renumbered) into boxes. */
 export function rowBoxes(X: Float64Array, u: number, norms: Float64Array, rowOf: Uint32Array): RowBoxes {
-  const min = new Float64Array(3).fill(Infinity);
-  const max = new Float64Array(3).fill(-Infinity);
-  for (let r = 0; r < u; r++) {
-    for (let c = 0; c < 3; c++) {
-      const v = X[3 * r + c]!;
-      if (v < min[c]!) min[c] = v;
-      if (v > max[c]!) max[c] = v;
-    }
-  }
-  const scale = new Float64Array(3);
-  for (let c = 0; c < 3; c++) scale[c] = max[c]! > min[c]! ? BOX_BINS / (max[c]! - min[c]!) : 0;
-  const keys = new Uint32Array(u);
+  const keys = boxKeys(X, u);
   const bucket = new Uint32Array(BOX_BINS ** 3 + 1);
-  for (let r = 0; r < u; r++) {
-    let key = 0;
-    for (let c = 0; c < 3; c++) key = key * BOX_BINS + Math.min(BOX_BINS - 1, Math.floor((X[3 * r + c]! - min[c]!) * scale[c]!));
-    keys[r] = key;
-    bucket[key + 1]!++;
-  }
+  for (let r = 0; r < u; r++) bucket[keys[r]! + 1]!++;
   let count = 0;
   for (let key = 1; key < bucket.length; key++) {
     if (bucket[key]! > 0) count++;
@@ -98,39 +82,93 @@ export function rowBoxes(X: Float64Array, u: number, norms: Float64Array, rowOf:
     from: new Uint32Array(u),
     count,
     start: new Uint32Array(count + 1),
-    lo: new Float64Array(3 * count).fill(Infinity),
-    hi: new Float64Array(3 * count).fill(-Infinity),
+    lo: new Float64Array(3 * count),
+    hi: new Float64Array(3 * count),
   };
   const newRow = new Uint32Array(u);
   const sortedKey = new Uint32Array(u);
+  sortRows(X, norms, keys, bucket, u, newRow, sortedKey, boxes.from, boxes.X, boxes.norms);
+  renumber(rowOf, newRow, boxes.rowOf, boxes.weights);
+  boxBounds(boxes.X, sortedKey, u, boxes.start, boxes.lo, boxes.hi);
+  return boxes;
+}
+
+/** Each row's box: its cell in a BOX_BINS³ grid over the rows' bounding box. */
+function boxKeys(X: Float64Array, u: number): Uint32Array {
+  let min0 = Infinity, min1 = Infinity, min2 = Infinity;
+  let max0 = -Infinity, max1 = -Infinity, max2 = -Infinity;
   for (let r = 0; r < u; r++) {
-    const s = bucket[keys[r]!]!++;
-    newRow[r] = s;
-    boxes.from[s] = r;
-    sortedKey[s] = keys[r]!;
-    boxes.X[3 * s] = X[3 * r]!;
-    boxes.X[3 * s + 1] = X[3 * r + 1]!;
-    boxes.X[3 * s + 2] = X[3 * r + 2]!;
-    boxes.norms[s] = norms[r]!;
+    const v0 = X[3 * r]!, v1 = X[3 * r + 1]!, v2 = X[3 * r + 2]!;
+    if (v0 < min0) min0 = v0;
+    if (v0 > max0) max0 = v0;
+    if (v1 < min1) min1 = v1;
+    if (v1 > max1) max1 = v1;
+    if (v2 < min2) min2 = v2;
+    if (v2 > max2) max2 = v2;
   }
+  const s0 = max0 > min0 ? BOX_BINS / (max0 - min0) : 0;
+  const s1 = max1 > min1 ? BOX_BINS / (max1 - min1) : 0;
+  const s2 = max2 > min2 ? BOX_BINS / (max2 - min2) : 0;
+  const top = BOX_BINS - 1;
+  const keys = new Uint32Array(u);
+  for (let r = 0; r < u; r++) {
+    const k0 = Math.min(top, Math.floor((X[3 * r]! - min0) * s0));
+    const k1 = Math.min(top, Math.floor((X[3 * r + 1]! - min1) * s1));
+    const k2 = Math.min(top, Math.floor((X[3 * r + 2]! - min2) * s2));
+    keys[r] = (k0 * BOX_BINS + k1) * BOX_BINS + k2;
+  }
+  return keys;
+}
+
+/** Rows in box order (a counting sort on `keys`, `bucket` the starts), with where each went and came from. */
+function sortRows(
+  X: Float64Array, norms: Float64Array, keys: Uint32Array, bucket: Uint32Array, u: number,
+  newRow: Uint32Array, sortedKey: Uint32Array, from: Uint32Array, sortedX: Float64Array, sortedNorms: Float64Array,
+): void {
+  for (let r = 0; r < u; r++) {
+    const key = keys[r]!;
+    const s = bucket[key]!++;
+    newRow[r] = s;
+    from[s] = r;
+    sortedKey[s] = key;
+    sortedX[3 * s] = X[3 * r]!;
+    sortedX[3 * s + 1] = X[3 * r + 1]!;
+    sortedX[3 * s + 2] = X[3 * r + 2]!;
+    sortedNorms[s] = norms[r]!;
+  }
+}
+
+/** Each point's row renumbered, and the points on each sorted row. */
+function renumber(rowOf: Uint32Array, newRow: Uint32Array, out: Uint32Array, weights: Float64Array): void {
   for (let i = 0; i < rowOf.length; i++) {
     const s = newRow[rowOf[i]!]!;
-    boxes.rowOf[i] = s;
-    boxes.weights[s]!++;
+    out[i] = s;
+    weights[s]!++;
   }
-  // Boxes in key order: sorted row s opens a new box where its key differs from the previous row's.
-  const { lo, hi } = boxes;
+}
+
+/** Boxes in key order (sorted row s opens one where its key differs from the previous row's) and their bounds. */
+function boxBounds(
+  X: Float64Array, sortedKey: Uint32Array, u: number, start: Uint32Array, lo: Float64Array, hi: Float64Array,
+): void {
   let b = -1;
   for (let s = 0; s < u; s++) {
-    if (s === 0 || sortedKey[s] !== sortedKey[s - 1]) boxes.start[++b] = s;
-    for (let c = 0; c < 3; c++) {
-      const v = boxes.X[3 * s + c]!;
-      if (v < lo[3 * b + c]!) lo[3 * b + c] = v;
-      if (v > hi[3 * b + c]!) hi[3 * b + c] = v;
+    const v0 = X[3 * s]!, v1 = X[3 * s + 1]!, v2 = X[3 * s + 2]!;
+    if (s === 0 || sortedKey[s] !== sortedKey[s - 1]) {
+      start[++b] = s;
+      lo[3 * b] = hi[3 * b] = v0;
+      lo[3 * b + 1] = hi[3 * b + 1] = v1;
+      lo[3 * b + 2] = hi[3 * b + 2] = v2;
+      continue;
     }
+    if (v0 < lo[3 * b]!) lo[3 * b] = v0;
+    if (v0 > hi[3 * b]!) hi[3 * b] = v0;
+    if (v1 < lo[3 * b + 1]!) lo[3 * b + 1] = v1;
+    if (v1 > hi[3 * b + 1]!) hi[3 * b + 1] = v1;
+    if (v2 < lo[3 * b + 2]!) lo[3 * b + 2] = v2;
+    if (v2 > hi[3 * b + 2]!) hi[3 * b + 2] = v2;
   }
-  boxes.start[count] = u;
-  return boxes;
+  start[b + 1] = u;
 }
 
 /** Scratch for a branch-free choice between two values. */
