@@ -23,13 +23,13 @@ import { throwIfAborted, InvalidInputError, NoOpaquePixelsError } from '../error
 import { checkExactRunPlan, type ExactRunPlan } from '../exact/plan.js';
 import {
   checkPixelKMeansOptions,
-  planExactRun,
+  planExactRunSteps,
   resolvePixelOptions,
   seedingRowsSteps,
   seedingSampleColorsFromPixelsSteps,
   type SeedingRows,
 } from '../exact/prepare.js';
-import { runSync } from '../pace.js';
+import { runPaced } from '../pace.js';
 import { finishExactResult } from '../exact/result.js';
 import { pickBestRun } from '../exact/runs.js';
 import type { ColorSpace, PixelImage, PixelKMeansOptions, PixelKMeansResult } from '../types.js';
@@ -146,7 +146,7 @@ export class GpuKMeans extends GpuImageEngine {
       const set = await this.colors(gpuImage, colorSpace, alphaThreshold);
       phases.countMs = performance.now() - t;
       t = performance.now();
-      const plan = prepared ?? this.#plan(source, options, set, colorSpace, alphaThreshold);
+      const plan = prepared ?? (await this.#plan(source, options, set, colorSpace, alphaThreshold));
       phases.planMs += performance.now() - t;
       if (plan.n !== set.n) {
         throw new InvalidInputError(`The run was prepared for ${plan.n} used pixels; this image has ${set.n}: prepared for another image.`);
@@ -179,16 +179,19 @@ export class GpuKMeans extends GpuImageEngine {
    * which one pass over the pixels gives for the image, threshold and colour space (kept for the next runs): the CPU
    * never counts the image's colours.
    */
-  #plan(source: PixelImage, options: GpuRunOptions, set: ColorSet, colorSpace: ColorSpace, alphaThreshold: number): ExactRunPlan {
+  async #plan(
+    source: PixelImage, options: GpuRunOptions, set: ColorSet, colorSpace: ColorSpace, alphaThreshold: number,
+  ): Promise<ExactRunPlan> {
     if (set.n === 0) throw new NoOpaquePixelsError();
     const key = `${alphaThreshold}/${colorSpace}`;
     let seeding = this.#seeding.get(key);
     if (!seeding) {
-      const sample = runSync(seedingSampleColorsFromPixelsSteps(source, alphaThreshold, set.n));
-      seeding = runSync(seedingRowsSteps(sample, set.n, colorSpace));
+      // Paced (`pace.ts`): on a page's thread the pass over a large image's pixels never makes one long task.
+      const sample = await runPaced(seedingSampleColorsFromPixelsSteps(source, alphaThreshold, set.n), options.signal);
+      seeding = await runPaced(seedingRowsSteps(sample, set.n, colorSpace), options.signal);
       this.#seeding.set(key, seeding);
     }
-    return planExactRun(source, options, { n: set.n, sums: set.sums!, seeding });
+    return runPaced(planExactRunSteps(source, options, { n: set.n, sums: set.sums!, seeding }), options.signal);
   }
 
   /**
