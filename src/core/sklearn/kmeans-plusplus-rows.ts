@@ -14,8 +14,8 @@
  * - **One exact sum a step.** scikit-learn picks the candidate whose potential (numpy's pairwise sum of the new
  *   closest distances over the m points) is lowest. Each candidate's potential is the current one minus its gain
  *   (`Σ weight · (closest − new)` over the rows it lowers), which the boxes give at no extra cost. When one gain beats
- *   the others by more than the summations' rounding could account for (a millionth of a millionth of the potential,
- *   with a wide margin), that candidate is the one the exact sums would pick; only its potential is then summed in
+ *   the others by more than the summations' rounding could account for (by a billionth of the potential: hundreds of
+ *   times that rounding), that candidate is the one the exact sums would pick; only its potential is then summed in
  *   numpy's order (and not at all at the last step, whose potential nothing uses). Near ties (two candidates on one
  *   colour, a flat image) fall back to the exact potential of every contender.
  */
