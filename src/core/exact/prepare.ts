@@ -273,47 +273,12 @@ export function* seedingRowsSteps(
 /**
  * One row per distinct colour of the sample, in order of first appearance: each row's X, squared norm and colour, and
  * each point's row. The colours are told apart by `known` (each sample point's index among `colors` distinct colours,
- * where the caller counted them) or by open addressing on the 24-bit colour (at most half full).
+ * where the caller counted them), else by their 24-bit value (`colorIndices`).
  */
 function rowsByColor(
   sampleColors: Uint8Array, m: number, X: Float64Array, norms: Float64Array, known?: { colorOf: Uint32Array; colors: number },
 ) {
-  if (known) return rowsByKnownColor(sampleColors, m, X, norms, known.colorOf, known.colors);
-  const bits = Math.max(4, Math.ceil(Math.log2(2 * m + 1)));
-  const mask = (1 << bits) - 1;
-  const keys = new Int32Array(1 << bits).fill(-1);
-  const slotRow = new Int32Array(1 << bits);
-  const rowOf = new Uint32Array(m);
-  const rowsX = new Float64Array(3 * m);
-  const rowNorms = new Float64Array(m);
-  const colors = new Uint8Array(3 * m);
-  let u = 0;
-  for (let i = 0; i < m; i++) {
-    const c0 = sampleColors[3 * i]!, c1 = sampleColors[3 * i + 1]!, c2 = sampleColors[3 * i + 2]!;
-    const key = (c0 << 16) | (c1 << 8) | c2;
-    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
-    while (keys[slot] !== -1 && keys[slot] !== key) slot = (slot + 1) & mask;
-    let row = slotRow[slot]!;
-    if (keys[slot] !== key) {
-      keys[slot] = key;
-      row = slotRow[slot] = u++;
-      rowsX[3 * row] = X[3 * i]!;
-      rowsX[3 * row + 1] = X[3 * i + 1]!;
-      rowsX[3 * row + 2] = X[3 * i + 2]!;
-      rowNorms[row] = norms[i]!;
-      colors[3 * row] = c0;
-      colors[3 * row + 1] = c1;
-      colors[3 * row + 2] = c2;
-    }
-    rowOf[i] = row;
-  }
-  return { u, X: rowsX.subarray(0, 3 * u), norms: rowNorms.subarray(0, u), rowOf, colors };
-}
-
-/** `rowsByColor` with each point's colour index given (`colorOf[i]` < `count`): no hashing. */
-function rowsByKnownColor(
-  sampleColors: Uint8Array, m: number, X: Float64Array, norms: Float64Array, colorOf: Uint32Array, count: number,
-) {
+  const { colorOf, colors: count } = known ?? colorIndices(sampleColors, m);
   const rowOfColor = new Int32Array(count).fill(-1);
   const rowOf = new Uint32Array(m);
   const size = Math.min(m, count);
@@ -339,21 +304,46 @@ function rowsByKnownColor(
   return { u, X: rowsX.subarray(0, 3 * u), norms: rowNorms.subarray(0, u), rowOf, colors };
 }
 
+/** Each sample point's colour as an index among the sample's distinct colours (open addressing on the 24-bit colour, at most half full). */
+function colorIndices(sampleColors: Uint8Array, m: number): { colorOf: Uint32Array; colors: number } {
+  const bits = Math.max(4, Math.ceil(Math.log2(2 * m + 1)));
+  const mask = (1 << bits) - 1;
+  const keys = new Int32Array(1 << bits).fill(-1);
+  const slotIndex = new Uint32Array(1 << bits);
+  const colorOf = new Uint32Array(m);
+  let colors = 0;
+  for (let i = 0; i < m; i++) {
+    const key = (sampleColors[3 * i]! << 16) | (sampleColors[3 * i + 1]! << 8) | sampleColors[3 * i + 2]!;
+    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
+    while (keys[slot] !== -1 && keys[slot] !== key) slot = (slot + 1) & mask;
+    if (keys[slot] !== key) {
+      keys[slot] = key;
+      slotIndex[slot] = colors++;
+    }
+    colorOf[i] = slotIndex[slot]!;
+  }
+  return { colorOf, colors };
+}
+
 /**
  * The seeding rows of points whose distinct colours were counted: the colour index of each point comes from the count
  * where it was recorded (every point seeded: no sample), else the rows hash the colours.
  */
 export function* seedingRowsOfPointsSteps(points: Uint8Array, n: number, colorSpace: ColorSpace, distinct: DistinctColors): Steps<SeedingRows> {
-  const known = distinct.pointColor && seedSampleIndices(n) === null ? { colorOf: distinct.pointColor, colors: distinct.u } : undefined;
+  // Every point is seeded (no sample) exactly when n ≤ SEED_SAMPLE_MAX (`seedSampleIndices`).
+  const known = distinct.pointColor && n <= SEED_SAMPLE_MAX ? { colorOf: distinct.pointColor, colors: distinct.u } : undefined;
   return yield* seedingRowsSteps(seedingSampleColors(points, n), n, colorSpace, known);
 }
 
-/** One seeding on `rows`, drawing from `rng` as scikit-learn draws: its centres and the point indices it chose. */
-export function* seedRunOnRowsSteps(rows: SeedingRows, k: number, rng: RandomState, fixed: Uint32Array): Steps<{ centers: Uint32Array; indices: Int32Array }> {
-  const { boxes, colors, mean, colorSpace, n } = rows;
-  const sample = seedSampleIndices(n);
+/**
+ * One seeding on `rows`, drawing from `rng` as scikit-learn draws: its centres and the point indices it chose
+ * (`sample`: `seedSampleIndices(rows.n)`; `fixedX`: the locked centres in the seeding's space).
+ */
+function* seedRunOnRowsSteps(
+  rows: SeedingRows, k: number, rng: RandomState, fixed: Uint32Array, fixedX: Float64Array | undefined, sample: Uint32Array | null,
+): Steps<{ centers: Uint32Array; indices: Int32Array }> {
+  const { boxes, colors, colorSpace } = rows;
   const fixedCount = fixed.length / 3;
-  const fixedX = fixedCount > 0 ? Float64Array.from(fixed, (v, i) => v / MAX_COORD - mean[i % 3]!) : undefined;
   const picks = yield* greedyKMeansPlusPlusOnRowsSteps(boxes.X, boxes.u, boxes.norms, boxes.rowOf, k, rng, boxes, fixedX);
   const indices = new Int32Array(k).fill(-1);
   const centers = new Uint32Array(3 * k);
@@ -385,13 +375,16 @@ export function* seedRunsOnRowsSteps(
   const rng = new RandomState(seed);
   const m = rows.boxes.rowOf.length;
   const fixedCount = fixed.length / 3;
+  const sample = seedSampleIndices(rows.n);
+  // The locked centres in the seeding's space, as a point of that colour would be there.
+  const fixedX = fixedCount > 0 ? Float64Array.from(fixed, (v, i) => v / MAX_COORD - rows.mean[i % 3]!) : undefined;
   const wanted = runs ?? Array.from({ length: nInit }, (_, r) => r);
   const initCenters: Uint32Array[] = [];
   const initIndices: Int32Array[] = [];
   let at = 0;
   for (const r of wanted) {
     for (; at < r; at++) skipSeeding(rng, m, k, fixedCount);
-    const { centers, indices } = yield* seedRunOnRowsSteps(rows, k, rng, fixed);
+    const { centers, indices } = yield* seedRunOnRowsSteps(rows, k, rng, fixed, fixedX, sample);
     at++;
     initCenters.push(centers);
     initIndices.push(indices);
@@ -446,6 +439,9 @@ export function* prepareExactRunSteps(
   checkPixelKMeansOptions(options);
   const { points, pixelIndex, n } = inputs.extracted ?? (yield* extractPointsSteps(image, alphaThreshold));
   if (n === 0) throw new NoOpaquePixelsError();
+  // The options that depend on the points (k ≤ n, the locked colours within k) checked before the passes over them;
+  // the plan resolves them again from the same n.
+  resolveFixedColors(options.fixed, resolveKMeansOptions(options, n).k);
   const distinct = inputs.distinct ?? (yield* distinctColorsSteps(points, n));
   const coords = inputs.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
   const sums = inputs.sums ?? (yield* channelSumsSteps(coords, distinct.weights));
