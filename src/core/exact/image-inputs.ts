@@ -26,15 +26,16 @@ import {
 import type { ExactRunPlan } from './plan.js';
 
 interface SpaceEntry {
-  coords?: Uint16Array;
-  sums?: ChannelSums;
-  seeding?: SeedingRows;
+  coords: Uint16Array;
+  sums: ChannelSums;
+  seeding: SeedingRows;
 }
 
 interface ThresholdEntry {
   n: number;
-  extracted?: ExtractedPoints;
-  distinct?: DistinctColors;
+  extracted: ExtractedPoints;
+  /** Absent when no pixel reaches the threshold. */
+  distinct: DistinctColors | undefined;
   spaces: Map<ColorSpace, SpaceEntry>;
 }
 
@@ -46,30 +47,28 @@ export class ExactImageInputs {
     this.image = image;
   }
 
-  /**
-   * The inputs of `prepareExactRun` for this threshold and colour space, computed where missing. With `points` false
-   * only what a plan needs is asked for (`n`, `sums`, `seeding`).
-   */
-  *inputsSteps(colorSpace: ColorSpace, alphaThreshold: number, points = true): Steps<PreparedInputs & { n: number }> {
+  /** The inputs of `prepareExactRun` for this threshold and colour space, computed where missing, then kept. */
+  *inputsSteps(colorSpace: ColorSpace, alphaThreshold: number): Steps<PreparedInputs & { n: number }> {
     let entry = this.#thresholds.get(alphaThreshold);
-    const space = entry?.spaces.get(colorSpace);
-    const planReady = entry !== undefined && (entry.n === 0 || (space?.sums !== undefined && space.seeding !== undefined));
-    if (!points && planReady) return { n: entry!.n, sums: space?.sums, seeding: space?.seeding };
-    if (!entry?.extracted || !entry.distinct) {
+    if (!entry) {
       const extracted = yield* extractPointsSteps(this.image, alphaThreshold);
       const distinct = extracted.n === 0 ? undefined : yield* distinctColorsSteps(extracted.points, extracted.n);
-      entry = { n: extracted.n, extracted, distinct, spaces: entry?.spaces ?? new Map() };
+      entry = { n: extracted.n, extracted, distinct, spaces: new Map() };
       this.#thresholds.set(alphaThreshold, entry);
     }
     const { extracted, distinct } = entry;
-    if (entry.n === 0 || !distinct) return { n: 0, extracted };
+    if (!distinct) return { n: 0, extracted };
     let kept = entry.spaces.get(colorSpace);
-    if (!kept) entry.spaces.set(colorSpace, (kept = {}));
-    const coords = kept.coords ?? (yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace));
-    kept.sums ??= yield* channelSumsSteps(coords, distinct.weights);
-    kept.seeding ??= yield* seedingRowsOfPointsSteps(extracted!.points, entry.n, colorSpace, distinct);
-    kept.coords = coords;
-    return { n: entry.n, extracted, distinct, coords, sums: kept.sums, seeding: kept.seeding };
+    if (!kept) {
+      const coords = yield* fixedCoordsSteps(distinct.colors, distinct.u, colorSpace);
+      kept = {
+        coords,
+        sums: yield* channelSumsSteps(coords, distinct.weights),
+        seeding: yield* seedingRowsOfPointsSteps(extracted.points, entry.n, colorSpace, distinct),
+      };
+      entry.spaces.set(colorSpace, kept);
+    }
+    return { n: entry.n, extracted, distinct, ...kept };
   }
 
   /** `prepareExactRun` on the kept inputs (with `share`, only those seedings drawn). */
@@ -83,7 +82,7 @@ export class ExactImageInputs {
   /** The run's plan (`planExactRun`) on the kept inputs: after the first run of a threshold and colour space, no pass over the pixels. */
   *planSteps(options: PixelKMeansOptions): Steps<ExactRunPlan & { initIndices: Int32Array[] }> {
     const { colorSpace, alphaThreshold } = this.#check(options);
-    const inputs = yield* this.inputsSteps(colorSpace, alphaThreshold, false);
+    const inputs = yield* this.inputsSteps(colorSpace, alphaThreshold);
     if (inputs.n === 0 || !inputs.sums || !inputs.seeding) throw new NoOpaquePixelsError();
     return yield* planExactRunSteps(this.image, options, inputs as PlanInputs);
   }
