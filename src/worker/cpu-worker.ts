@@ -14,6 +14,7 @@
  */
 import { extractPalette, toPaletteResult } from '../core/palette.js';
 import { AbortError, PaletteError, throwIfAborted } from '../core/errors.js';
+import { fixedCenters } from '../core/exact/fixed-colors.js';
 import { exactRunPlan } from '../core/exact/plan.js';
 import { seedRunsOnRowsSteps, type SeedingRows } from '../core/exact/prepare.js';
 import { pickBestRun, runExactSeedSteps, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
@@ -22,7 +23,7 @@ import { maskIgnoredSteps } from '../core/ignore.js';
 import { resizeImageAsync, toPixelImage } from '../core/resample.js';
 import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/types.js';
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
-import type { HelperRequest, HelperResponse, HelperStart, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { HelperRequest, HelperResponse, HelperStart, RunOptions, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
 import { displaySize } from '../image/canvas-limits.js';
 import { recolorFromLabelsSteps, recolorNearestSteps } from './recolor.js';
 import { floatCentersToFixed } from '../core/exact/points.js';
@@ -152,13 +153,13 @@ function askHelper(id: number, request: PreparedRequest, imageId: number, runs: 
   const port = helper!;
   const tableKey = `${imageId}/${request.distinctKey}`;
   const { coords, weights, k, maxIter, tolFixed } = request.work;
-  const { seed, nInit } = request.run;
+  const { seed, nInit, colorSpace } = request.run;
   // Copied, not transferred: this worker keeps its table too.
   const table = helperTable === tableKey ? {} : { coords, weights, seeding: request.seeding };
   helperTable = tableKey;
   return new Promise<Extract<HelperResponse, { type: 'best' | 'seeded' }>>((resolve, reject) => {
     helperJobs.set(id, { ran, resolve, reject });
-    const fixed = request.fixedCentres;
+    const fixed = fixedCenters(request.run.fixed ?? [], colorSpace);
     port.postMessage({ type: 'runs', id, tableKey, ...table, k, seed, nInit, maxIter, tolFixed, fixed, runs, iterate } satisfies HelperRequest);
   })
     .catch((error: unknown) => {
@@ -174,18 +175,23 @@ function post(message: WorkerResponse, transfer: Transferable[] = []): void {
 }
 
 /**
+ * The request prepared with this worker's share of the seedings drawn (`parts[0]`; the helper, where there is one,
+ * draws `parts[1]`).
+ */
+async function prepareShare(id: number, image: Loaded, options: RunOptions) {
+  const workers = helper ? 2 : 1;
+  const request = await runPaced(image.session.prepareSteps(options, { index: 0, count: workers }), signalOf(id));
+  return { request, parts: splitRuns(request.run.nInit, workers) };
+}
+
+/**
  * Exact k-means on the loaded sample, its seedings split between this worker and the helper: each draws its own
  * (from its own generator states) and runs them; the best of all is kept.
  */
 async function exactRun(id: number, image: Loaded, options: Extract<WorkerRequest, { type: 'run' }>['options']) {
   const progress = (p: ProgressInfo) => post({ id, type: 'progress', progress: p });
   progress({ phase: 'init', fraction: 0 });
-  const workers = helper ? 2 : 1;
-  const request = await runPaced(
-    image.session.prepareSteps(options, { index: 0, count: workers }),
-    signalOf(id),
-  );
-  const parts = splitRuns(request.run.nInit, workers);
+  const { request, parts } = await prepareShare(id, image, options);
   let done = 0;
   const ran = () => progress({ phase: 'iterate', fraction: ++done / request.run.nInit });
   progress({ phase: 'iterate', fraction: 0 });
@@ -234,13 +240,8 @@ async function handlePlan(request: Extract<WorkerRequest, { type: 'plan' }>): Pr
   const { id, imageId, options } = request;
   await checkpoint(id);
   const image = held(imageId);
-  const workers = helper ? 2 : 1;
-  const prepared = await runPaced(
-    image.session.prepareSteps(options, { index: 0, count: workers }),
-    signalOf(id),
-  );
+  const { request: prepared, parts } = await prepareShare(id, image, options);
   const plan = exactRunPlan(prepared.run);
-  const parts = splitRuns(plan.nInit, workers);
   if (parts[1]) {
     const answer = await askHelper(id, prepared, imageId, parts[1], false, () => undefined);
     if (answer.type === 'seeded') parts[1].forEach((r, i) => (plan.initCenters[r] = answer.initCenters[i]!));

@@ -10,7 +10,6 @@
 import { spreadDistinctLabelsSteps, type DistinctColors } from '../core/exact/distinct.js';
 import { ExactImageInputs } from '../core/exact/image-inputs.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
-import { fixedCenters } from '../core/exact/fixed-colors.js';
 import { resolvePixelOptions, type PreparedExactRun, type SeedingRows, type SeedingShare } from '../core/exact/prepare.js';
 import { runSync, type Steps } from '../core/pace.js';
 import { finishExactResult } from '../core/exact/result.js';
@@ -25,8 +24,6 @@ export interface PreparedRequest {
   work: ExactWork;
   /** The seeding rows of the table, from which another worker draws the other seedings (`seedRunsOnRowsSteps`). */
   seeding: SeedingRows;
-  /** The locked colours' fixed-point centres (the seedings' first centres). */
-  fixedCentres: Uint32Array;
   /** Identifies the table's coordinates within this session ("rgb/128"), so a helper can keep its copy. */
   distinctKey: string;
 }
@@ -65,7 +62,6 @@ export class ExactImageSession {
       distinct: run.distinct,
       work: exactWork(run),
       seeding,
-      fixedCentres: fixedCenters(run.fixed ?? [], colorSpace),
       distinctKey: `${colorSpace}/${alphaThreshold}`,
     };
   }
