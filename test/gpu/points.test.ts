@@ -41,9 +41,14 @@ async function gpuList(device: GPUDevice, image: PixelImage, colorSpace: ColorSp
     const table = new ColorTable(device, allocator, pipelines);
     const perDimension = device.limits.maxComputeWorkgroupsPerDimension;
     const dispatch = (pass: GPUComputePassEncoder, tiles: number) => pass.dispatchWorkgroups(...dispatchGrid(tiles, perDimension));
-    const map = (buffer: GPUBuffer, bytes: number) => buffer.mapAsync(GPUMapMode.READ, 0, bytes);
+    const read = async (buffer: GPUBuffer, bytes: number) => {
+      await buffer.mapAsync(GPUMapMode.READ, 0, bytes);
+      const words = new Uint32Array(buffer.getMappedRange(0, bytes).slice(0));
+      buffer.unmap();
+      return words;
+    };
     const traffic = { submissions: 0, roundTrips: 0, bytesRead: 0 };
-    const set = await table.load(gpuImage, colorSpace, alphaThreshold, dispatch, perDimension ** 2, traffic, map);
+    const set = await table.load(gpuImage, colorSpace, alphaThreshold, dispatch, perDimension ** 2, traffic, read);
     const bytes = 4 * set.u;
     const staging = allocator.create('test list readback', 4 * bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     const encoder = device.createCommandEncoder();

@@ -13,6 +13,7 @@ import type { ChannelSums } from '../exact/points.js';
 import type { ColorSpace } from '../types.js';
 import type { BufferAllocator } from './allocator.js';
 import type { GpuImage } from './gpu-image.js';
+import type { Dispatcher } from './lloyd-runs.js';
 import type { EnginePipelines } from './pipelines.js';
 import { dispatchGrid } from './segments.js';
 import { packStruct, readField, structLayout, TABLE_TILE_SLOTS, tableBits } from './shader-source.js';
@@ -184,7 +185,8 @@ export class ColorTable {
   /**
    * The distinct colours of `image` for this threshold, with their positions in `colorSpace`: counted and listed on
    * the device unless the table already holds them (a colour-space change recomputes the positions only). `dispatch`
-   * spreads a dispatch of n tiles over the device's grid.
+   * spreads a dispatch of n tiles over the device's grid; `read` maps a buffer and copies it out, counting the round
+   * trip (the engine's `Dispatcher.read`).
    */
   async load(
     image: GpuImage,
@@ -193,7 +195,7 @@ export class ColorTable {
     dispatch: Dispatch,
     maxWorkgroups: number,
     traffic: GpuTraffic,
-    map: (buffer: GPUBuffer, bytes: number) => Promise<void>,
+    read: Dispatcher['read'],
   ): Promise<ColorSet> {
     const key = String(alphaThreshold);
     const [count, compact, positions] = await Promise.all(
@@ -201,7 +203,7 @@ export class ColorTable {
     );
     const device = this.#device;
     let set = this.#current?.key === key ? this.#current : null;
-    if (!set) set = await this.#list(image, key, alphaThreshold, count!, compact!, dispatch, maxWorkgroups, traffic, map);
+    if (!set) set = await this.#list(image, key, alphaThreshold, count!, compact!, dispatch, maxWorkgroups, traffic, read);
     if (set.space !== colorSpace) {
       device.queue.writeBuffer(
         this.#positionsParams,
@@ -223,11 +225,7 @@ export class ColorTable {
       // Until the sums are read, the set holds no colour space (a failed read leaves it to be done again).
       set.space = null;
       set.sums = null;
-      await map(this.#channelSumsRead, 4 * CHANNEL_SUM_WORDS);
-      const words = new Uint32Array(this.#channelSumsRead.getMappedRange(0, 4 * CHANNEL_SUM_WORDS).slice(0));
-      this.#channelSumsRead.unmap();
-      traffic.roundTrips++;
-      traffic.bytesRead += 4 * CHANNEL_SUM_WORDS;
+      const words = await read(this.#channelSumsRead, 4 * CHANNEL_SUM_WORDS);
       const sums = Array.from({ length: 6 }, (_, c) => (BigInt(words[2 * c + 1]!) << 32n) | BigInt(words[2 * c]!));
       set.sums = { sums, n: set.n };
       set.space = colorSpace;
@@ -244,7 +242,7 @@ export class ColorTable {
     dispatch: Dispatch,
     maxWorkgroups: number,
     traffic: GpuTraffic,
-    map: (buffer: GPUBuffer, bytes: number) => Promise<void>,
+    read: Dispatcher['read'],
   ): Promise<ColorSet> {
     const device = this.#device;
     const slots = this.#ensureSlots(image.pixelCount);
@@ -278,11 +276,7 @@ export class ColorTable {
     device.queue.submit([encoder.finish()]);
     traffic.submissions++;
 
-    await map(this.#statsRead, this.#stats.size);
-    const words = new Uint32Array(this.#statsRead.getMappedRange(0, this.#stats.size).slice(0));
-    this.#statsRead.unmap();
-    traffic.roundTrips++;
-    traffic.bytesRead += this.#stats.size;
+    const words = await read(this.#statsRead, this.#stats.size);
     const totals = readTotals(words);
 
     // The list, padded to whole tiles (at least one, so that a binding is never empty); the oldest list goes.

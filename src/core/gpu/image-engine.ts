@@ -215,7 +215,7 @@ export abstract class GpuImageEngine {
   /** The image's distinct colours for this threshold, with positions in `colorSpace`. */
   protected colors(image: GpuImage, colorSpace: ColorSpace, alphaThreshold: number): Promise<ColorSet> {
     this.table ??= new ColorTable(this.device, this.allocator, this.pipelines);
-    return this.table.load(image, colorSpace, alphaThreshold, this.dispatch, this.perDimension ** 2, this.counters, (b, n) => this.map(b, n));
+    return this.table.load(image, colorSpace, alphaThreshold, this.dispatch, this.perDimension ** 2, this.counters, this.dispatcher.read);
   }
 
   /** Run buffers for `runs` runs on `set`; how many runs one pass can hold is decided by the caller. */
