@@ -134,13 +134,14 @@ export class GpuKMeans extends GpuImageEngine {
     checkPixelKMeansOptions(options);
     let t = performance.now();
     const prepared = options.prepared && checkExactRunPlan(options.prepared, options, source.width * source.height);
+    // The plan's time: checking a plan made elsewhere, or making one once the colours are counted (below).
+    const phases: GpuRunPhases = { countMs: 0, planMs: performance.now() - t, iterateMs: 0, labelsMs: 0 };
     if (this.#seedingFor !== source) {
       this.#seeding.clear();
       this.#seedingFor = source;
     }
     const gpuImage = await this.uploaded('run()');
     const pipelines = await this.loadPipelines(RUN_PIPELINES);
-    const phases: GpuRunPhases = { countMs: 0, planMs: performance.now() - t, iterateMs: 0, labelsMs: 0 };
     const result = await withScopes(this.device, 'running k-means', async () => {
       t = performance.now();
       const set = await this.colors(gpuImage, colorSpace, alphaThreshold);
