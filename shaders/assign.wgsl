@@ -1,16 +1,23 @@
 // assign.wgsl: the E-step of exact k-means (docs/ARITHMETIC.md) over an image's distinct colours, each weighted by
 // its count, for every seeding of the pass at once (the workgroup's z is the run). Every colour gets the nearest
-// centre of its run (squared distance in fixed point, exact in u32, ties to the lowest index); the per-cluster
-// weights and weighted fixed-point sums are accumulated exactly as u64 (two u32 words, the carry detected from atomicAdd's
-// returned old value), first in workgroup memory, then in the run's global sums, so the result does not depend on
-// the order threads run in. Weighted, this is the same integer arithmetic as over every pixel.
+// centre of its run (squared distance in fixed point, exact in u32, ties to the lowest index). Weighted, this is the
+// same integer arithmetic as over every pixel.
+//
+// The Lloyd loop keeps each run's per-cluster totals (weight, and Σ w·P per channel as u64) from one iteration to
+// the next and changes them by the colours that moved: a colour whose label changed is taken from its old cluster and
+// added to its new one (the first iteration adds every colour). The changes are accumulated in workgroup memory, then
+// added to the run's totals, modulo 2^32 for the weight word and 2^64 for the channel sums (two u32 words, the
+// carry detected from atomicAdd's returned old value): every total is a true sum far below either, so the modular
+// result is the exact one, whatever order the threads run in. The final E-step writes each cluster's weight afresh
+// (no channel sums) and the inertia Σ w · d.
 //
 // Bindings
 //   group 0 (the runs): 0 run: RunParams (uniform)   1 status: Status per run (read: `done`)
 //                       2 centres: k vec4u per run (xyz = fixed-point centre, w = the f32 bits of its drift, how far
 //                         it has moved in this run), run r at r · k; `status.drift` is the run's drift
-//                       3 sums: CLUSTER_SUM_WORDS u32 per cluster per run, cluster j of run r at (r · k + j) ·
-//                         CLUSTER_SUM_WORDS: [weight lo, hi, Σw·P0 lo, hi, Σw·P1 lo, hi, Σw·P2 lo, hi]
+//                       3 sums: CLUSTER_SUM_WORDS u32 per cluster: [weight, 0, Σw·P0 lo, hi, Σw·P1 lo, hi, Σw·P2 lo,
+//                         hi]; the loop's totals of cluster j of run r at r · k + j, the final E-step's weights after
+//                         those of every run of the pass, at (runs + r) · k + j
 //                       4 counters: Counters per run (`changed` += colours whose label changed; with FINAL_E_STEP,
 //                         `inertia` += Σ w · d(P, c_label))
 //   group 1 (the colours): 0 positions: vec2u per colour (P0 | P1 << 15, P2: positions.wgsl)
@@ -22,16 +29,25 @@
 // `lower` at most its distance to any other centre. Each update moves a centre by √shift; its drift D_j (the sum of
 // its moves in this run, the centres' spare lane) and the run's drift M (the sum of each update's largest move,
 // `status.drift`) grow with them, and a colour's bounds are stored relative to them (upper − D_j, lower + M, at the
-// time they were computed), so they hold without being rewritten: upper = stored + D_j, lower = stored − M. A colour
-// whose upper bound is below its lower bound by a safety margin (for float rounding: far more than f32 can be off)
-// keeps its label without a distance being computed: its centre is strictly the nearest, so the exact test gives
-// the same label. Any other colour of the quad has its four colours compared with every centre, which sets both
-// bounds again (the first iteration does that for all). Labels, sums and stops are the plain loop's; only the work
-// differs.
+// time they were computed), so they hold without being rewritten: upper = stored + D_j, lower = stored − M. A quad
+// whose four colours each have an upper bound below the lower bound by a safety margin (for float rounding: far
+// more than f32 can be off) keeps its labels and costs nothing more: each centre is strictly its colour's nearest, so
+// the exact test gives the same label, and an unmoved colour changes no total. Any other quad has its four colours
+// compared with every centre, which sets their bounds again (the first iteration does that for all). Labels, sums
+// and stops are the plain loop's; only the work differs.
 //
-// One invocation: COLORS_PER_THREAD consecutive colours as COLORS_PER_THREAD / 4 quads, quad `q` of workgroup `t`
-// at index (t · WORKGROUP_SIZE + local_index) · COLORS_PER_THREAD / 4 + q: neighbours in the list are neighbours in
-// colour (compact.wgsl), so a thread's colours mostly share a label and its runs of equal labels are long.
+// Skipping work, on every adapter: a software one (SwiftShader) runs both sides of each branch, and the code after
+// a `return`, with its lanes masked off, and only a loop's trip count really skips work. So the work that is often
+// not needed sits in loops whose trip count is the number of items that need it: the quads left unproven by their
+// bounds (32 quads tested at a time, their marks in a bit mask), the moved colours of a quad, and the colours of a
+// run the pass no longer serves (none).
+//
+// One invocation: COLORS_PER_THREAD colours as COLORS_PER_THREAD / 4 quads. In the Lloyd loop, quad `q` of
+// workgroup `t` is quad (t · COLORS_PER_THREAD / 4 + q) · WORKGROUP_SIZE + local_index, so that neighbouring
+// invocations, which a software adapter runs in one SIMD group, take neighbouring quads, which are neighbours in
+// colour (compact.wgsl) and mostly agree on whether their bounds hold. In the final E-step an invocation takes
+// COLORS_PER_THREAD consecutive colours, (t · WORKGROUP_SIZE + local_index) · COLORS_PER_THREAD / 4 + q, so that
+// its runs of equal labels are long and it touches the shared atomics only when the label changes.
 //
 // Dispatch: (x, y, runs) workgroups, one per tile of WORKGROUP_SIZE · COLORS_PER_THREAD colours (`run.tiles`, laid
 // out as x + y · num_workgroups.x with x ≤ maxComputeWorkgroupsPerDimension) and run; spare ones return. In the
@@ -196,52 +212,80 @@ fn add_global(i: u32, v: vec2u) {
   }
 }
 
-// This invocation's run of colours with one label: the label, its weight, and its sums Σw·P (u64 per channel).
+// The final E-step: this invocation's run of colours with one label (the label and its weight), and its Σ w · d.
 var<private> run_label: u32;
 var<private> run_weight: u32;
-var<private> run_s0: vec2u;
-var<private> run_s1: vec2u;
-var<private> run_s2: vec2u;
-// With FINAL_E_STEP, this invocation's Σ w · d.
 var<private> inertia: vec2u;
 
-fn add_to_tile(j: u32, weight: u32) {
-  add_wg(8u * j, vec2u(weight, 0u));
-  if (!FINAL_E_STEP) {
-    add_wg(8u * j + 2u, run_s0);
-    add_wg(8u * j + 4u, run_s1);
-    add_wg(8u * j + 6u, run_s2);
-  }
-}
-
-// Adds a colour of weight w at position p, labelled j at squared distance d, to the invocation's run.
-fn take(j: u32, w: u32, p: vec3u, d: u32) {
+// Adds a colour of weight w, labelled j at squared distance d, to the final E-step's run and inertia.
+fn take_final(j: u32, w: u32, d: u32) {
   if (j != run_label && run_weight > 0u) {
-    add_to_tile(run_label, run_weight);
+    atomicAdd(&wg_sums[8u * run_label], run_weight);
     run_weight = 0u;
-    run_s0 = vec2u(0u);
-    run_s1 = vec2u(0u);
-    run_s2 = vec2u(0u);
   }
   run_label = j;
   // A cluster's weight is at most the image's points (< 2^30): no overflow in u32.
   run_weight += w;
-  if (FINAL_E_STEP) {
-    inertia = add64(inertia, mul_wide(w, d));
-  } else {
-    run_s0 = add64(run_s0, mul_wide(w, p.x));
-    run_s1 = add64(run_s1, mul_wide(w, p.y));
-    run_s2 = add64(run_s2, mul_wide(w, p.z));
+  inertia = add64(inertia, mul_wide(w, d));
+}
+
+// The loop's E-step moves colours between clusters: a colour whose label changed is added to its new cluster and
+// taken from its old one (the first iteration only adds). Two runs of equal labels per invocation, one for each
+// side, each with its weight and Σ w·P (u64 per channel), reach the workgroup's sums when the label changes.
+struct Moved {
+  label: u32,
+  weight: u32,
+  s0: vec2u,
+  s1: vec2u,
+  s2: vec2u,
+}
+
+var<private> moved_in: Moved;
+var<private> moved_out: Moved;
+
+// Adds the run `m` to the workgroup's sums of its cluster, or takes it away (`out`): modulo 2^32 for the weight
+// word and modulo 2^64 for the channel sums, which is exact, since every total is a true sum far below either.
+fn flush(m: Moved, out: bool) {
+  if (m.weight == 0u) {
+    return;
+  }
+  let i = 8u * m.label;
+  atomicAdd(&wg_sums[i], select(m.weight, 0u - m.weight, out));
+  add_wg(i + 2u, select(m.s0, neg64(m.s0), out));
+  add_wg(i + 4u, select(m.s1, neg64(m.s1), out));
+  add_wg(i + 6u, select(m.s2, neg64(m.s2), out));
+}
+
+// `m` with a colour of weight w at position p in cluster j, the run flushed first if j is another cluster.
+fn extend(m: Moved, out: bool, j: u32, w: u32, p: vec3u) -> Moved {
+  var next = m;
+  if (j != m.label) {
+    flush(m, out);
+    next = Moved(j, 0u, vec2u(0u), vec2u(0u), vec2u(0u));
+  }
+  next.weight += w;
+  next.s0 = add64(next.s0, mul_wide(w, p.x));
+  next.s1 = add64(next.s1, mul_wide(w, p.y));
+  next.s2 = add64(next.s2, mul_wide(w, p.z));
+  return next;
+}
+
+// Colour (weight w, position p) moved from cluster `old` to cluster `new_label` (from the first iteration's nothing
+// when `first`).
+fn move_colour(old: u32, new_label: u32, w: u32, p: vec3u, first: bool) {
+  moved_in = extend(moved_in, false, new_label, w, p);
+  if (!first) {
+    moved_out = extend(moved_out, true, old, w, p);
   }
 }
 
 // The centres that may be nearest to some colour of the tile, in index order, into wg_candidates (their number is
 // returned): the tile's box first (colours listed together are near each other, compact.wgsl), then every centre
 // that the centre nearest the box's middle dominates on the box is dropped.
-fn filter_centres(tile_base: u32, quads_per_thread: u32, lid: u32, k: u32) -> u32 {
+fn filter_centres(tile_base: u32, quads_per_thread: u32, quads: u32, lid: u32, k: u32) -> u32 {
   var lo = vec3u(0x7fffu);
   var hi = vec3u(0u);
-  for (var q = 0u; q < quads_per_thread; q++) {
+  for (var q = 0u; q < quads; q++) {
     let quad = tile_base + lid * quads_per_thread + q;
     let w4 = weights[quad];
     for (var i = 0u; i < 4u; i++) {
@@ -295,6 +339,126 @@ fn filter_centres(tile_base: u32, quads_per_thread: u32, lid: u32, k: u32) -> u3
   return workgroupUniformLoad(&wg_m);
 }
 
+// The final E-step over a thread's quads: every colour labelled against the tile's candidate centres, its weight and
+// Σ w · d added.
+fn label_final(first_quad: u32, quads: u32, m: u32, label_base: u32) {
+  for (var q = 0u; q < quads; q++) {
+    let quad = first_quad + q;
+    let w4 = weights[quad];
+    let c0 = 4u * quad;
+    var dist: vec4u;
+    let nearest = nearest4(position(c0), position(c0 + 1u), position(c0 + 2u), position(c0 + 3u), m, &dist);
+    let valid = w4 != vec4u(0u);
+    let labels4 = select(vec4u(0u), nearest, valid);
+    let out = labels4.x | (labels4.y << 8u) | (labels4.z << 16u) | (labels4.w << 24u);
+    if (valid.x) { take_final(labels4.x, w4.x, dist.x); }
+    if (valid.y) { take_final(labels4.y, w4.y, dist.y); }
+    if (valid.z) { take_final(labels4.z, w4.z, dist.z); }
+    if (valid.w) { take_final(labels4.w, w4.w, dist.w); }
+    if (out != labels[label_base + quad]) {
+      labels[label_base + quad] = out;
+    }
+  }
+}
+
+// Whether the bounds of quad `quad` prove that each of its four colours keeps its label (see Bounds above).
+fn proven(quad: u32, label_base: u32, drift_all: f32) -> bool {
+  let old = labels[label_base + quad];
+  let b = 4u * (label_base + quad);
+  let b0 = bounds[b];
+  let b1 = bounds[b + 1u];
+  let b2 = bounds[b + 2u];
+  let b3 = bounds[b + 3u];
+  let own_drift = vec4f(
+    bitcast<f32>(wg_centres[old & 0xffu].w),
+    bitcast<f32>(wg_centres[(old >> 8u) & 0xffu].w),
+    bitcast<f32>(wg_centres[(old >> 16u) & 0xffu].w),
+    bitcast<f32>(wg_centres[old >> 24u].w),
+  );
+  let upper = vec4f(b0.x, b1.x, b2.x, b3.x) + own_drift;
+  let lower = vec4f(b0.y, b1.y, b2.y, b3.y) - vec4f(drift_all);
+  return all(separated(upper, lower, own_drift + drift_all));
+}
+
+// Quad `quad` compared with every centre: its labels, its bounds set again, its moved colours taken from their old
+// clusters and added to their new ones. Returns how many of its colours changed label.
+fn relabel_quad(quad: u32, label_base: u32, first: bool, drift_all: f32) -> u32 {
+  let w4 = weights[quad];
+  let c0 = 4u * quad;
+  let p0 = position(c0);
+  let p1 = position(c0 + 1u);
+  let p2 = position(c0 + 2u);
+  let p3 = position(c0 + 3u);
+  var dist: vec4u;
+  var second: vec4u;
+  let nearest = nearest4_all(p0, p1, p2, p3, run.k, &dist, &second);
+  // Stored relative to the drifts now: upper − D(own centre), lower + M.
+  let u = sqrt(vec4f(dist)) - vec4f(
+    bitcast<f32>(wg_centres[nearest.x].w),
+    bitcast<f32>(wg_centres[nearest.y].w),
+    bitcast<f32>(wg_centres[nearest.z].w),
+    bitcast<f32>(wg_centres[nearest.w].w),
+  );
+  let l = sqrt(vec4f(second)) + vec4f(drift_all);
+  let b = 4u * (label_base + quad);
+  bounds[b] = vec2f(u.x, l.x);
+  bounds[b + 1u] = vec2f(u.y, l.y);
+  bounds[b + 2u] = vec2f(u.z, l.z);
+  bounds[b + 3u] = vec2f(u.w, l.w);
+
+  let old = labels[label_base + quad];
+  let old4 = vec4u(old & 0xffu, (old >> 8u) & 0xffu, (old >> 16u) & 0xffu, old >> 24u);
+  let valid = w4 != vec4u(0u);
+  let labels4 = select(vec4u(0u), nearest, valid);
+  // The first iteration moves every colour (from no cluster); later ones those whose label changed.
+  let moved = valid & (vec4<bool>(first) | (labels4 != old4));
+  // One trip per moved colour: a loop's trip count, unlike a branch, skips work on a software adapter.
+  var todo = dot(select(vec4u(0u), vec4u(1u, 2u, 4u, 8u), moved), vec4u(1u));
+  loop {
+    if (todo == 0u) {
+      break;
+    }
+    let c = firstTrailingBit(todo);
+    todo &= todo - 1u;
+    let p = select(select(select(p0, p1, c == 1u), p2, c == 2u), p3, c == 3u);
+    let w = select(select(select(w4.x, w4.y, c == 1u), w4.z, c == 2u), w4.w, c == 3u);
+    let from_label = select(select(select(old4.x, old4.y, c == 1u), old4.z, c == 2u), old4.w, c == 3u);
+    let to_label = select(select(select(labels4.x, labels4.y, c == 1u), labels4.z, c == 2u), labels4.w, c == 3u);
+    move_colour(from_label, to_label, w, p, first);
+  }
+  let out = labels4.x | (labels4.y << 8u) | (labels4.z << 16u) | (labels4.w << 24u);
+  if (out != old) {
+    labels[label_base + quad] = out;
+  }
+  return dot(select(vec4u(0u), vec4u(1u), valid & (labels4 != old4)), vec4u(1u));
+}
+
+// The loop's E-step over a thread's quads, 32 at a time: first the quads whose bounds do not prove their labels are
+// marked (all of them in the first iteration), then only those are compared with the centres. The second loop runs
+// once per marked quad: on a software adapter, which runs both sides of a branch with lanes masked off, a loop's
+// trip count is the only way to skip work, and so a proven quad costs its test and nothing else (its colours stay
+// where the totals have them). Returns how many colours changed label.
+fn relabel(tile_base: u32, lid: u32, quads: u32, label_base: u32, first: bool, drift_all: f32) -> u32 {
+  var changed = 0u;
+  for (var g = 0u; g < quads; g += 32u) {
+    let n = min(32u, quads - g);
+    var todo = 0u;
+    for (var i = 0u; i < n; i++) {
+      let keep = !first && proven(tile_base + (g + i) * WORKGROUP_SIZE + lid, label_base, drift_all);
+      todo |= select(1u << i, 0u, keep);
+    }
+    loop {
+      if (todo == 0u) {
+        break;
+      }
+      let i = firstTrailingBit(todo);
+      todo &= todo - 1u;
+      changed += relabel_quad(tile_base + (g + i) * WORKGROUP_SIZE + lid, label_base, first, drift_all);
+    }
+  }
+  return changed;
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -311,7 +475,8 @@ fn main(
   }
   // The loop's E-step serves the runs still going; the final one only the runs that are done (a run still going
   // keeps the labels its next iteration compares with).
-  if ((workgroupUniformLoad(&wg_done) != 0u) != FINAL_E_STEP) {
+  let serve = (workgroupUniformLoad(&wg_done) != 0u) == FINAL_E_STEP;
+  if (!serve) {
     return;
   }
 
@@ -335,111 +500,50 @@ fn main(
 
   let quads_per_thread = COLORS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
+  // A software adapter runs the code after a `return`, and both sides of every branch, with its lanes masked off: a
+  // loop is the only construct whose trip count skips work. So the colour loops run `quads` times, which is zero in
+  // the lanes of a workgroup that returned above (its run is not served), where `serve` is false.
+  let quads = select(0u, quads_per_thread, serve);
   // The final E-step filters the centres per tile (the loop's E-step has its bounds instead).
   var m = k;
   if (FINAL_E_STEP) {
-    m = filter_centres(tile_base, quads_per_thread, lid, k);
+    m = filter_centres(tile_base, quads_per_thread, quads, lid, k);
   }
 
-  // A thread's colours are neighbours in colour, so they often share a label: a thread sums its run of equal labels
-  // (`take`) and touches the shared atomics only when the label changes. Lanes of a quad are named (.x ... .w), never
-  // indexed by a variable: a dynamically indexed vector costs a trip through memory on some implementations.
-  var changed = 0u;
   let label_base = r * run.label_words;
-  let bound_base = 4u * label_base;
-  let first_iteration = status[r].iteration == 0u;
-  let drift_all = status[r].drift;
-  for (var q = 0u; q < quads_per_thread; q++) {
-    let quad = tile_base + lid * quads_per_thread + q;
-    let w4 = weights[quad];
-    let c0 = 4u * quad;
-    let p0 = position(c0);
-    let p1 = position(c0 + 1u);
-    let p2 = position(c0 + 2u);
-    let p3 = position(c0 + 3u);
-    var dist: vec4u;
-    var nearest: vec4u;
-    let old = labels[label_base + quad];
-    if (FINAL_E_STEP) {
-      nearest = nearest4(p0, p1, p2, p3, m, &dist);
-    } else {
-      // The loop's E-step: keep the labels whose bounds prove them, else compare the quad with every centre.
-      let old4 = vec4u(old & 0xffu, (old >> 8u) & 0xffu, (old >> 16u) & 0xffu, old >> 24u);
-      let b = bound_base + c0;
-      let b0 = bounds[b];
-      let b1 = bounds[b + 1u];
-      let b2 = bounds[b + 2u];
-      let b3 = bounds[b + 3u];
-      let own_drift = vec4f(
-        bitcast<f32>(wg_centres[old4.x].w),
-        bitcast<f32>(wg_centres[old4.y].w),
-        bitcast<f32>(wg_centres[old4.z].w),
-        bitcast<f32>(wg_centres[old4.w].w),
-      );
-      let upper = vec4f(b0.x, b1.x, b2.x, b3.x) + own_drift;
-      let lower = vec4f(b0.y, b1.y, b2.y, b3.y) - vec4f(drift_all);
-      let proven = (w4 == vec4u(0u)) | separated(upper, lower, own_drift + drift_all);
-      if (!first_iteration && all(proven)) {
-        // The stored bounds stay valid as they are: nothing to write.
-        nearest = old4;
-      } else {
-        var second: vec4u;
-        nearest = nearest4_all(p0, p1, p2, p3, run.k, &dist, &second);
-        // Stored relative to the drifts now: upper − D(own centre), lower + M.
-        let u = sqrt(vec4f(dist)) - vec4f(
-          bitcast<f32>(wg_centres[nearest.x].w),
-          bitcast<f32>(wg_centres[nearest.y].w),
-          bitcast<f32>(wg_centres[nearest.z].w),
-          bitcast<f32>(wg_centres[nearest.w].w),
-        );
-        let l = sqrt(vec4f(second)) + vec4f(drift_all);
-        bounds[b] = vec2f(u.x, l.x);
-        bounds[b + 1u] = vec2f(u.y, l.y);
-        bounds[b + 2u] = vec2f(u.z, l.z);
-        bounds[b + 3u] = vec2f(u.w, l.w);
-      }
-    }
-    let valid = w4 != vec4u(0u);
-    let labels4 = select(vec4u(0u), nearest, valid);
-    let out = labels4.x | (labels4.y << 8u) | (labels4.z << 16u) | (labels4.w << 24u);
-    if (valid.x) { take(labels4.x, w4.x, p0, dist.x); }
-    if (valid.y) { take(labels4.y, w4.y, p1, dist.y); }
-    if (valid.z) { take(labels4.z, w4.z, p2, dist.z); }
-    if (valid.w) { take(labels4.w, w4.w, p3, dist.w); }
-    if (!FINAL_E_STEP) {
-      let valid_mask = dot(select(vec4u(0u), vec4u(1u), valid), vec4u(0xffu, 0xff00u, 0xff0000u, 0xff000000u));
-      let differs = (old ^ out) & valid_mask;
-      let bytes = vec4u(differs & 0xffu, (differs >> 8u) & 0xffu, (differs >> 16u) & 0xffu, differs >> 24u);
-      changed += dot(select(vec4u(0u), vec4u(1u), bytes != vec4u(0u)), vec4u(1u));
-    }
-    if (out != old) {
-      labels[label_base + quad] = out;
-    }
-  }
-  if (run_weight > 0u) {
-    add_to_tile(run_label, run_weight);
-  }
-  if (changed > 0u) {
-    atomicAdd(&wg_changed, changed);
-  }
   if (FINAL_E_STEP) {
+    label_final(tile_base + lid * quads_per_thread, quads, m, label_base);
+    if (run_weight > 0u) {
+      atomicAdd(&wg_sums[8u * run_label], run_weight);
+    }
     let old = atomicAdd(&wg_inertia[0], inertia.x);
     atomicAdd(&wg_inertia[1], inertia.y + select(0u, 1u, old > 0xffffffffu - inertia.x));
+  } else {
+    let changed = relabel(tile_base, lid, quads, label_base, status[r].iteration == 0u, status[r].drift);
+    flush(moved_in, false);
+    flush(moved_out, true);
+    if (changed > 0u) {
+      atomicAdd(&wg_changed, changed);
+    }
   }
   workgroupBarrier();
 
-  let base = r * k;
+  // The loop's totals of run r come first in `sums` (cluster j at r · k + j); the final E-step's weights follow
+  // those of every run of the pass (at (runs + r) · k + j), so that a batch's final E-step leaves the totals of the
+  // runs still going as they were.
+  let base = select(r * k, (run.runs + r) * k, FINAL_E_STEP);
   for (var j = lid; j < k; j += WORKGROUP_SIZE) {
-    let weight = atomicLoad(&wg_sums[8u * j]);
-    if (weight == 0u) {
-      continue;
-    }
     let at = CLUSTER_SUM_WORDS * (base + j);
-    add_global(at, vec2u(weight, 0u));
+    let weight = atomicLoad(&wg_sums[8u * j]);
+    if (weight != 0u) {
+      atomicAdd(&sums[at], weight);
+    }
     if (!FINAL_E_STEP) {
       for (var c = 0u; c < 3u; c++) {
         let s = vec2u(atomicLoad(&wg_sums[8u * j + 2u + 2u * c]), atomicLoad(&wg_sums[8u * j + 3u + 2u * c]));
-        add_global(at + 2u + 2u * c, s);
+        if (any(s != vec2u(0u))) {
+          add_global(at + 2u + 2u * c, s);
+        }
       }
     }
   }

@@ -5,13 +5,14 @@
 // computed from the u64 sums with a 64-by-32-bit division in u32 words; an empty cluster keeps its centre, and so do
 // the locked clusters j < run.fixed_count (the `fixed` colours: centres that never move). Then the
 // squared shift Σ (c' − c)² (u64), the strict test (no label changed, from the second iteration on), the tol test
-// (shift ≤ tolFixed), and maxIter decide `status.done`. The sums and the change counter are cleared for the next
-// iteration. Once `done` is set, later iterations batched into the same submission return at once.
+// (shift ≤ tolFixed), and maxIter decide `status.done`. The change counter is cleared for the next iteration; the
+// sums are the run's totals, which the next E-step changes by the colours that move (assign.wgsl). Once `done` is
+// set, later iterations batched into the same submission return at once.
 //
 // Bindings (group 0, the runs): 0 run: RunParams (uniform)   1 status: Status per run (read_write)
 //   2 centres: k vec4u per run (read_write: xyz the centre, w the f32 bits of its drift, the sum of its moves √shift,
 //   which assign.wgsl's bounds read with the run's, `status.drift`, the sum of each update's largest move)   3 sums: CLUSTER_SUM_WORDS u32 per cluster per run (see assign.wgsl;
-//   read, then cleared)   4 counters: Counters per run (`changed` read, then cleared)
+//   read: cluster j of run r at r · k + j)   4 counters: Counters per run (`changed` read, then cleared)
 //
 // One invocation: the clusters j ≡ local_index (mod WORKGROUP_SIZE) of run workgroup_id.x; invocation 0 then
 // decides the step.
@@ -128,9 +129,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     next.w = bitcast<u32>(bitcast<f32>(old.w) + sqrt(f32(shift)));
     centres[r * k + j] = next;
     wg_shift[j] = shift;
-    for (var w = 0u; w < CLUSTER_SUM_WORDS; w++) {
-      atomicStore(&sums[base + w], 0u);
-    }
   }
   workgroupBarrier();
 

@@ -24,3 +24,8 @@ fn add64(a: vec2u, b: vec2u) -> vec2u {
   let lo = a.x + b.x;
   return vec2u(lo, a.y + b.y + select(0u, 1u, lo < a.x));
 }
+
+// −a modulo 2^64 (two's complement): adding it takes a away, exactly, in modular sums.
+fn neg64(a: vec2u) -> vec2u {
+  return vec2u(0u - a.x, 0u - a.y - select(0u, 1u, a.x != 0u));
+}

@@ -101,7 +101,8 @@ export class RunBuffers {
       this.status = a.create('status', 4 * structLayout('Status').words * runs, STORAGE | COPY_DST | COPY_SRC);
       this.counters = a.create('counters', 4 * structLayout('Counters').words * runs, STORAGE | COPY_DST | COPY_SRC);
       this.centres = a.create('centres', 4 * CENTRE_WORDS * MAX_K * runs, STORAGE | COPY_DST | COPY_SRC);
-      this.sums = a.create('sums', 4 * CLUSTER_SUM_WORDS * MAX_K * runs, STORAGE | COPY_DST | COPY_SRC);
+      // Each run's totals of the Lloyd loop, then each run's weights of the final E-step (assign.wgsl).
+      this.sums = a.create('sums', 2 * 4 * CLUSTER_SUM_WORDS * MAX_K * runs, STORAGE | COPY_DST | COPY_SRC);
       this.readback = a.create(
         'runs readback',
         this.status.size + this.counters.size + this.centres.size + this.sums.size,
@@ -211,6 +212,8 @@ export async function runPass(
   };
   const at = { status: 0, counters: bytes.status, centres: bytes.status + bytes.counters, sums: bytes.status + bytes.counters + bytes.centres };
   const total = at.sums + bytes.sums;
+  // The final E-step's weights follow the loop's totals of all the pass's runs (assign.wgsl).
+  const finalSums = bytes.sums;
 
   let encoded = 0;
   let batch = Math.min(FIRST_BATCH, options.maxBatch, maxIter);
@@ -218,11 +221,13 @@ export async function runPass(
   for (;;) {
     const encoder = device.createCommandEncoder({ label: `palette-extractor runs ${first}+${runs}` });
     if (first_) {
+      // The loop's totals start from nothing and are kept from batch to batch: each iteration adds the colours that
+      // moved.
       encoder.clearBuffer(buffers.status, 0, bytes.status);
+      encoder.clearBuffer(buffers.sums, 0, bytes.sums);
     }
     first_ = false;
-    // Sums and counters are zero after every update; the last final E-step left its weights and inertia there.
-    encoder.clearBuffer(buffers.sums, 0, bytes.sums);
+    // The change counters are zero after every update; the last final E-step left its inertia there.
     encoder.clearBuffer(buffers.counters, 0, bytes.counters);
     const loop = encoder.beginComputePass({ label: `palette-extractor ${batch} Lloyd iterations` });
     for (let b = 0; b < batch; b++) {
@@ -239,7 +244,7 @@ export async function runPass(
     }
     loop.end();
     encoded += batch;
-    encoder.clearBuffer(buffers.sums, 0, bytes.sums);
+    encoder.clearBuffer(buffers.sums, finalSums, bytes.sums);
     encoder.clearBuffer(buffers.counters, 0, bytes.counters);
     const final = encoder.beginComputePass({ label: 'palette-extractor final E-step' });
     final.setPipeline(pipelines.assignFinal);
@@ -250,7 +255,7 @@ export async function runPass(
     encoder.copyBufferToBuffer(buffers.status, 0, buffers.readback, at.status, bytes.status);
     encoder.copyBufferToBuffer(buffers.counters, 0, buffers.readback, at.counters, bytes.counters);
     encoder.copyBufferToBuffer(buffers.centres, 0, buffers.readback, at.centres, bytes.centres);
-    encoder.copyBufferToBuffer(buffers.sums, 0, buffers.readback, at.sums, bytes.sums);
+    encoder.copyBufferToBuffer(buffers.sums, finalSums, buffers.readback, at.sums, bytes.sums);
     d.submit(encoder);
     const words = await d.read(buffers.readback, total);
     const status = structLayout('Status');
@@ -321,7 +326,8 @@ export function encodeLabelling(
   writeParams(device, buffers, { k, maxIter: 1, tolFixed: 0, initCenters: [] }, set, 1, grid);
   writeCentres(device, buffers, k, [centersFixed]);
   device.queue.writeBuffer(buffers.status, 0, packStruct(structLayout('Status'), { done: DONE.strict, iteration: 1 }));
-  encoder.clearBuffer(buffers.sums, 0, 4 * CLUSTER_SUM_WORDS * k);
+  // The final E-step's weights (after one run's totals: assign.wgsl).
+  encoder.clearBuffer(buffers.sums, 4 * CLUSTER_SUM_WORDS * k, 4 * CLUSTER_SUM_WORDS * k);
   encoder.clearBuffer(buffers.counters, 0, 4 * structLayout('Counters').words);
   const pass = encoder.beginComputePass({ label: 'palette-extractor labelling against given centres' });
   pass.setPipeline(assignFinal);
