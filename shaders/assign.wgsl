@@ -229,53 +229,24 @@ fn take_final(j: u32, w: u32, d: u32) {
   inertia = add64(inertia, mul_wide(w, d));
 }
 
-// The loop's E-step moves colours between clusters: a colour whose label changed is added to its new cluster and
-// taken from its old one (the first iteration only adds). Two runs of equal labels per invocation, one for each
-// side, each with its weight and Σ w·P (u64 per channel), reach the workgroup's sums when the label changes.
-struct Moved {
-  label: u32,
-  weight: u32,
-  s0: vec2u,
-  s1: vec2u,
-  s2: vec2u,
-}
-
-var<private> moved_in: Moved;
-var<private> moved_out: Moved;
-
-// Adds the run `m` to the workgroup's sums of its cluster, or takes it away (`out`): modulo 2^32 for the weight
-// word and modulo 2^64 for the channel sums, which is exact, since every total is a true sum far below either.
-fn flush(m: Moved, out: bool) {
-  if (m.weight == 0u) {
-    return;
-  }
-  let i = 8u * m.label;
-  atomicAdd(&wg_sums[i], select(m.weight, 0u - m.weight, out));
-  add_wg(i + 2u, select(m.s0, neg64(m.s0), out));
-  add_wg(i + 4u, select(m.s1, neg64(m.s1), out));
-  add_wg(i + 6u, select(m.s2, neg64(m.s2), out));
-}
-
-// `m` with a colour of weight w at position p in cluster j, the run flushed first if j is another cluster.
-fn extend(m: Moved, out: bool, j: u32, w: u32, p: vec3u) -> Moved {
-  var next = m;
-  if (j != m.label) {
-    flush(m, out);
-    next = Moved(j, 0u, vec2u(0u), vec2u(0u), vec2u(0u));
-  }
-  next.weight += w;
-  next.s0 = add64(next.s0, mul_wide(w, p.x));
-  next.s1 = add64(next.s1, mul_wide(w, p.y));
-  next.s2 = add64(next.s2, mul_wide(w, p.z));
-  return next;
-}
-
-// Colour (weight w, position p) moved from cluster `old` to cluster `new_label` (from the first iteration's nothing
-// when `first`).
+// The loop's E-step moves colours between clusters: a colour whose label changed is added to its new cluster's sums
+// and taken from its old one's (the first iteration only adds), in workgroup memory: modulo 2^32 for the weight word
+// and modulo 2^64 for the channel sums, which is exact, since every total is a true sum far below either.
 fn move_colour(old: u32, new_label: u32, w: u32, p: vec3u, first: bool) {
-  moved_in = extend(moved_in, false, new_label, w, p);
+  let s0 = mul_coordinate(w, p.x);
+  let s1 = mul_coordinate(w, p.y);
+  let s2 = mul_coordinate(w, p.z);
+  let i = 8u * new_label;
+  atomicAdd(&wg_sums[i], w);
+  add_wg(i + 2u, s0);
+  add_wg(i + 4u, s1);
+  add_wg(i + 6u, s2);
   if (!first) {
-    moved_out = extend(moved_out, true, old, w, p);
+    let o = 8u * old;
+    atomicAdd(&wg_sums[o], 0u - w);
+    add_wg(o + 2u, neg64(s0));
+    add_wg(o + 4u, neg64(s1));
+    add_wg(o + 6u, neg64(s2));
   }
 }
 
@@ -520,8 +491,6 @@ fn main(
     atomicAdd(&wg_inertia[1], inertia.y + select(0u, 1u, old > 0xffffffffu - inertia.x));
   } else {
     let changed = relabel(tile_base, lid, quads, label_base, status[r].iteration == 0u, status[r].drift);
-    flush(moved_in, false);
-    flush(moved_out, true);
     if (changed > 0u) {
       atomicAdd(&wg_changed, changed);
     }

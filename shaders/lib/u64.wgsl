@@ -29,3 +29,12 @@ fn add64(a: vec2u, b: vec2u) -> vec2u {
 fn neg64(a: vec2u) -> vec2u {
   return vec2u(0u - a.x, 0u - a.y - select(0u, 1u, a.x != 0u));
 }
+
+// w · p as a u64 (low, high) for p < 2^15 (a fixed-point coordinate), any w, without a branch: w = wh · 2^16 + wl,
+// and both wl · p and wh · p are below 2^31.
+fn mul_coordinate(w: u32, p: u32) -> vec2u {
+  let a = (w & 0xffffu) * p;
+  let b = (w >> 16u) * p;
+  let lo = a + (b << 16u);
+  return vec2u(lo, (b >> 16u) + select(0u, 1u, lo < a));
+}
