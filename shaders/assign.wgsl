@@ -13,8 +13,8 @@
 //
 // Bindings
 //   group 0 (the runs): 0 run: RunParams (uniform)   1 status: Status per run (read: `done`)
-//                       2 centres: k vec4u per run (xyz = fixed-point centre, w = the f32 bits of its drift, how far
-//                         it has moved in this run), run r at r · k; `status.drift` is the run's drift
+//                       2 centres: k vec4u per run (xyz = fixed-point centre, w unused), run r at r · k;
+//                         `status.drift` is the run's drift (the sum of each update's largest centre move)
 //                       3 sums: CLUSTER_SUM_WORDS u32 per cluster: [weight, 0, Σw·P0 lo, hi, Σw·P1 lo, hi, Σw·P2 lo,
 //                         hi]; the loop's totals of cluster j of run r at r · k + j, the final E-step's weights after
 //                         those of every run of the pass, at (runs + r) · k + j
@@ -23,31 +23,32 @@
 //   group 1 (the colours): 0 positions: vec2u per colour (P0 | P1 << 15, P2: positions.wgsl)
 //                          1 weights: vec4u per 4 colours (0 = padding)
 //                          2 labels: per run `run.label_words` u32, 8-bit labels packed little-endian
-//                          3 bounds: per run 4 · `run.label_words` vec2f, each colour's (upper, lower) bound
+//                          3 expiry: f32, per run `run.label_words` (one per quad: its expiry), then per run one
+//                            per 32 quads of an invocation (the lowest expiry of those quads), run r's at runs + r
 //
-// Bounds (Hamerly, 2010), in the Lloyd loop only: `upper` is at least the distance from the colour to its centre,
-// `lower` at most its distance to any other centre. Each update moves a centre by √shift; its drift D_j (the sum of
-// its moves in this run, the centres' spare lane) and the run's drift M (the sum of each update's largest move,
-// `status.drift`) grow with them, and a colour's bounds are stored relative to them (upper − D_j, lower + M, at the
-// time they were computed), so they hold without being rewritten: upper = stored + D_j, lower = stored − M. A quad
-// whose four colours each have an upper bound below the lower bound by a safety margin (for float rounding: far
-// more than f32 can be off) keeps its labels and costs nothing more: each centre is strictly its colour's nearest, so
-// the exact test gives the same label, and an unmoved colour changes no total. Any other quad has its four colours
-// compared with every centre, which sets their bounds again (the first iteration does that for all). Labels, sums
-// and stops are the plain loop's; only the work differs.
+// Bounds (after Hamerly, 2010), in the Lloyd loop only. When a quad is compared with every centre, each colour's
+// distance u to its nearest centre and l to the next are known; until its centres have together moved by more than
+// (l − u) / 2, the nearest stays strictly the nearest. The run's drift M (`status.drift`) is the sum of each
+// update's largest centre move, so between two iterations no centre moves by more than the growth of M: a quad keeps
+// its four labels while 2 · M < its expiry, 2 · M_then + min over its colours of (l − u − margin), the margin far above
+// f32's rounding (a few units of the fixed point's 32,640 per channel unit, plus relative parts). A kept quad costs
+// nothing more: each colour's centre is strictly its nearest, so the exact test gives the same label, and an unmoved
+// colour changes no total. An invocation's group of 32 quads is kept at once while 2 · M is below the lowest of their
+// expiries. The other quads have their four colours compared with every centre, which sets their expiries again (the
+// first iteration does that for all). Labels, sums and stops are the plain loop's; only the work differs.
 //
 // Skipping work, on every adapter: a software one (SwiftShader) runs both sides of each branch, and the code after
 // a `return`, with its lanes masked off, and only a loop's trip count really skips work. So the work that is often
-// not needed sits in loops whose trip count is the number of items that need it: the quads left unproven by their
-// bounds (32 quads tested at a time, their marks in a bit mask), the moved colours of a quad, and the colours of a
-// run the pass no longer serves (none).
+// not needed sits in loops whose trip count is the number of items that need it: the groups and quads not kept by
+// their expiries (32 quads tested at a time, their marks in a bit mask), the moved colours of a quad, and the colours
+// of a run the pass no longer serves (none).
 //
-// One invocation: COLORS_PER_THREAD colours as COLORS_PER_THREAD / 4 quads. In the Lloyd loop, quad `q` of
-// workgroup `t` is quad (t · COLORS_PER_THREAD / 4 + q) · WORKGROUP_SIZE + local_index, so that neighbouring
-// invocations, which a software adapter runs in one SIMD group, take neighbouring quads, which are neighbours in
-// colour (compact.wgsl) and mostly agree on whether their bounds hold. In the final E-step an invocation takes
-// COLORS_PER_THREAD consecutive colours, (t · WORKGROUP_SIZE + local_index) · COLORS_PER_THREAD / 4 + q, so that
-// its runs of equal labels are long and it touches the shared atomics only when the label changes.
+// One invocation: COLORS_PER_THREAD colours as COLORS_PER_THREAD / 4 quads. In the Lloyd loop each four
+// invocations (one SIMD group on a software adapter) share a block of 4 · COLORS_PER_THREAD / 4 neighbouring quads
+// and take them in turn (`loop_quad`), so that the lanes of a group visit neighbouring quads together (neighbours in
+// the list are neighbours in colour: compact.wgsl) and mostly agree on whether their bounds hold. In the final E-step
+// an invocation takes COLORS_PER_THREAD consecutive colours, (t · WORKGROUP_SIZE + local_index) · COLORS_PER_THREAD /
+// 4 + q, so that its runs of equal labels are long and it touches the shared atomics only when the label changes.
 //
 // Dispatch: (x, y, runs) workgroups, one per tile of WORKGROUP_SIZE · COLORS_PER_THREAD colours (`run.tiles`, laid
 // out as x + y · num_workgroups.x with x ≤ maxComputeWorkgroupsPerDimension) and run; spare ones return. In the
@@ -99,7 +100,7 @@ struct Counters {
 @group(1) @binding(0) var<storage, read> positions: array<vec2u>;
 @group(1) @binding(1) var<storage, read> weights: array<vec4u>;
 @group(1) @binding(2) var<storage, read_write> labels: array<u32>;
-@group(1) @binding(3) var<storage, read_write> bounds: array<vec2f>;
+@group(1) @binding(3) var<storage, read_write> expiry: array<f32>;
 
 var<workgroup> wg_centres: array<vec4u, MAX_K>;
 // Per cluster of this tile and run, as u64 (low, high): [weight, Σw·p0, Σw·p1, Σw·p2].
@@ -165,12 +166,6 @@ fn nearest4_all(x0: vec3u, x1: vec3u, x2: vec3u, x3: vec3u, k: u32, dist_out: pt
   *dist_out = best;
   *second_out = second;
   return best_j;
-}
-
-// A margin far above f32's rounding of the bounds (a few units of the fixed point's 32,640 per channel unit, plus a
-// relative part for the accumulated updates), so that a skipped colour's centre is strictly its nearest.
-fn separated(upper: vec4f, lower: vec4f, drift: vec4f) -> vec4<bool> {
-  return upper + 4.0 + 1e-4 * lower + 1e-5 * drift < lower;
 }
 
 // Whether centre `a` is strictly nearer than centre `b` to every point of the box [lo, hi] (fixed point): the
@@ -332,28 +327,9 @@ fn label_final(first_quad: u32, quads: u32, m: u32, label_base: u32) {
   }
 }
 
-// Whether the bounds of quad `quad` prove that each of its four colours keeps its label (see Bounds above).
-fn proven(quad: u32, label_base: u32, drift_all: f32) -> bool {
-  let old = labels[label_base + quad];
-  let b = 4u * (label_base + quad);
-  let b0 = bounds[b];
-  let b1 = bounds[b + 1u];
-  let b2 = bounds[b + 2u];
-  let b3 = bounds[b + 3u];
-  let own_drift = vec4f(
-    bitcast<f32>(wg_centres[old & 0xffu].w),
-    bitcast<f32>(wg_centres[(old >> 8u) & 0xffu].w),
-    bitcast<f32>(wg_centres[(old >> 16u) & 0xffu].w),
-    bitcast<f32>(wg_centres[old >> 24u].w),
-  );
-  let upper = vec4f(b0.x, b1.x, b2.x, b3.x) + own_drift;
-  let lower = vec4f(b0.y, b1.y, b2.y, b3.y) - vec4f(drift_all);
-  return all(separated(upper, lower, own_drift + drift_all));
-}
-
-// Quad `quad` compared with every centre: its labels, its bounds set again, its moved colours taken from their old
+// Quad `quad` compared with every centre: its labels, its bound set again, its moved colours taken from their old
 // clusters and added to their new ones. Returns how many of its colours changed label.
-fn relabel_quad(quad: u32, label_base: u32, first: bool, drift_all: f32) -> u32 {
+fn relabel_quad(quad: u32, label_base: u32, first: bool, drift: f32, expiry_out: ptr<function, f32>) -> u32 {
   let w4 = weights[quad];
   let c0 = 4u * quad;
   let p0 = position(c0);
@@ -363,19 +339,13 @@ fn relabel_quad(quad: u32, label_base: u32, first: bool, drift_all: f32) -> u32 
   var dist: vec4u;
   var second: vec4u;
   let nearest = nearest4_all(p0, p1, p2, p3, run.k, &dist, &second);
-  // Stored relative to the drifts now: upper − D(own centre), lower + M.
-  let u = sqrt(vec4f(dist)) - vec4f(
-    bitcast<f32>(wg_centres[nearest.x].w),
-    bitcast<f32>(wg_centres[nearest.y].w),
-    bitcast<f32>(wg_centres[nearest.z].w),
-    bitcast<f32>(wg_centres[nearest.w].w),
-  );
-  let l = sqrt(vec4f(second)) + vec4f(drift_all);
-  let b = 4u * (label_base + quad);
-  bounds[b] = vec2f(u.x, l.x);
-  bounds[b + 1u] = vec2f(u.y, l.y);
-  bounds[b + 2u] = vec2f(u.z, l.z);
-  bounds[b + 3u] = vec2f(u.w, l.w);
+  // Each colour's slack l − u less a margin far above f32's rounding (a few units of the fixed point's 32,640 per
+  // channel unit, plus a relative part); padding (weight 0) has no say.
+  let l = sqrt(vec4f(second));
+  let slack = select(vec4f(3.0e38), l - sqrt(vec4f(dist)) - 4.0 - 1e-4 * l, w4 != vec4u(0u));
+  let e = min(min(slack.x, slack.y), min(slack.z, slack.w)) + 2.0 * drift;
+  expiry[label_base + quad] = e;
+  *expiry_out = e;
 
   let old = labels[label_base + quad];
   let old4 = vec4u(old & 0xffu, (old >> 8u) & 0xffu, (old >> 16u) & 0xffu, old >> 24u);
@@ -404,19 +374,34 @@ fn relabel_quad(quad: u32, label_base: u32, first: bool, drift_all: f32) -> u32 
   return dot(select(vec4u(0u), vec4u(1u), valid & (labels4 != old4)), vec4u(1u));
 }
 
-// The loop's E-step over a thread's quads, 32 at a time: first the quads whose bounds do not prove their labels are
-// marked (all of them in the first iteration), then only those are compared with the centres. The second loop runs
-// once per marked quad: on a software adapter, which runs both sides of a branch with lanes masked off, a loop's
-// trip count is the only way to skip work, and so a proven quad costs its test and nothing else (its colours stay
-// where the totals have them). Returns how many colours changed label.
-fn relabel(tile_base: u32, lid: u32, quads: u32, label_base: u32, first: bool, drift_all: f32) -> u32 {
+// Quad q (0 .. quads_per_thread − 1) of invocation `lid` in the Lloyd loop: each four invocations (a SIMD group on a
+// software adapter) share a block of 4 · quads_per_thread neighbouring quads, taking them in turn, so that the lanes
+// of a group visit neighbouring quads together and each invocation's quads stay in one small part of colour space.
+fn loop_quad(tile_base: u32, lid: u32, quads_per_thread: u32, q: u32) -> u32 {
+  return tile_base + (lid / 4u) * 4u * quads_per_thread + 4u * q + lid % 4u;
+}
+
+// The loop's E-step over a thread's quads, 32 at a time. A group of 32 whose expiry (the lowest of its quads') the
+// run's drift has not reached keeps all its labels; otherwise its quads are tested one by one, those their bounds do
+// not prove marked (all of them in the first iteration), and only those compared with the centres. Each stage is a
+// loop whose trip count is the number of items that need it: on a software adapter, which runs both sides of a
+// branch with lanes masked off, that is the only way to skip work. A kept quad costs nothing more: its colours stay
+// where the totals have them. Returns how many colours changed label.
+fn relabel(tile_base: u32, lid: u32, quads_per_thread: u32, quads: u32, group_base: u32, label_base: u32, first: bool, drift: f32) -> u32 {
   var changed = 0u;
+  let reach = drift * (2.0 + 1e-5);
   for (var g = 0u; g < quads; g += 32u) {
-    let n = min(32u, quads - g);
+    let group = group_base + g / 32u;
+    let kept = !first && reach < expiry[group];
+    let n = select(min(32u, quads - g), 0u, kept);
     var todo = 0u;
+    var lowest = 3.0e38;
     for (var i = 0u; i < n; i++) {
-      let keep = !first && proven(tile_base + (g + i) * WORKGROUP_SIZE + lid, label_base, drift_all);
+      let quad = loop_quad(tile_base, lid, quads_per_thread, g + i);
+      let e = expiry[label_base + quad];
+      let keep = !first && reach < e;
       todo |= select(1u << i, 0u, keep);
+      lowest = select(lowest, min(lowest, e), keep);
     }
     loop {
       if (todo == 0u) {
@@ -424,7 +409,12 @@ fn relabel(tile_base: u32, lid: u32, quads: u32, label_base: u32, first: bool, d
       }
       let i = firstTrailingBit(todo);
       todo &= todo - 1u;
-      changed += relabel_quad(tile_base + (g + i) * WORKGROUP_SIZE + lid, label_base, first, drift_all);
+      var e: f32;
+      changed += relabel_quad(loop_quad(tile_base, lid, quads_per_thread, g + i), label_base, first, drift, &e);
+      lowest = min(lowest, e);
+    }
+    if (!kept) {
+      expiry[group] = lowest;
     }
   }
   return changed;
@@ -490,7 +480,10 @@ fn main(
     let old = atomicAdd(&wg_inertia[0], inertia.x);
     atomicAdd(&wg_inertia[1], inertia.y + select(0u, 1u, old > 0xffffffffu - inertia.x));
   } else {
-    let changed = relabel(tile_base, lid, quads, label_base, status[r].iteration == 0u, status[r].drift);
+    // The groups' expiries follow the quads' of every run of the pass (`expiry`), run r's at runs + r.
+    let groups_per_thread = (quads_per_thread + 31u) / 32u;
+    let group_base = (run.runs + r) * run.label_words + (tile * WORKGROUP_SIZE + lid) * groups_per_thread;
+    let changed = relabel(tile_base, lid, quads_per_thread, quads, group_base, label_base, status[r].iteration == 0u, status[r].drift);
     if (changed > 0u) {
       atomicAdd(&wg_changed, changed);
     }

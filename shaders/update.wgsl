@@ -10,8 +10,8 @@
 // set, later iterations batched into the same submission return at once.
 //
 // Bindings (group 0, the runs): 0 run: RunParams (uniform)   1 status: Status per run (read_write)
-//   2 centres: k vec4u per run (read_write: xyz the centre, w the f32 bits of its drift, the sum of its moves √shift,
-//   which assign.wgsl's bounds read with the run's, `status.drift`, the sum of each update's largest move)   3 sums: CLUSTER_SUM_WORDS u32 per cluster per run (see assign.wgsl;
+//   2 centres: k vec4u per run (read_write: xyz the centre, w unused; `status.drift`, the sum of each update's largest
+//   move, is what assign.wgsl's bounds read)   3 sums: CLUSTER_SUM_WORDS u32 per cluster per run (see assign.wgsl;
 //   read: cluster j of run r at r · k + j)   4 counters: Counters per run (`changed` read, then cleared)
 //
 // One invocation: the clusters j ≡ local_index (mod WORKGROUP_SIZE) of run workgroup_id.x; invocation 0 then
@@ -126,7 +126,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
         shift += d * d;
       }
     }
-    next.w = bitcast<u32>(bitcast<f32>(old.w) + sqrt(f32(shift)));
     centres[r * k + j] = next;
     wg_shift[j] = shift;
   }

@@ -17,8 +17,11 @@ import { CLUSTER_SUM_WORDS, DONE, packStruct, readField, structLayout } from './
 
 /** Words of one centre in the centres buffer (a vec4u: x, y, z and a spare lane). */
 export const CENTRE_WORDS = 4;
-/** Bytes of bounds per byte of labels: a colour's label is one byte, its two f32 bounds eight. */
-export const BOUND_BYTES_PER_LABEL_BYTE = 8;
+/**
+ * Bytes of bounds per byte of labels: a quad's labels are four bytes, its expiry (an f32) four, and its invocation's
+ * groups at most four more (assign.wgsl).
+ */
+export const BOUND_BYTES_PER_LABEL_BYTE = 2;
 /** u32 words of the indirect arguments: assign (x, y, z), then update (x, y, z). */
 const INDIRECT_WORDS = 6;
 
@@ -77,7 +80,7 @@ export class RunBuffers {
   sums!: GPUBuffer;
   readback!: GPUBuffer;
   labels!: GPUBuffer;
-  /** Per run and colour, (upper, lower) f32 bounds, 8 bytes a colour (see assign.wgsl). */
+  /** Per run, each quad's expiry and each group's (f32; see assign.wgsl). */
   bounds!: GPUBuffer;
   iterateGroup!: GPUBindGroup;
   updateGroup!: GPUBindGroup;
