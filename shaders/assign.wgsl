@@ -73,7 +73,7 @@ struct RunParams {
   grid_x: u32,
   grid_y: u32,
   fixed_count: u32,
-  _pad0: u32,
+  colors: u32,
   _pad1: u32,
 }
 
@@ -107,7 +107,6 @@ var<workgroup> wg_centres: array<vec4u, MAX_K>;
 var<workgroup> wg_sums: array<atomic<u32>, MAX_K * 8u>;
 var<workgroup> wg_changed: atomic<u32>;
 var<workgroup> wg_inertia: array<atomic<u32>, 2>;
-var<workgroup> wg_done: u32;
 // The tile's bounding box (fixed point, per channel) and the centres that may be nearest to some colour in it.
 var<workgroup> wg_lo: array<atomic<u32>, 3>;
 var<workgroup> wg_hi: array<atomic<u32>, 3>;
@@ -431,15 +430,11 @@ fn main(
   if (tile >= run.tiles || r >= run.runs) {
     return;
   }
-  if (lid == 0u) {
-    wg_done = status[r].done;
-  }
   // The loop's E-step serves the runs still going; the final one only the runs that are done (a run still going
-  // keeps the labels its next iteration compares with).
-  let serve = (workgroupUniformLoad(&wg_done) != 0u) == FINAL_E_STEP;
-  if (!serve) {
-    return;
-  }
+  // keeps the labels its next iteration compares with). A workgroup whose run is not served still goes through its
+  // two barriers, but its colour loops have no trip: cheaper on a software adapter than a uniform early return, whose
+  // broadcast costs two more barriers (a barrier switches between the workgroup's SIMD groups there).
+  let serve = (status[r].done != 0u) == FINAL_E_STEP;
 
   let k = run.k;
   for (var j = lid; j < k; j += WORKGROUP_SIZE) {
@@ -461,11 +456,12 @@ fn main(
 
   let quads_per_thread = COLORS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
-  // A software adapter runs the code after a `return`, and both sides of every branch, with its lanes masked off: a
-  // loop is the only construct whose trip count skips work. So the colour loops run `quads` times, which is zero in
-  // the lanes of a workgroup that returned above (its run is not served), where `serve` is false.
-  let quads = select(0u, quads_per_thread, serve);
+  // A loop's trip count is the only thing that skips work on a software adapter (see above): the colour loops run
+  // over the quads that hold colours of the list (none when the run is not served), never over the padding after it.
+  let list_quads = select(0u, (run.colors + 3u) / 4u, serve);
   // The final E-step filters the centres per tile (the loop's E-step has its bounds instead).
+  let first_quad = tile_base + lid * quads_per_thread;
+  let quads = min(quads_per_thread, list_quads - min(first_quad, list_quads));
   var m = k;
   if (FINAL_E_STEP) {
     m = filter_centres(tile_base, quads_per_thread, quads, lid, k);
@@ -473,7 +469,7 @@ fn main(
 
   let label_base = r * run.label_words;
   if (FINAL_E_STEP) {
-    label_final(tile_base + lid * quads_per_thread, quads, m, label_base);
+    label_final(first_quad, quads, m, label_base);
     if (run_weight > 0u) {
       atomicAdd(&wg_sums[8u * run_label], run_weight);
     }
@@ -483,7 +479,10 @@ fn main(
     // The groups' expiries follow the quads' of every run of the pass (`expiry`), run r's at runs + r.
     let groups_per_thread = (quads_per_thread + 31u) / 32u;
     let group_base = (run.runs + r) * run.label_words + (tile * WORKGROUP_SIZE + lid) * groups_per_thread;
-    let changed = relabel(tile_base, lid, quads_per_thread, quads, group_base, label_base, status[r].iteration == 0u, status[r].drift);
+    // In the loop's layout (`loop_quad`) an invocation's quads are every fourth of its block's, from lid % 4.
+    let block_first = tile_base + (lid / 4u) * 4u * quads_per_thread + lid % 4u;
+    let loop_quads = min(quads_per_thread, (list_quads - min(block_first, list_quads) + 3u) / 4u);
+    let changed = relabel(tile_base, lid, quads_per_thread, loop_quads, group_base, label_base, status[r].iteration == 0u, status[r].drift);
     if (changed > 0u) {
       atomicAdd(&wg_changed, changed);
     }

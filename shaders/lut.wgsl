@@ -27,7 +27,7 @@ struct TableParams {
 struct LutParams {
   label_base: u32,
   tiles: u32,
-  _pad0: u32,
+  colors: u32,
   _pad1: u32,
 }
 
@@ -53,8 +53,12 @@ fn main(
   }
   let quads_per_thread = COLORS_PER_THREAD / 4u;
   let tile_base = tile * quads_per_thread * WORKGROUP_SIZE;
-  for (var q = 0u; q < quads_per_thread; q++) {
-    let quad = tile_base + lid * quads_per_thread + q;
+  // Only the quads that hold colours of the list (a loop's trip count is what skips work on a software adapter).
+  let first_quad = tile_base + lid * quads_per_thread;
+  let list_quads = (params.colors + 3u) / 4u;
+  let n = min(quads_per_thread, list_quads - min(first_quad, list_quads));
+  for (var q = 0u; q < n; q++) {
+    let quad = first_quad + q;
     let codes = colors[quad];
     let w4 = weights[quad];
     let packed = labels[params.label_base + quad];

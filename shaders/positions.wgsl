@@ -29,7 +29,7 @@ override FIXED_SHIFT: u32;
 struct PositionsParams {
   oklab: u32,
   tiles: u32,
-  _pad0: u32,
+  colors: u32,
   _pad1: u32,
 }
 
@@ -107,7 +107,9 @@ fn main(
   // This invocation's Σ w·P and Σ w·P² per channel (P² < 2^30, w < 2^30: each product fits a u64, and so do the sums
   // of an image's points).
   var s = array<vec2u, 6>();
-  for (var i = 0u; i < COLORS_PER_THREAD; i++) {
+  // Only the list's colours: the padding after them (weight 0) is never read as a position.
+  let n = min(COLORS_PER_THREAD, params.colors - min(first, params.colors));
+  for (var i = 0u; i < n; i++) {
     let word = colors[first + i];
     let rgb = vec3u(word & 0xffu, (word >> 8u) & 0xffu, (word >> 16u) & 0xffu);
     var p = rgb << vec3u(FIXED_SHIFT);

@@ -38,7 +38,7 @@ struct RunParams {
   grid_x: u32,
   grid_y: u32,
   fixed_count: u32,
-  _pad0: u32,
+  colors: u32,
   _pad1: u32,
 }
 

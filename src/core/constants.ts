@@ -20,9 +20,11 @@ export const PIXELS_PER_THREAD = 64;
 /**
  * Colours one thread of the per-colour kernels (positions, assign, lut) visits, by kind of adapter: a GPU wants many
  * small workgroups to hide memory latency; a software adapter (a CPU emulating a GPU: SwiftShader, WARP) runs a
- * workgroup's invocations in turn and pays for every workgroup and barrier, so fewer, larger ones suit it.
+ * workgroup's invocations in turn and pays for every invocation (each runs at least one masked trip of every loop)
+ * and barrier, so fewer, larger ones suit it. The kernels loop over the list's colours only, so a small list is not
+ * slowed by a large tile's padding.
  */
-export const COLORS_PER_THREAD = { gpu: 16, software: 256 } as const;
+export const COLORS_PER_THREAD = { gpu: 16, software: 1024 } as const;
 
 /** Defaults, each the twin of a scikit-learn KMeans parameter. */
 export const DEFAULTS = {

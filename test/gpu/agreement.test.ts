@@ -166,10 +166,12 @@ agreementSuite('agreement when the work is split', [
   },
 ]);
 
-// The per-colour kernels' tiles depend on the adapter (COLORS_PER_THREAD: 16 colours a thread on a GPU, 256 on a
-// software one such as this machine's); these run the GPU's tiles, and smaller ones, on whatever adapter is here.
+// The per-colour kernels' tiles depend on the adapter (COLORS_PER_THREAD: 16 colours a thread on a GPU, 1024 on a
+// software one such as this machine's); these run the GPU's tiles, smaller ones and one between, on whatever adapter
+// is here.
 agreementSuite("agreement with a GPU's colour tiles and smaller ones", [
   { name: 'chelsea with 16 colours a thread, k 5, nInit 3', image: () => loadSample('chelsea.png'), options: { k: 5, nInit: 3 }, tuning: { colorsPerThread: 16 } },
+  { name: 'coffee with 256 colours a thread, k 12, nInit 4', image: () => loadSample('coffee.png'), options: { k: 12, nInit: 4 }, tuning: { colorsPerThread: 256 } },
   { name: 'rocket in OKLab with 16 colours a thread, k 9', image: () => loadSample('rocket.jpg'), options: { k: 9, nInit: 2, colorSpace: 'oklab' }, tuning: { colorsPerThread: 16 } },
   { name: 'transparency with 4 colours a thread, k 7', image: () => randomImage(211, 97, 31, { alpha: 'half', palette: 200 }), options: { k: 7, nInit: 2 }, tuning: { colorsPerThread: 4 } },
   { name: 'k 256 with 16 colours a thread', image: () => randomImage(96, 80, 32), options: { k: 256, nInit: 1 }, tuning: { colorsPerThread: 16 } },

@@ -208,7 +208,7 @@ export class ColorTable {
       device.queue.writeBuffer(
         this.#positionsParams,
         0,
-        packStruct(structLayout('PositionsParams'), { oklab: colorSpace === 'oklab' ? 1 : 0, tiles: set.tiles }),
+        packStruct(structLayout('PositionsParams'), { oklab: colorSpace === 'oklab' ? 1 : 0, tiles: set.tiles, colors: set.u }),
       );
       const encoder = device.createCommandEncoder({ label: 'palette-extractor colour positions' });
       encoder.clearBuffer(this.#channelSums);

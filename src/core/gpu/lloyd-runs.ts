@@ -161,6 +161,7 @@ function writeParams(device: GPUDevice, buffers: RunBuffers, plan: LloydPlan, se
       tol_lo: saturated ? 0xffffffff : tol % 2 ** 32,
       tol_hi: saturated ? 0xffffffff : Math.floor(tol / 2 ** 32),
       tiles: set.tiles,
+      colors: set.u,
       label_words: labelWords(set),
       runs,
       grid_x: grid[0],

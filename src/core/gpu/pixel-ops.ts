@@ -35,7 +35,7 @@ export function encodeLut(
   slots: TableSlots,
   dispatch: Dispatch,
 ): void {
-  device.queue.writeBuffer(params, 0, packStruct(structLayout('LutParams'), { label_base: labelBase, tiles: set.tiles }));
+  device.queue.writeBuffer(params, 0, packStruct(structLayout('LutParams'), { label_base: labelBase, tiles: set.tiles, colors: set.u }));
   const pass = encoder.beginComputePass({ label: 'palette-extractor label table pass' });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup(device, pipelines, 'lut', [{ buffer: params }, { buffer: set.colors }, { buffer: set.weights }, { buffer: labels }, { buffer: slots.table }, { buffer: slots.keys }, { buffer: slots.params }]));
