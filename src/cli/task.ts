@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { PaletteError } from '../core/errors.js';
 import { extractPalette } from '../core/palette.js';
 import type { ColorSpace, PaletteResult, PixelImage } from '../core/types.js';
-import type { EngineOptions as ElementEngineOptions } from '../controllers/options.js';
+import type { EngineOptions as ElementEngineOptions } from '../core/backend.js';
 import type { SampleSize } from '../image/sample-size.js';
 import { recolorFromLabels, recolorNearest } from '../worker/recolor.js';
 import { floatCentersToFixed } from '../core/exact/points.js';

@@ -1,5 +1,6 @@
 /**
- * The element's two backends behind one interface, and the one policy that picks between them.
+ * The element's two backends behind core's one interface (`PaletteBackend`, src/core/backend.ts), and the one policy
+ * that picks between them.
  *
  * A backend takes the sample (and, to recolour, the full-size image) and gives the palette and the recoloured
  * original: `CpuBackend` runs in the page's CPU workers, `GpuBackend` on the page's WebGPU device, with its run
@@ -12,40 +13,24 @@
  * (`notice`). A GPU that fails mid-run
  * (lost or erroring) hands the run to the CPU (`ExtractionPipeline`).
  */
+import type {
+  BackendRequest as CoreBackendRequest,
+  BackendRun as CoreBackendRun,
+  EngineOptions,
+  PaletteBackend as CorePaletteBackend,
+} from '../core/backend.js';
 import { adapterName, decideBackend } from '../core/backend-policy.js';
 import type { ExactRunPlan } from '../core/exact/plan.js';
 import { PaletteError } from '../core/errors.js';
-import type { PaletteResult, ProgressInfo } from '../core/types.js';
 import type { CpuImage, CpuWorkerClient as CpuClient } from '../worker/cpu-client.js';
 import type { GpuSession } from './gpu-backend.js';
-import { engineOptions, type ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
 
-/** A run on the sample: the palette, and the original recoloured with it when asked. */
-export interface BackendRun {
-  result: PaletteResult;
-  recolored?: HTMLCanvasElement;
-  clusterMs: number;
-  recolorMs: number;
-}
-
-export interface BackendRequest {
-  /** The sample as the CPU worker names it (and the original it may recolour). */
-  image: CpuImage;
-  /** The sample is the whole image at its own size. */
-  whole: boolean;
-  options: ResolvedOptions;
-  /** The full-size image to recolour, when that is asked for; undefined: no recolour. */
-  recolor?: () => Promise<ImageData>;
-  /** Per-pixel labels in the result (comparing labels needs them; the palette and the recolour do not). */
-  labels: boolean;
-  signal: AbortSignal;
-  onProgress?: (p: ProgressInfo) => void;
-}
-
-export interface PaletteBackend {
-  readonly kind: 'gpu' | 'cpu';
-  run(request: BackendRequest): Promise<BackendRun>;
-}
+/** The element's requests: the sample as the CPU worker names it, the original as `ImageData`. */
+export type BackendRequest = CoreBackendRequest<CpuImage, ImageData>;
+/** The element's runs: the recoloured original as a canvas. */
+export type BackendRun = CoreBackendRun<HTMLCanvasElement>;
+export type PaletteBackend = CorePaletteBackend<CpuImage, HTMLCanvasElement, ImageData>;
 
 /** Whether `error` says the CPU worker could not run (it failed to start or to load): the page then does the work. */
 export function workerFailed(error: unknown): boolean {
@@ -71,7 +56,7 @@ export class CpuBackend implements PaletteBackend {
   async run({ image, options, recolor, signal, onProgress }: BackendRequest): Promise<BackendRun> {
     // The worker reads the original through `image.original()`: make sure it is there first.
     if (recolor) await recolor();
-    const run = await this.#cpu().run({ ...image, recolor: !!recolor, options: engineOptions(options) }, signal, onProgress);
+    const run = await this.#cpu().run({ ...image, recolor: !!recolor, options }, signal, onProgress);
     let recolored: HTMLCanvasElement | undefined;
     const t = performance.now();
     if (run.recolored) {
@@ -99,7 +84,7 @@ export class GpuBackend implements PaletteBackend {
     const t = performance.now();
     const prepared = await this.#plan(image, options, signal);
     const result = await this.session.cluster(image.sample, {
-      ...engineOptions(options),
+      ...options,
       ...prepared,
       labels,
       signal,
@@ -119,9 +104,9 @@ export class GpuBackend implements PaletteBackend {
    * The run's preparation, made in the CPU worker (it keeps the sample's points: a new k does not extract them
    * again), as `{ prepared }`; `{}` where the worker cannot start, and the engine then prepares on this thread.
    */
-  async #plan(image: CpuImage, options: ResolvedOptions, signal: AbortSignal): Promise<{ prepared?: ExactRunPlan }> {
+  async #plan(image: CpuImage, options: EngineOptions, signal: AbortSignal): Promise<{ prepared?: ExactRunPlan }> {
     try {
-      return { prepared: await this.#cpu().plan(image, engineOptions(options), signal) };
+      return { prepared: await this.#cpu().plan(image, options, signal) };
     } catch (error) {
       if (workerFailed(error)) return {};
       throw error;

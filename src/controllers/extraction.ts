@@ -22,7 +22,7 @@ import { cpuPool, nextImageId, type CpuImage, type CpuLease } from '../worker/cp
 import { chooseBackend, CpuBackend, GpuBackend, gpuFailure, workerFailed, type BackendRequest, type BackendRun, type PaletteBackend } from './backends.js';
 import { agreement } from './compare.js';
 import { GpuSession } from './gpu-backend.js';
-import type { ResolvedOptions } from './options.js';
+import { engineOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 
 export interface ExtractionOutcome {
   detail: PaletteDetail;
@@ -218,10 +218,12 @@ export class ExtractionPipeline {
     if (options.backend !== 'cpu' || compare) gpu = await abortable(this.#gpuSession(), signal);
     const choice = chooseBackend(options.backend, gpu, image.width, image.height);
     let notice = choice.notice;
+    // The options as every engine takes them, made once for the run and, when comparing, for the other backend's.
+    const engine = engineOptions(options);
     const backendRequest: BackendRequest = {
       image: this.#cpuImage(sampled),
       whole: sampled.whole,
-      options,
+      options: engine,
       recolor: () => this.#recolorSource(sampled, fullPixels, signal),
       // Per-pixel labels stay on the device unless the comparison needs them (label agreement).
       labels: compare,
@@ -257,7 +259,7 @@ export class ExtractionPipeline {
       if (!gpu) {
         outcome.notice = 'Comparing GPU and CPU needs WebGPU, which this browser does not offer.';
       } else {
-        outcome.compare = await this.#compare(gpu, result, detail, sampled, image, options, signal);
+        outcome.compare = await this.#compare(gpu, result, detail, sampled, image, options, engine, signal);
       }
     }
     return outcome;
@@ -270,11 +272,12 @@ export class ExtractionPipeline {
     sampled: SampleEntry,
     image: DecodedImage,
     options: ResolvedOptions,
+    engine: EngineOptions,
     signal: AbortSignal,
   ): Promise<PaletteCompareDetail> {
     const start = performance.now();
     const backend: PaletteBackend = first.backend === 'gpu' ? new CpuBackend(() => this.#cpu) : new GpuBackend(gpu, () => this.#cpu);
-    const other = (await backend.run({ image: this.#cpuImage(sampled), whole: sampled.whole, options, labels: true, signal })).result;
+    const other = (await backend.run({ image: this.#cpuImage(sampled), whole: sampled.whole, options: engine, labels: true, signal })).result;
     throwIfAborted(signal);
     const ms = performance.now() - start;
     const timings: PaletteTimings = { decodeMs: 0, downscaleMs: 0, clusterMs: ms, recolorMs: 0, totalMs: ms };

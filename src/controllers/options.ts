@@ -3,6 +3,7 @@
  * numbers out of range are clamped to the range; values that are not numbers, non-integers where an integer is
  * needed, and unknown keywords are reported as `invalid-option` (the previous palette stays shown).
  */
+import type { EngineOptions } from '../core/backend.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { DEFAULTS, MAX_K } from '../core/constants.js';
 import type { Arithmetic, Backend, ColorSpace } from '../core/types.js';
@@ -55,22 +56,9 @@ export interface ResolvedOptions {
   alphaThreshold: number;
 }
 
-/**
- * What every engine takes of the resolved options, unchanged (the CPU worker's runs and plans, the GPU engine): core's
- * `PixelKMeansOptions`, made here once.
- */
-export interface EngineOptions {
-  k: number;
-  seed: number;
-  nInit: number;
-  maxIter: number;
-  colorSpace: ColorSpace;
-  arithmetic: Arithmetic;
-  alphaThreshold: number;
-  /** Locked colours (8-bit sRGB), left out when there are none. */
-  fixed?: Rgb8[];
-}
+export type { EngineOptions };
 
+/** The engines' options (`EngineOptions`, core's backend contract), made once from the resolved options. */
 export function engineOptions(options: ResolvedOptions): EngineOptions {
   const { k, seed, nInit, maxIter, colorSpace, arithmetic, alphaThreshold, fixed } = options;
   return { k, seed, nInit, maxIter, colorSpace, arithmetic, alphaThreshold, ...(fixed.length > 0 ? { fixed } : {}) };

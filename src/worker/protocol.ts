@@ -13,7 +13,7 @@ import type { ExactRunPlan } from '../core/exact/plan.js';
 import type { ExactRunResult } from '../core/exact/runs.js';
 import type { SeedingRows } from '../core/exact/prepare.js';
 import type { IgnoreEntry } from '../core/ignore.js';
-import type { EngineOptions } from '../controllers/options.js';
+import type { EngineOptions } from '../core/backend.js';
 
 export interface WorkerPixels {
   data: Uint8ClampedArray<ArrayBuffer>;
