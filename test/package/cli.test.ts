@@ -15,6 +15,7 @@ import { extractPalette } from '../../src/core/palette.js';
 import { parseSampleSize } from '../../src/image/sample-size.js';
 import { HELP } from '../../src/cli/args.js';
 import { sampleForPalette } from '../../src/cli/sample.js';
+import { vulkanLoaderFound } from '../../src/cli/gpu.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = resolve(ROOT, 'dist/cli/cli.js');
@@ -250,5 +251,31 @@ describe('palette-extractor --backend gpu (Dawn; SwiftShader where there is no G
     expect(g!.backend).toBe('gpu');
     expect(c!.backend).toBe('cpu');
     expect(g!.colors).toEqual(c!.colors);
+  });
+});
+
+describe('palette-extractor --backend auto where there is no Vulkan loader', () => {
+  it('runs on the CPU pool without the GPU library printing anything', () => {
+    // The environment of a machine with no GPU stack: no loader on the library path, no driver named (the tests'
+    // own environment points Dawn at Chromium's loader and SwiftShader: scripts/env.mjs).
+    const env = { ...process.env, LD_LIBRARY_PATH: '', VK_ICD_FILENAMES: '', VK_DRIVER_FILES: '' };
+    const r = spawnSync(process.execPath, [CLI, GOOD[2]!, '-f', 'json', '-k', '3'], { cwd: dir, encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    const [record] = JSON.parse(r.stdout) as (JsonRecord & { backend: string })[];
+    expect(record!.backend).toBe('cpu');
+    expect(r.stderr).not.toMatch(/vulkan/i);
+    expect(r.stderr).toMatch(/1 image: 1 done/);
+  });
+
+  it('finds a loader on LD_LIBRARY_PATH, and assumes one off Linux', () => {
+    const lib = mkdtempSync(join(tmpdir(), 'pe-vulkan-'));
+    try {
+      writeFileSync(join(lib, 'libvulkan.so.1'), '');
+      expect(vulkanLoaderFound({ LD_LIBRARY_PATH: `/nowhere:${lib}` }, 'linux')).toBe(true);
+      expect(vulkanLoaderFound({}, 'darwin')).toBe(true);
+      expect(vulkanLoaderFound({}, 'win32')).toBe(true);
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
   });
 });
