@@ -23,8 +23,8 @@
 //   group 1 (the colours): 0 positions: vec2u per colour (P0 | P1 << 15, P2: positions.wgsl)
 //                          1 weights: vec4u per 4 colours (0 = padding)
 //                          2 labels: per run `run.label_words` u32, 8-bit labels packed little-endian
-//                          3 expiry: f32, per run `run.label_words` (one per quad: its expiry), then per run one
-//                            per 32 quads of an invocation (the lowest expiry of those quads), run r's at runs + r
+//                          3 expiry: f32, per run `run.label_words` (one per quad: its expiry), then per run
+//                            `run.group_words`, one per 32 quads of an invocation (the lowest expiry of those quads)
 //
 // Bounds (after Hamerly, 2010), in the Lloyd loop only. When a quad is compared with every centre, each colour's
 // distance u to its nearest centre and l to the next are known; until its centres have together moved by more than
@@ -74,7 +74,7 @@ struct RunParams {
   grid_y: u32,
   fixed_count: u32,
   colors: u32,
-  _pad1: u32,
+  group_words: u32,
 }
 
 struct Status {
@@ -476,9 +476,9 @@ fn main(
     let old = atomicAdd(&wg_inertia[0], inertia.x);
     atomicAdd(&wg_inertia[1], inertia.y + select(0u, 1u, old > 0xffffffffu - inertia.x));
   } else {
-    // The groups' expiries follow the quads' of every run of the pass (`expiry`), run r's at runs + r.
+    // The groups' expiries follow the quads' of every run of the pass (`expiry`), `run.group_words` a run.
     let groups_per_thread = (quads_per_thread + 31u) / 32u;
-    let group_base = (run.runs + r) * run.label_words + (tile * WORKGROUP_SIZE + lid) * groups_per_thread;
+    let group_base = run.runs * run.label_words + r * run.group_words + (tile * WORKGROUP_SIZE + lid) * groups_per_thread;
     // In the loop's layout (`loop_quad`) an invocation's quads are every fourth of its block's, from lid % 4.
     let block_first = tile_base + (lid / 4u) * 4u * quads_per_thread + lid % 4u;
     let loop_quads = min(quads_per_thread, (list_quads - min(block_first, list_quads) + 3u) / 4u);

@@ -22,7 +22,7 @@ struct RunParams {
   grid_y: u32,
   fixed_count: u32,
   colors: u32,
-  _pad1: u32,
+  group_words: u32,
 }
 
 struct Status {

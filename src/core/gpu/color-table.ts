@@ -8,6 +8,7 @@
  *
  * One round trip: the 16-byte totals are read back after counting, to size the colour list and give the host n.
  */
+import { WORKGROUP_SIZE } from '../constants.js';
 import { OKLAB_LINEAR_TABLE, OKLAB_M1Q, OKLAB_M2Q } from '../oklab-int.js';
 import type { ChannelSums } from '../exact/points.js';
 import type { ColorSpace } from '../types.js';
@@ -31,8 +32,10 @@ export interface ColorSet extends ColorTotals {
   key: string;
   /** Tiles of the device's colour tile (`EnginePipelines.colorTile`) covering U (the per-colour kernels' dispatch). */
   tiles: number;
-  /** Colours of the padded list: tiles × the colour tile. */
+  /** Colours of the padded list: U rounded up to whole quads (at least one). The kernels loop over U only. */
   padded: number;
+  /** u32 words of the group bounds of one run (assign.wgsl): one per 32 quads of each invocation of the tiles. */
+  groupWords: number;
   /** u32 per colour: its sRGB colour r | g << 8 | b << 16; padded to whole tiles. */
   colors: GPUBuffer;
   /** u32 per colour: its count; 0 in the padding. */
@@ -279,10 +282,12 @@ export class ColorTable {
     const words = await read(this.#statsRead, this.#stats.size);
     const totals = readTotals(words);
 
-    // The list, padded to whole tiles (at least one, so that a binding is never empty); the oldest list goes.
+    // The list, padded to whole quads (at least one, so that a binding is never empty), dispatched in whole tiles
+    // whose kernels loop over the list's colours only; the oldest list goes.
     const tile = this.#pipelines.colorTile;
     const tiles = Math.max(1, Math.ceil(totals.u / tile));
-    const bytes = 4 * tiles * tile;
+    const padded = 4 * Math.max(1, Math.ceil(totals.u / 4));
+    const bytes = 4 * padded;
     // A list of this threshold made before (a hashed table's) is replaced: its buffers go back to the spares.
     for (const stale of this.#sets.filter((set) => set.key === key)) {
       this.#spare.push({ colors: stale.colors, weights: stale.weights, positions: stale.positions });
@@ -301,7 +306,8 @@ export class ColorTable {
     listPass.end();
     device.queue.submit([listEncoder.finish()]);
     traffic.submissions++;
-    this.#current = { ...totals, key, tiles, padded: tiles * tile, ...buffers, space: null, sums: null };
+    const groupWords = tiles * WORKGROUP_SIZE * Math.ceil(this.#pipelines.colorsPerThread / 4 / 32);
+    this.#current = { ...totals, key, tiles, padded, groupWords, ...buffers, space: null, sums: null };
     this.#sets.push(this.#current);
     return this.#current;
   }

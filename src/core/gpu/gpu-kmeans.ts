@@ -36,7 +36,7 @@ import type { ColorSpace, PixelImage, PixelKMeansOptions, PixelKMeansResult } fr
 import type { ColorSet } from './color-table.js';
 import { withScopes } from './error-scopes.js';
 import { GpuImageEngine, type GpuImageTuning, type PaletteCentres, type Pipelines } from './image-engine.js';
-import { BOUND_BYTES_PER_LABEL_BYTE, encodeLabelling, labelWords, runPass, type RunOutcome } from './lloyd-runs.js';
+import { boundWords, encodeLabelling, runPass, type RunOutcome } from './lloyd-runs.js';
 import { readPixelLabels } from './pixel-ops.js';
 
 /** Knobs for tests and benchmarks; the defaults follow the device's limits. */
@@ -235,7 +235,7 @@ export class GpuKMeans extends GpuImageEngine {
   #passSize(set: ColorSet, nInit: number): number {
     const { limits } = this.device;
     const binding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-    const byLabels = Math.floor(binding / (BOUND_BYTES_PER_LABEL_BYTE * 4 * labelWords(set)));
-    return Math.max(1, Math.min(nInit, this.#maxRunsPerPass, byLabels, limits.maxComputeWorkgroupsPerDimension));
+    const byBounds = Math.floor(binding / (4 * boundWords(set)));
+    return Math.max(1, Math.min(nInit, this.#maxRunsPerPass, byBounds, limits.maxComputeWorkgroupsPerDimension));
   }
 }

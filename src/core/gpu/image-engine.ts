@@ -14,7 +14,7 @@ import { BufferAllocator } from './allocator.js';
 import { ColorTable, type ColorSet, type GpuTraffic } from './color-table.js';
 import { closeScopes, openScopes, withScopes } from './error-scopes.js';
 import { GpuImage } from './gpu-image.js';
-import { encodeLabelling, labelWords, RunBuffers, type Dispatcher } from './lloyd-runs.js';
+import { boundWords, encodeLabelling, labelWords, RunBuffers, type Dispatcher } from './lloyd-runs.js';
 import { pipelinesFor, type EnginePipelines, type PipelineName } from './pipelines.js';
 import { encodeLut, encodeRecolor, paletteWords } from './pixel-ops.js';
 import { dispatchGrid, planSegments, tilesPerBinding } from './segments.js';
@@ -221,7 +221,7 @@ export abstract class GpuImageEngine {
   /** Run buffers for `runs` runs on `set`; how many runs one pass can hold is decided by the caller. */
   protected runBuffers(runs: number, set: ColorSet): RunBuffers {
     this.runs ??= new RunBuffers(this.device, this.allocator, this.pipelines);
-    this.runs.ensure(runs, 4 * labelWords(set) * runs);
+    this.runs.ensure(runs, 4 * labelWords(set) * runs, 4 * boundWords(set) * runs);
     return this.runs;
   }
 

@@ -17,11 +17,10 @@ import { CLUSTER_SUM_WORDS, DONE, packStruct, readField, structLayout } from './
 
 /** Words of one centre in the centres buffer (a vec4u: x, y, z and a spare lane). */
 export const CENTRE_WORDS = 4;
-/**
- * Bytes of bounds per byte of labels: a quad's labels are four bytes, its expiry (an f32) four, and its invocation's
- * groups at most four more (assign.wgsl).
- */
-export const BOUND_BYTES_PER_LABEL_BYTE = 2;
+/** u32 words of bounds per run: each quad's expiry (an f32), then its invocations' group bounds (assign.wgsl). */
+export function boundWords(set: ColorSet): number {
+  return labelWords(set) + set.groupWords;
+}
 /** u32 words of the indirect arguments: assign (x, y, z), then update (x, y, z). */
 const INDIRECT_WORDS = 6;
 
@@ -74,6 +73,7 @@ export class RunBuffers {
   readonly indirect: GPUBuffer;
   #runs = 0;
   #labelBytes = 0;
+  #boundBytes = 0;
   status!: GPUBuffer;
   counters!: GPUBuffer;
   centres!: GPUBuffer;
@@ -95,8 +95,8 @@ export class RunBuffers {
     this.indirect = allocator.create('indirect arguments', 4 * INDIRECT_WORDS, STORAGE | INDIRECT | COPY_DST);
   }
 
-  /** Makes room for `runs` runs at any k ≤ MAX_K, with `labelBytes` of labels per pass. */
-  ensure(runs: number, labelBytes: number): void {
+  /** Makes room for `runs` runs at any k ≤ MAX_K, with `labelBytes` of labels and `boundBytes` of bounds per pass. */
+  ensure(runs: number, labelBytes: number, boundBytes: number): void {
     if (runs > this.#runs) {
       for (const b of [this.status, this.counters, this.centres, this.sums, this.readback]) if (b) this.#allocator.free(b);
       const { STORAGE, COPY_DST, COPY_SRC, MAP_READ } = GPUBufferUsage;
@@ -113,13 +113,15 @@ export class RunBuffers {
       );
       this.#runs = runs;
     }
-    const grewLabels = labelBytes > this.#labelBytes;
-    if (grewLabels) {
+    if (labelBytes > this.#labelBytes) {
       if (this.labels) this.#allocator.free(this.labels);
-      if (this.bounds) this.#allocator.free(this.bounds);
       this.labels = this.#allocator.create('colour labels', labelBytes, GPUBufferUsage.STORAGE);
-      this.bounds = this.#allocator.create('colour bounds', BOUND_BYTES_PER_LABEL_BYTE * labelBytes, GPUBufferUsage.STORAGE);
       this.#labelBytes = labelBytes;
+    }
+    if (boundBytes > this.#boundBytes) {
+      if (this.bounds) this.#allocator.free(this.bounds);
+      this.bounds = this.#allocator.create('colour bounds', boundBytes, GPUBufferUsage.STORAGE);
+      this.#boundBytes = boundBytes;
     }
     const group = (name: Parameters<EnginePipelines['layout']>[0], buffers: GPUBuffer[]) =>
       this.#device.createBindGroup({
@@ -142,7 +144,7 @@ export class RunBuffers {
   }
 }
 
-/** u32 words of labels per run: one byte per colour of the padded list. */
+/** u32 words of labels per run: one byte per colour of the padded list (U rounded up to whole quads). */
 export function labelWords(set: ColorSet): number {
   return set.padded / 4;
 }
@@ -162,6 +164,7 @@ function writeParams(device: GPUDevice, buffers: RunBuffers, plan: LloydPlan, se
       tol_hi: saturated ? 0xffffffff : Math.floor(tol / 2 ** 32),
       tiles: set.tiles,
       colors: set.u,
+      group_words: set.groupWords,
       label_words: labelWords(set),
       runs,
       grid_x: grid[0],
