@@ -24,7 +24,7 @@ export const PIXELS_PER_THREAD = 64;
  * and barrier, so fewer, larger ones suit it. The kernels loop over the list's colours only, so a small list is not
  * slowed by a large tile's padding.
  */
-export const COLORS_PER_THREAD = { gpu: 16, software: 1024 } as const;
+export const COLORS_PER_THREAD = { gpu: 16, software: 4096 } as const;
 
 /** Defaults, each the twin of a scikit-learn KMeans parameter. */
 export const DEFAULTS = {

@@ -166,7 +166,7 @@ agreementSuite('agreement when the work is split', [
   },
 ]);
 
-// The per-colour kernels' tiles depend on the adapter (COLORS_PER_THREAD: 16 colours a thread on a GPU, 1024 on a
+// The per-colour kernels' tiles depend on the adapter (COLORS_PER_THREAD: 16 colours a thread on a GPU, 4096 on a
 // software one such as this machine's); these run the GPU's tiles, smaller ones and one between, on whatever adapter
 // is here.
 agreementSuite("agreement with a GPU's colour tiles and smaller ones", [

@@ -28,7 +28,7 @@ export interface GpuImageTuning {
   workgroupsPerDimension?: number;
   /**
    * Colours one thread of the per-colour kernels visits (a multiple of 4). Default: the device's kind's
-   * (`COLORS_PER_THREAD`: 16 on a GPU, 1024 on a software adapter); tests run the other kind's too.
+   * (`COLORS_PER_THREAD`: 16 on a GPU, 4096 on a software adapter); tests run the other kind's too.
    */
   colorsPerThread?: number;
 }
