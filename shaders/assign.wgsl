@@ -51,10 +51,11 @@
 // 4 + q, so that its runs of equal labels are long and it touches the shared atomics only when the label changes.
 //
 // Dispatch: (x, y, runs) workgroups, one per tile of WORKGROUP_SIZE · COLORS_PER_THREAD colours (`run.tiles`, laid
-// out as x + y · num_workgroups.x with x ≤ maxComputeWorkgroupsPerDimension) and run; spare ones return. In the
-// Lloyd loop the dispatch is indirect (control.wgsl zeroes it once every run is done), and a workgroup whose run is
-// done returns at once. With FINAL_E_STEP the kernel serves only the runs that are done: it writes their labels
-// against the final centres and adds each cluster's weight (no channel sums) and the inertia Σ w · d.
+// out as x + y · num_workgroups.x with x ≤ maxComputeWorkgroupsPerDimension) and run; spare ones return. The colour
+// loops cover the list's `run.colors` colours only (the list is padded to whole quads, not tiles). In the Lloyd loop
+// the dispatch is indirect (control.wgsl zeroes it once every run is done), and a workgroup whose run is done has no
+// colour to visit. With FINAL_E_STEP the kernel serves only the runs that are done: it writes their labels against
+// the final centres and adds each cluster's weight (no channel sums) and the inertia Σ w · d.
 
 override WORKGROUP_SIZE: u32;
 override COLORS_PER_THREAD: u32;
