@@ -179,7 +179,9 @@ async function chooseEngine(args: CliArgs, notify: (line: string) => void): Prom
   const { options, threads } = args;
   // The element's engine options, made by the same function from the same resolved options.
   const engineOptions: EngineOptions = { ...elementEngineOptions(options), sampleSize: options.sampleSize };
-  const pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads });
+  // Two tasks a worker: one decodes (libvips, off the worker's thread) while the other clusters, so a core does not
+  // wait for a decode between images (200 photos on 2 cores: 5.1 -> 4.75 s, the same palettes).
+  const pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 2 });
   const wantsGpu = options.backend !== 'cpu' && options.arithmetic === 'exact';
   const gpu = wantsGpu ? await cliDevice(options.backend as 'auto' | 'gpu') : null;
   return gpu ? gpuEngine(pool, engineOptions, gpu, threads, notify) : cpuEngine(pool, engineOptions, threads);
