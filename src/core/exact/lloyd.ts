@@ -473,10 +473,44 @@ function* inertiaSteps(
   centers: Float64Array,
   labels: Int32Array,
 ): Steps<bigint> {
+  // When the whole sum is below 2^53 (a sample's: every d < 3 · 32640² < 2^32, so the total weight bounds it), every
+  // partial sum is an exact integer in float64 and the plain sum is the exact one.
+  let weight = 0;
+  for (let i = 0; i < n; i++) weight += weights[i]!;
+  if (weight * MAX_DISTANCE < 2 ** 53) {
+    let total = 0;
+    yield* chunks(n, GRID_CHUNK, (from, to) => {
+      total += inertiaSmall(points, weights, from, to, centers, labels);
+    });
+    return BigInt(total);
+  }
   let total = 0n;
   yield* chunks(n, GRID_CHUNK, (from, to) => {
     total += inertiaRange(points, weights, from, to, centers, labels);
   });
+  return total;
+}
+
+/** The largest squared distance between two fixed-point positions: 3 · (255 · 128)². */
+const MAX_DISTANCE = 3 * (255 << FIXED_SHIFT) ** 2;
+
+/** Σ w · d over points `from .. to`, as a float64 that is exact when the caller has bounded the sum below 2^53. */
+function inertiaSmall(
+  points: Uint16Array,
+  weights: Float64Array,
+  from: number,
+  to: number,
+  centers: Float64Array,
+  labels: Int32Array,
+): number {
+  let total = 0;
+  for (let i = from; i < to; i++) {
+    const j = labels[i]!;
+    const d0 = points[3 * i]! - centers[3 * j]!;
+    const d1 = points[3 * i + 1]! - centers[3 * j + 1]!;
+    const d2 = points[3 * i + 2]! - centers[3 * j + 2]!;
+    total += weights[i]! * (d0 * d0 + d1 * d1 + d2 * d2);
+  }
   return total;
 }
 
