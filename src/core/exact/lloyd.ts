@@ -462,22 +462,20 @@ function roundedMean(sum: number, count: number): number {
 }
 
 /**
- * Σ w · d(P, c_label) as a bigint. `d < 2^32` and `w` may be large (a distinct colour's count), so each product is
- * split into 16-bit halves of `d` whose partial sums stay exact in float64 until flushed. Every partial sum is an
- * exact integer, so where the flushes fall (and the chunks: `pace.ts`) changes nothing.
+ * Σ w · d(P, c_label) as a bigint, exact. When the whole sum is below 2^53 (a sample's: every d < 3 · 32640² < 2^32,
+ * so the total weight bounds it) every partial sum is an exact integer in float64 and the plain sum is the exact one;
+ * else each product is split into 16-bit halves of `d` whose partial sums stay exact until flushed into bigints. Every
+ * partial sum is an exact integer, so where the flushes fall (and the chunks: `pace.ts`) changes nothing.
  */
 function* inertiaSteps(
   points: Uint16Array,
   weights: Float64Array,
   n: number,
+  totalWeight: number,
   centers: Float64Array,
   labels: Int32Array,
 ): Steps<bigint> {
-  // When the whole sum is below 2^53 (a sample's: every d < 3 · 32640² < 2^32, so the total weight bounds it), every
-  // partial sum is an exact integer in float64 and the plain sum is the exact one.
-  let weight = 0;
-  for (let i = 0; i < n; i++) weight += weights[i]!;
-  if (weight * MAX_DISTANCE < 2 ** 53) {
+  if (totalWeight * MAX_DISTANCE < 2 ** 53) {
     let total = 0;
     yield* chunks(n, GRID_CHUNK, (from, to) => {
       total += inertiaSmall(points, weights, from, to, centers, labels);
@@ -494,7 +492,16 @@ function* inertiaSteps(
 /** The largest squared distance between two fixed-point positions: 3 · (255 · 128)². */
 const MAX_DISTANCE = 3 * (255 << FIXED_SHIFT) ** 2;
 
-/** Σ w · d over points `from .. to`, as a float64 that is exact when the caller has bounded the sum below 2^53. */
+/** d(P_i, c_label(i)), an exact integer below 2^32. */
+function labelDistance(points: Uint16Array, i: number, centers: Float64Array, labels: Int32Array): number {
+  const j = labels[i]!;
+  const d0 = points[3 * i]! - centers[3 * j]!;
+  const d1 = points[3 * i + 1]! - centers[3 * j + 1]!;
+  const d2 = points[3 * i + 2]! - centers[3 * j + 2]!;
+  return d0 * d0 + d1 * d1 + d2 * d2;
+}
+
+/** Σ w · d over points `from .. to` in float64 (exact when the caller has bounded the sum below 2^53). */
 function inertiaSmall(
   points: Uint16Array,
   weights: Float64Array,
@@ -504,16 +511,11 @@ function inertiaSmall(
   labels: Int32Array,
 ): number {
   let total = 0;
-  for (let i = from; i < to; i++) {
-    const j = labels[i]!;
-    const d0 = points[3 * i]! - centers[3 * j]!;
-    const d1 = points[3 * i + 1]! - centers[3 * j + 1]!;
-    const d2 = points[3 * i + 2]! - centers[3 * j + 2]!;
-    total += weights[i]! * (d0 * d0 + d1 * d1 + d2 * d2);
-  }
+  for (let i = from; i < to; i++) total += weights[i]! * labelDistance(points, i, centers, labels);
   return total;
 }
 
+/** Σ w · d over points `from .. to` for any weights, in 16-bit halves of d flushed into bigints. */
 function inertiaRange(
   points: Uint16Array,
   weights: Float64Array,
@@ -528,11 +530,7 @@ function inertiaRange(
   let accHi = 0;
   let accLo = 0;
   for (let i = from; i < to; i++) {
-    const j = labels[i]!;
-    const d0 = points[3 * i]! - centers[3 * j]!;
-    const d1 = points[3 * i + 1]! - centers[3 * j + 1]!;
-    const d2 = points[3 * i + 2]! - centers[3 * j + 2]!;
-    const d = d0 * d0 + d1 * d1 + d2 * d2;
+    const d = labelDistance(points, i, centers, labels);
     const w = weights[i]!;
     const dHi = Math.floor(d / 65536);
     accHi += w * dHi;
@@ -617,11 +615,14 @@ export function* exactLloydOnGridSteps(
   const labels = new Int32Array(grid.n);
   for (let s = 0; s < grid.n; s++) labels[grid.order[s]!] = state.labels[s]!;
   const counts = state.counts;
+  // The final labels' cluster weights add up to the points' total weight: k additions, no pass over the points.
+  let totalWeight = 0;
+  for (const c of counts) totalWeight += c;
   return {
     centersFixed: Uint32Array.from(state.centers),
     labels,
     counts,
-    inertiaFixed: yield* inertiaSteps(grid.points, grid.weights, grid.n, state.centers, state.labels),
+    inertiaFixed: yield* inertiaSteps(grid.points, grid.weights, grid.n, totalWeight, state.centers, state.labels),
     iterations: stopped ? i + 1 : maxIter,
     converged: stopped,
   };

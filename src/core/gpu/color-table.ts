@@ -36,7 +36,7 @@ export interface ColorSet extends ColorTotals {
   padded: number;
   /** u32 words of the group bounds of one run (assign.wgsl): one per 32 quads of each invocation of the tiles. */
   groupWords: number;
-  /** u32 per colour: its sRGB colour r | g << 8 | b << 16; padded to whole tiles. */
+  /** u32 per colour: its sRGB colour r | g << 8 | b << 16; padded to whole quads. */
   colors: GPUBuffer;
   /** u32 per colour: its count; 0 in the padding. */
   weights: GPUBuffer;

@@ -150,21 +150,14 @@ export interface StructLayout {
 
 const SCALAR_TYPES = new Set(['u32', 'i32', 'f32', 'atomic<u32>', 'atomic<i32>']);
 
-/**
- * The structs of a kernel, each as its field names, or as the reason the host cannot lay it out (a field that is not
- * a 4-byte scalar: such a struct stays inside the shader, and `structLayout` refuses it).
- */
-function parseStructs(source: string, file: string): Map<string, string[] | Error> {
-  const structs = new Map<string, string[] | Error>();
+function parseStructs(source: string, file: string): Map<string, string[]> {
+  const structs = new Map<string, string[]>();
   for (const [, name, body] of source.matchAll(/struct\s+(\w+)\s*\{([^}]*)\}/g)) {
-    let fields: string[] | Error = [];
+    const fields: string[] = [];
     for (const line of body!.replace(/\/\/.*$/gm, '').split(',')) {
       const m = /^\s*(\w+)\s*:\s*([\w<>]+)\s*$/.exec(line);
       if (!m) continue;
-      if (!SCALAR_TYPES.has(m[2]!)) {
-        fields = new Error(`${file}: ${name}.${m[1]} is ${m[2]}; host layouts take 4-byte scalars.`);
-        break;
-      }
+      if (!SCALAR_TYPES.has(m[2]!)) throw new Error(`${file}: ${name}.${m[1]} is ${m[2]}; host layouts take 4-byte scalars.`);
       fields.push(m[1]!);
     }
     structs.set(name!, fields);
@@ -172,15 +165,15 @@ function parseStructs(source: string, file: string): Map<string, string[] | Erro
   return structs;
 }
 
-let layouts: Map<string, StructLayout | Error> | undefined;
+let layouts: Map<string, StructLayout> | undefined;
 
-function allLayouts(): Map<string, StructLayout | Error> {
+function allLayouts(): Map<string, StructLayout> {
   if (layouts) return layouts;
-  const found = new Map<string, { fields: string[] | Error; file: string }>();
+  const found = new Map<string, { fields: string[]; file: string }>();
   for (const [kernel, source] of Object.entries(SOURCES)) {
     for (const [name, fields] of parseStructs(source, kernel)) {
       const seen = found.get(name);
-      if (seen && String(seen.fields) !== String(fields)) {
+      if (seen && seen.fields.join() !== fields.join()) {
         throw new Error(`struct ${name} differs between ${seen.file}.wgsl and ${kernel}.wgsl.`);
       }
       found.set(name, { fields, file: kernel });
@@ -188,12 +181,7 @@ function allLayouts(): Map<string, StructLayout | Error> {
   }
   layouts = new Map();
   for (const [name, { fields }] of found) {
-    layouts.set(
-      name,
-      fields instanceof Error
-        ? fields
-        : { name, fields, offsets: Object.fromEntries(fields.map((f, i) => [f, i])), words: fields.length },
-    );
+    layouts.set(name, { name, fields, offsets: Object.fromEntries(fields.map((f, i) => [f, i])), words: fields.length });
   }
   return layouts;
 }
@@ -202,7 +190,6 @@ function allLayouts(): Map<string, StructLayout | Error> {
 export function structLayout(name: string): StructLayout {
   const layout = allLayouts().get(name);
   if (!layout) throw new Error(`No kernel declares struct ${name}.`);
-  if (layout instanceof Error) throw layout;
   return layout;
 }
 
