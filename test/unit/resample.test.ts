@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractPalette } from '../../src/core/palette.js';
 import { gaussianKernel, resizeImage, resizeImageAsync, toPixelImage } from '../../src/core/resample.js';
 import { fdlibmExp } from '../../src/core/exp.js';
@@ -8,6 +8,7 @@ import { sampleDimensions } from '../../src/image/sample-size.js';
 import { NOTEBOOK_CASES, loadNotebookCase, notebookColors, rgbToRgba } from '../helpers/notebook.js';
 import { randomImage } from '../helpers/images.js';
 import { referenceResize } from '../helpers/resample-reference.js';
+import { setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -119,7 +120,17 @@ function testImage(width: number, height: number, channels: number, seed: number
   return { data, width, height, channels };
 }
 
-describe('resizeImage gives the plain whole-image resize, bit for bit', () => {
+describe.each([
+  { engine: 'with the WebAssembly kernels', wasm: true },
+  { engine: 'in JavaScript alone', wasm: false },
+])('resizeImage gives the plain whole-image resize, bit for bit, $engine', ({ wasm }) => {
+  beforeAll(() => setWasmKernels(wasm));
+  afterAll(() => setWasmKernels(true));
+
+  it(wasm ? 'runs the WebAssembly kernels in Node' : 'runs without them', () => {
+    expect(wasmKernelsAvailable()).toBe(wasm);
+  });
+
   // [width, height] → [width, height]: odd factors, enlarging, one axis each way, single rows and columns.
   const sizes: [number, number, number, number][] = [
     [37, 23, 11, 7],
@@ -133,6 +144,9 @@ describe('resizeImage gives the plain whole-image resize, bit for bit', () => {
     [50, 1, 9, 1],
     [1, 1, 5, 3],
     [240, 90, 17, 90],
+    // Columns in several bands of 1,024; a kernel of radius 58 (a 30× shrink).
+    [2600, 30, 41, 10],
+    [240, 180, 8, 6],
   ];
   const kinds: { name: string; channels: number; alpha?: 'opaque' | 'varying'; smooth?: boolean }[] = [
     { name: 'opaque RGBA', channels: 4, alpha: 'opaque', smooth: true },

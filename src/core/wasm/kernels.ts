@@ -1,0 +1,119 @@
+/**
+ * The WebAssembly kernels (wasm/, compiled into module.ts): the hot loops of the CPU path, two float64 lanes at a
+ * time, with the bits of their JavaScript versions. Every caller keeps its JavaScript version and uses it where this
+ * returns null: no WebAssembly or no SIMD, a Content-Security-Policy without `'wasm-unsafe-eval'`, a main thread that
+ * refuses synchronous compiles, or kernels turned off (`setWasmKernels(false)`: tests and benches compare both). Only
+ * the speed differs.
+ *
+ * Each piece of work takes its own instance (`acquireKernels`, a few microseconds from the compiled module) and gives
+ * it back (`releaseKernels`), so works interleaved on one thread (paced steps) never share memory. An instance's
+ * memory is a bump arena: `alloc` everything first, then take views (growing the memory detaches earlier views).
+ */
+import { KERNELS_WASM_BASE64 } from './module.js';
+
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  filterRowPair(top: number, stride: number, values: number, kernel: number, radius: number, out0: number, out1: number): void;
+  filterColumns(
+    line: number, x0: number, width: number, channels: number, lanes: number, cols: number, count: number,
+    kernel: number, radius: number, neighbours: number, out: number,
+  ): void;
+}
+
+const PAGE = 65536;
+/** Bytes after every allocation: the kernels run in whole vectors and may read or write a little past a buffer. */
+const SLACK = 32;
+/** An instance whose memory grew past this is dropped when given back rather than kept (memory never shrinks). */
+const KEEP_BYTES = 64 << 20;
+
+/** One instance of the module and its arena. */
+export class Kernels {
+  private top = 0;
+
+  constructor(readonly exports: KernelExports) {}
+
+  get memory(): ArrayBuffer {
+    return this.exports.memory.buffer;
+  }
+
+  /** `bytes` of memory, 16-byte aligned, growing the memory if needed; earlier views may be detached after it. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = at + Math.ceil((bytes + SLACK) / 16) * 16;
+    const have = this.exports.memory.buffer.byteLength;
+    if (this.top > have) this.exports.memory.grow(Math.ceil((this.top - have) / PAGE));
+    return at;
+  }
+
+  f64(at: number, length: number): Float64Array {
+    return new Float64Array(this.exports.memory.buffer, at, length);
+  }
+
+  i32(at: number, length: number): Int32Array {
+    return new Int32Array(this.exports.memory.buffer, at, length);
+  }
+
+  u8(at: number, length: number): Uint8Array {
+    return new Uint8Array(this.exports.memory.buffer, at, length);
+  }
+
+  /** Frees every allocation. */
+  reset(): void {
+    this.top = 0;
+  }
+}
+
+let enabled = true;
+let compiled: WebAssembly.Module | null | undefined;
+const pool: Kernels[] = [];
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled module, or null where it cannot be compiled here (remembered: it is tried once a thread). */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
+  } catch {
+    // No SIMD, a CSP refusal, or a main thread's limit on synchronous compiles: the JavaScript kernels run.
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** An instance of the kernels for one piece of work, or null to use the JavaScript versions. */
+export function acquireKernels(): Kernels | null {
+  if (!enabled) return null;
+  const reused = pool.pop();
+  if (reused) return reused;
+  const module = kernelModule();
+  if (!module) return null;
+  try {
+    const instance = new WebAssembly.Instance(module, {});
+    return new Kernels(instance.exports as unknown as KernelExports);
+  } catch {
+    return null;
+  }
+}
+
+/** Gives an instance back when its work is done (or abandoned). */
+export function releaseKernels(kernels: Kernels | null): void {
+  if (!kernels) return;
+  kernels.reset();
+  if (kernels.memory.byteLength <= KEEP_BYTES && pool.length < 4) pool.push(kernels);
+}
+
+/** Turns the kernels off (or on again) in this thread: the JavaScript versions run, with the same bits. */
+export function setWasmKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether this thread runs the WebAssembly kernels (compiling them on first call). */
+export function wasmKernelsAvailable(): boolean {
+  return enabled && kernelModule() !== null;
+}

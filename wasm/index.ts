@@ -1,0 +1,2 @@
+/** The WebAssembly kernels, one module: `npm run build:wasm` compiles it into src/core/wasm/module.ts. */
+export { filterRowPair, filterColumns } from './resample';
