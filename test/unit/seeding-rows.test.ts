@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctColors } from '../../src/core/exact/distinct.js';
 import { extractPoints } from '../../src/core/exact/points.js';
 import {
@@ -12,7 +12,8 @@ import { fixedCenters } from '../../src/core/exact/fixed-colors.js';
 import { runSync } from '../../src/core/pace.js';
 import { RandomState } from '../../src/core/random.js';
 import { greedyKMeansPlusPlus } from '../../src/core/sklearn/kmeans-plusplus.js';
-import { greedyKMeansPlusPlusOnRowsSteps } from '../../src/core/sklearn/kmeans-plusplus-rows.js';
+import { greedyKMeansPlusPlusOnRowsSteps, rowBoxes } from '../../src/core/sklearn/kmeans-plusplus-rows.js';
+import { setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
 import { pairwiseSum, pairwiseSumGather } from '../../src/core/sklearn/numeric.js';
 import { rowSquaredNorms } from '../../src/core/sklearn/prepare.js';
 import { boxResize, loadSample, randomImage, type TestImage } from '../helpers/images.js';
@@ -43,7 +44,41 @@ describe('sums over gathered values', () => {
   });
 });
 
-describe('k-means++ on shared rows', () => {
+describe.each([
+  { engine: 'with the WebAssembly kernels', wasm: true },
+  { engine: 'in JavaScript alone', wasm: false },
+])('k-means++ on shared rows, $engine', ({ wasm }) => {
+  beforeAll(() => setWasmKernels(wasm));
+  afterAll(() => setWasmKernels(true));
+
+  it(wasm ? 'runs the WebAssembly kernels in Node' : 'runs without them', () => {
+    expect(wasmKernelsAvailable()).toBe(wasm);
+  });
+
+  it('seeds two interleaved seedings of one point set, and one left half-way, as each alone', () => {
+    const rng = new RandomState(3);
+    const u = 400;
+    const { X, rowOf } = sharedRows(rng, u, 5000);
+    const norms = rowSquaredNorms(X, u, 3);
+    const boxes = rowBoxes(X, u, norms, rowOf);
+    const alone = (seed: number) => Array.from(runSync(greedyKMeansPlusPlusOnRowsSteps(X, u, norms, rowOf, 7, new RandomState(seed), boxes)));
+    const expected = [alone(1), alone(2)];
+    // A seeding abandoned after a few steps gives its memory back (its generator's finally).
+    const left = greedyKMeansPlusPlusOnRowsSteps(X, u, norms, rowOf, 7, new RandomState(9), boxes);
+    for (let i = 0; i < 5; i++) left.next();
+    left.return(new Int32Array(0));
+    const a = greedyKMeansPlusPlusOnRowsSteps(X, u, norms, rowOf, 7, new RandomState(1), boxes);
+    const b = greedyKMeansPlusPlusOnRowsSteps(X, u, norms, rowOf, 7, new RandomState(2), boxes);
+    let ra: IteratorResult<void, Int32Array>;
+    let rb: IteratorResult<void, Int32Array>;
+    do {
+      ra = a.next();
+      rb = b.next();
+    } while (!ra.done || !rb.done);
+    expect([Array.from(ra.value as Int32Array), Array.from(rb.value as Int32Array)]).toEqual(expected);
+    expect([alone(1), alone(2)]).toEqual(expected);
+  });
+
   it.each([
     { k: 1, u: 50 },
     { k: 2, u: 60 },

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without types.
 import { compileKernels, moduleSource } from '../../scripts/build-wasm.mjs';
+import { RandomState } from '../../src/core/random.js';
+import { pairwiseSumGather } from '../../src/core/sklearn/numeric.js';
 import { acquireKernels, releaseKernels, setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
 
 describe('the WebAssembly kernels', () => {
@@ -19,6 +21,24 @@ describe('the WebAssembly kernels', () => {
       expect(acquireKernels()).toBeNull();
     } finally {
       setWasmKernels(true);
+    }
+  });
+
+  it("add gathered values with numpy's pairwise tree, as pairwiseSumGather does, at every length", () => {
+    const rng = new RandomState(4);
+    const kernels = acquireKernels()!;
+    try {
+      for (const m of [0, 1, 7, 8, 9, 127, 128, 129, 300, 1000, 4099]) {
+        kernels.reset();
+        const a = Float64Array.from({ length: 50 }, () => rng.randomSample() * 1e3);
+        const index = Uint32Array.from({ length: m }, () => rng.randint(50));
+        const at = { a: kernels.alloc(8 * 50), index: kernels.alloc(4 * m) };
+        kernels.f64(at.a, 50).set(a);
+        kernels.u32(at.index, m).set(index);
+        expect(kernels.exports.pairwiseSumGather(at.a, at.index, 0, m)).toBe(pairwiseSumGather(a, index));
+      }
+    } finally {
+      releaseKernels(kernels);
     }
   });
 

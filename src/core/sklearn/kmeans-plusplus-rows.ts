@@ -24,6 +24,7 @@ import type { RandomState } from '../random.js';
 import { distancesToCentre, distancesToRow } from './kmeans-plusplus.js';
 import { pairwiseSumGather } from './numeric.js';
 import { rowSquaredNorm } from './prepare.js';
+import { acquireKernels, type Kernels } from '../wasm/kernels.js';
 
 /** Boxes per axis of the rows' bounding box: 16³ cells, of which a photo's colours fill a few hundred. */
 const BOX_BINS = 16;
@@ -219,41 +220,165 @@ function largest(a: Float64Array, from: number, to: number): number {
   return m;
 }
 
-/** One seeding's state between steps: the closest distances, and each candidate's lowered ones. */
+/**
+ * One seeding's state between steps and the operations on it, in JavaScript (`jsSeeding`) or with the WebAssembly
+ * kernels (`wasmSeeding`, the same picks): the closest distances, each box's largest of them, and each candidate's
+ * lowered distances, gain and boxes reached.
+ */
 interface Seeding {
-  boxes: RowBoxes;
   closest: Float64Array;
   /** Per box, the largest closest distance of its rows. */
   boxMax: Float64Array;
-  trials: number;
   candidateRows: Int32Array;
-  /** Each candidate's lowered distances, written only in the boxes it reaches (listed in `reached`). */
-  lowered: Float64Array[];
-  reached: Int32Array[];
   reachedCount: Int32Array;
   gains: Float64Array;
+  /** numpy's pairwise sum of the closest distances over the points (through `rowOf`). */
+  potential(): number;
+  /** The potential were candidate t chosen (its lowered distances over the closest ones). */
+  potentialWith(t: number): number;
+  /** `drawCandidates` of the closest distances for `targets`, into `out`. */
+  draw(targets: Float64Array, out: Int32Array): void;
+  /** Every candidate's lowered distances and gain in boxes `fromBox .. toBox` (`lowerBoxes`). */
+  lower(fromBox: number, toBox: number): void;
+  /** Candidate t chosen: its lowered distances become the closest ones, and the boxes' largest are updated. */
+  choose(t: number): void;
+  /** Gives back what the seeding held. */
+  close(): void;
 }
 
-/**
- * Every candidate's lowered distances and gain in boxes `fromBox .. toBox`, skipping the boxes it cannot reach.
- * Returns the rows computed.
- */
-function lowerBoxes(s: Seeding, fromBox: number, toBox: number): number {
-  const { boxes, closest, boxMax, trials, candidateRows, lowered, reached, reachedCount, gains } = s;
-  const { X, norms, weights, start, lo, hi } = boxes;
-  let work = 0;
-  for (let b = fromBox; b < toBox; b++) {
-    const limit = boxMax[b]! + BOUND_SLACK;
-    const from = start[b]!, to = start[b + 1]!;
-    for (let t = 0; t < trials; t++) {
-      const cand = candidateRows[t]!;
-      if (boxDistance(X, cand, lo, hi, b) > limit) continue;
-      gains[t]! += lowerRows(X, norms, weights, closest, cand, from, to, lowered[t]!);
-      reached[t]![reachedCount[t]!++] = b;
-      work += to - from;
-    }
+function jsSeeding(boxes: RowBoxes, trials: number): Seeding {
+  const { u, count, start, rowOf } = boxes;
+  const closest = new Float64Array(u);
+  const boxMax = new Float64Array(count);
+  const candidateRows = new Int32Array(trials);
+  const lowered = Array.from({ length: trials }, () => new Float64Array(u));
+  const reached = Array.from({ length: trials }, () => new Int32Array(count));
+  const reachedCount = new Int32Array(trials);
+  const gains = new Float64Array(trials);
+  let scratch: Float64Array | null = null;
+  return {
+    closest, boxMax, candidateRows, reachedCount, gains,
+    potential: () => pairwiseSumGather(closest, rowOf),
+    potentialWith(t) {
+      scratch ??= new Float64Array(u);
+      scratch.set(closest);
+      applyLowered(scratch, lowered[t]!, reached[t]!, reachedCount[t]!, start);
+      return pairwiseSumGather(scratch, rowOf);
+    },
+    draw: (targets, out) => drawCandidates(closest, rowOf, targets, out),
+    lower(fromBox, toBox) {
+      const { X, norms, weights, lo, hi } = boxes;
+      for (let b = fromBox; b < toBox; b++) {
+        const limit = boxMax[b]! + BOUND_SLACK;
+        const from = start[b]!, to = start[b + 1]!;
+        for (let t = 0; t < trials; t++) {
+          const cand = candidateRows[t]!;
+          if (boxDistance(X, cand, lo, hi, b) > limit) continue;
+          gains[t]! += lowerRows(X, norms, weights, closest, cand, from, to, lowered[t]!);
+          reached[t]![reachedCount[t]!++] = b;
+        }
+      }
+    },
+    choose: (t) => applyLowered(closest, lowered[t]!, reached[t]!, reachedCount[t]!, start, boxMax),
+    close() {},
+  };
+}
+
+/** A point set's rows in an instance of the kernels, as columns: loaded once, kept with the boxes between seedings. */
+interface LoadedRows {
+  kernels: Kernels;
+  /** The end of the rows' memory: each seeding's own memory comes after it and is freed when it closes. */
+  mark: number;
+  x0: number; x1: number; x2: number; norms: number; weights: number; rowOf: number; start: number; lo: number; hi: number;
+}
+
+/** Boxes whose rows an idle instance holds. A seeding takes the instance out while it runs (another gets its own). */
+const loadedRows = new WeakMap<RowBoxes, LoadedRows>();
+
+function loadRows(boxes: RowBoxes): LoadedRows | null {
+  const held = loadedRows.get(boxes);
+  if (held) {
+    loadedRows.delete(boxes);
+    return held;
   }
-  return work;
+  const kernels = acquireKernels();
+  if (!kernels) return null;
+  const { u, count, X } = boxes;
+  const m = boxes.rowOf.length;
+  const at = {
+    x0: kernels.alloc(8 * u), x1: kernels.alloc(8 * u), x2: kernels.alloc(8 * u),
+    norms: kernels.alloc(8 * u), weights: kernels.alloc(8 * u), rowOf: kernels.alloc(4 * m),
+    start: kernels.alloc(4 * (count + 1)), lo: kernels.alloc(24 * count), hi: kernels.alloc(24 * count),
+  };
+  const x0 = kernels.f64(at.x0, u), x1 = kernels.f64(at.x1, u), x2 = kernels.f64(at.x2, u);
+  for (let r = 0; r < u; r++) {
+    x0[r] = X[3 * r]!;
+    x1[r] = X[3 * r + 1]!;
+    x2[r] = X[3 * r + 2]!;
+  }
+  kernels.f64(at.norms, u).set(boxes.norms);
+  kernels.f64(at.weights, u).set(boxes.weights);
+  kernels.u32(at.rowOf, m).set(boxes.rowOf);
+  kernels.u32(at.start, count + 1).set(boxes.start);
+  kernels.f64(at.lo, 3 * count).set(boxes.lo);
+  kernels.f64(at.hi, 3 * count).set(boxes.hi);
+  return { kernels, mark: kernels.mark, ...at };
+}
+
+function wasmSeeding(boxes: RowBoxes, trials: number, rows: LoadedRows): Seeding {
+  const { kernels } = rows;
+  const { u, count } = boxes;
+  const m = boxes.rowOf.length;
+  const at = {
+    closest: kernels.alloc(8 * u), boxMax: kernels.alloc(8 * count), candidateRows: kernels.alloc(4 * trials),
+    lowered: kernels.alloc(8 * trials * u), reached: kernels.alloc(4 * trials * count), reachedCount: kernels.alloc(4 * trials),
+    gains: kernels.alloc(8 * trials), targets: kernels.alloc(8 * trials), drawn: kernels.alloc(4 * trials), scratch: kernels.alloc(8 * u),
+  };
+  // Views only once everything is allocated: growing the memory detaches earlier ones.
+  const closest = kernels.f64(at.closest, u);
+  const scratch = kernels.f64(at.scratch, u);
+  const reachedCount = kernels.i32(at.reachedCount, trials);
+  const targets = kernels.f64(at.targets, trials);
+  const drawn = kernels.i32(at.drawn, trials);
+  const order = Array.from({ length: trials }, (_, t) => t);
+  const k = kernels.exports;
+  return {
+    closest,
+    boxMax: kernels.f64(at.boxMax, count),
+    candidateRows: kernels.i32(at.candidateRows, trials),
+    reachedCount,
+    gains: kernels.f64(at.gains, trials),
+    potential: () => k.pairwiseSumGather(at.closest, rows.rowOf, 0, m),
+    potentialWith(t) {
+      scratch.set(closest);
+      k.applyLowered(at.scratch, at.lowered + 8 * t * u, at.reached + 4 * t * count, reachedCount[t]!, rows.start, 0);
+      return k.pairwiseSumGather(at.scratch, rows.rowOf, 0, m);
+    },
+    draw(wanted, out) {
+      // The kernel walks the targets in ascending order (ties in index order, as `drawCandidates` sorts them).
+      order.sort((a, b) => wanted[a]! - wanted[b]! || a - b);
+      for (let j = 0; j < trials; j++) targets[j] = wanted[order[j]!]!;
+      k.drawSorted(at.closest, rows.rowOf, m, at.targets, trials, at.drawn);
+      for (let j = 0; j < trials; j++) out[order[j]!] = drawn[j]!;
+    },
+    lower(fromBox, toBox) {
+      k.lowerBoxes(
+        rows.x0, rows.x1, rows.x2, rows.norms, rows.weights, at.closest, rows.start, rows.lo, rows.hi, at.boxMax, u, count,
+        trials, at.candidateRows, at.lowered, at.reached, at.reachedCount, at.gains, fromBox, toBox,
+      );
+    },
+    choose: (t) => k.applyLowered(at.closest, at.lowered + 8 * t * u, at.reached + 4 * t * count, reachedCount[t]!, rows.start, at.boxMax),
+    close() {
+      kernels.truncate(rows.mark);
+      if (!loadedRows.has(boxes)) loadedRows.set(boxes, rows);
+    },
+  };
+}
+
+/** The seeding's state, with the WebAssembly kernels where they run. */
+function openSeeding(boxes: RowBoxes, trials: number): Seeding {
+  const rows = loadRows(boxes);
+  return rows ? wasmSeeding(boxes, trials, rows) : jsSeeding(boxes, trials);
 }
 
 /**
@@ -292,14 +417,23 @@ export function* greedyKMeansPlusPlusOnRowsSteps(
   X0: Float64Array, u: number, xSquaredNorms: Float64Array, rowOf0: Uint32Array, k: number, rng: RandomState,
   boxes: RowBoxes = rowBoxes(X0, u, xSquaredNorms, rowOf0), fixed?: Float64Array,
 ): Steps<Int32Array> {
-  const { X, norms, rowOf, count, start } = boxes;
+  const trials = 2 + Math.floor(Math.log(k));
+  const s = openSeeding(boxes, trials);
+  try {
+    return yield* seedSteps(boxes, k, rng, fixed, trials, s);
+  } finally {
+    s.close();
+  }
+}
+
+function* seedSteps(boxes: RowBoxes, k: number, rng: RandomState, fixed: Float64Array | undefined, trials: number, s: Seeding): Steps<Int32Array> {
+  const { X, norms, rowOf, count, start, u } = boxes;
   const m = rowOf.length;
   const indices = new Int32Array(k);
-  const trials = 2 + Math.floor(Math.log(k));
   const chunk = chunkFor(3 + 4);
   const fixedCount = fixed === undefined ? 0 : fixed.length / 3;
+  const { closest, boxMax, candidateRows, reachedCount, gains } = s;
 
-  const closest = new Float64Array(u);
   if (fixedCount === 0) {
     const first = rng.randint(m);
     indices[0] = first;
@@ -312,43 +446,29 @@ export function* greedyKMeansPlusPlusOnRowsSteps(
       yield* chunks(u, chunk, (from, to) => distancesToCentre(X, from, to, 3, fixed!, 3 * f, norm, norms, closest, bound));
     }
   }
-  const boxMax = new Float64Array(count);
   for (let b = 0; b < count; b++) boxMax[b] = largest(closest, start[b]!, start[b + 1]!);
-  let currentPot = pairwiseSumGather(closest, rowOf);
+  let currentPot = s.potential();
   yield;
   const firstStep = Math.max(1, fixedCount);
   if (firstStep >= k) return indices;
 
-  const s: Seeding = {
-    boxes,
-    closest,
-    boxMax,
-    trials,
-    candidateRows: new Int32Array(trials),
-    lowered: Array.from({ length: trials }, () => new Float64Array(u)),
-    reached: Array.from({ length: trials }, () => new Int32Array(count)),
-    reachedCount: new Int32Array(trials),
-    gains: new Float64Array(trials),
-  };
-  const { candidateRows, lowered, reached, reachedCount, gains } = s;
   const candidateIds = new Int32Array(trials);
   const targets = new Float64Array(trials);
   const pots = new Float64Array(trials);
-  let scratch: Float64Array | null = null;
   // Boxes per pause: about a chunk's worth of rows for every candidate.
   const boxChunk = Math.max(1, Math.floor((chunk / trials) * (count / Math.max(1, u))));
 
   for (let c = firstStep; c < k; c++) {
     const randVals = rng.uniform(trials);
     for (let t = 0; t < trials; t++) targets[t] = randVals[t]! * currentPot;
-    drawCandidates(closest, rowOf, targets, candidateIds);
+    s.draw(targets, candidateIds);
     for (let t = 0; t < trials; t++) candidateRows[t] = rowOf[candidateIds[t]!]!;
     yield;
 
     gains.fill(0);
     reachedCount.fill(0);
     for (let b = 0; b < count; b += boxChunk) {
-      lowerBoxes(s, b, Math.min(count, b + boxChunk));
+      s.lower(b, Math.min(count, b + boxChunk));
       yield;
     }
 
@@ -366,23 +486,20 @@ export function* greedyKMeansPlusPlusOnRowsSteps(
     let potKnown = false;
     if (contenders > 1) {
       // Too close to call from the gains: every contender's potential, summed as scikit-learn sums it.
-      scratch ??= new Float64Array(u);
       best = -1;
       for (let t = 0; t < trials; t++) {
         if (gains[t]! < bestGain - margin) continue;
-        scratch.set(closest);
-        applyLowered(scratch, lowered[t]!, reached[t]!, reachedCount[t]!, start);
-        pots[t] = pairwiseSumGather(scratch, rowOf);
+        pots[t] = s.potentialWith(t);
         if (best < 0 || pots[t]! < pots[best]!) best = t;
         yield;
       }
       currentPot = pots[best]!;
       potKnown = true;
     }
-    applyLowered(closest, lowered[best]!, reached[best]!, reachedCount[best]!, start, boxMax);
+    s.choose(best);
     indices[c] = candidateIds[best]!;
     // The potential scales the next step's draws; after the last step nothing reads it.
-    if (c < k - 1 && !potKnown) currentPot = pairwiseSumGather(closest, rowOf);
+    if (c < k - 1 && !potKnown) currentPot = s.potential();
     yield;
   }
   return indices;

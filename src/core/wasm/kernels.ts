@@ -18,6 +18,15 @@ export interface KernelExports {
     line: number, x0: number, width: number, channels: number, lanes: number, cols: number, count: number,
     kernel: number, radius: number, neighbours: number, out: number,
   ): void;
+  lowerBoxes(
+    x0: number, x1: number, x2: number, norms: number, weights: number, closest: number,
+    start: number, lo: number, hi: number, boxMax: number, u: number, count: number,
+    trials: number, candidateRows: number, lowered: number, reached: number, reachedCount: number, gains: number,
+    fromBox: number, toBox: number,
+  ): number;
+  drawSorted(closest: number, rowOf: number, m: number, targets: number, n: number, out: number): void;
+  pairwiseSumGather(a: number, index: number, start: number, n: number): number;
+  applyLowered(into: number, lowered: number, reached: number, n: number, start: number, boxMax: number): void;
 }
 
 const PAGE = 65536;
@@ -53,8 +62,21 @@ export class Kernels {
     return new Int32Array(this.exports.memory.buffer, at, length);
   }
 
+  u32(at: number, length: number): Uint32Array {
+    return new Uint32Array(this.exports.memory.buffer, at, length);
+  }
+
   u8(at: number, length: number): Uint8Array {
     return new Uint8Array(this.exports.memory.buffer, at, length);
+  }
+
+  /** Where the next allocation goes: `truncate(mark)` later frees everything allocated after it. */
+  get mark(): number {
+    return this.top;
+  }
+
+  truncate(mark: number): void {
+    this.top = mark;
   }
 
   /** Frees every allocation. */
