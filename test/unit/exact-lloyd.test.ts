@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXED_ONE } from '../../src/core/constants.js';
-import { exactLloyd } from '../../src/core/exact/lloyd.js';
+import { buildPointGrid, exactLloyd, exactLloydOnGridSteps } from '../../src/core/exact/lloyd.js';
+import { runSync } from '../../src/core/pace.js';
+import { setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
 import { distinctColors, distinctIndex } from '../../src/core/exact/distinct.js';
 import { fixedCoords, toleranceFixed } from '../../src/core/exact/points.js';
 import type { ColorSpace } from '../../src/core/types.js';
@@ -92,7 +94,17 @@ function rgbPoints(image: { data: ArrayLike<number>; width: number; height: numb
   return points;
 }
 
-describe('exactLloyd', () => {
+describe.each([
+  { engine: 'with the WebAssembly kernels', wasm: true },
+  { engine: 'in JavaScript alone', wasm: false },
+])('exactLloyd, $engine', ({ wasm }) => {
+  beforeAll(() => setWasmKernels(wasm));
+  afterAll(() => setWasmKernels(true));
+
+  it(wasm ? 'runs the WebAssembly kernels in Node' : 'runs without them', () => {
+    expect(wasmKernelsAvailable()).toBe(wasm);
+  });
+
   it.each([
     { width: 23, height: 17, k: 4, seed: 1, palette: 0, tol: 1e-4, space: 'rgb' },
     { width: 31, height: 9, k: 7, seed: 2, palette: 5, tol: 1e-4, space: 'rgb' },
@@ -188,5 +200,60 @@ describe('exactLloyd', () => {
     }
     expect(farther).toBe(0);
     expect(cut.inertiaFixed).toBeGreaterThanOrEqual(full.inertiaFixed);
+  });
+});
+
+describe('exactLloyd with the WebAssembly kernels and without', () => {
+  afterAll(() => setWasmKernels(true));
+
+  /** Every field of the outcomes of runs from `inits` on `grid`, with the kernels on or off. */
+  function outcomes(grid: ReturnType<typeof buildPointGrid>, inits: Uint32Array[], k: number, tolFixed: number, fixedCount: number, wasm: boolean) {
+    setWasmKernels(wasm);
+    return inits.map((init) => {
+      const r = runSync(exactLloydOnGridSteps(grid, init, k, 300, tolFixed, fixedCount));
+      return { ...r, centersFixed: Array.from(r.centersFixed), labels: Array.from(r.labels), counts: Array.from(r.counts) };
+    });
+  }
+
+  it.each([
+    { k: 5, fixedCount: 0, space: 'rgb' },
+    { k: 16, fixedCount: 0, space: 'rgb' },
+    { k: 8, fixedCount: 3, space: 'oklab' },
+  ] as const)("give the same runs on a photo's distinct colours (k=$k, $fixedCount locked, $space)", ({ k, fixedCount, space }) => {
+    const f = loadFixture('chelsea-k8-seed42-ninit1');
+    const d = distinctColors(f.pixels, f.pixels.length / 3);
+    const points = coords(d.colors, space);
+    const grid = buildPointGrid(points, d.weights);
+    const inits = [1, 2, 3].map((seed) => pickCenters(points, k, seed));
+    const tolFixed = toleranceFixed(points, d.weights, 1e-4);
+    const js = outcomes(grid, inits, k, tolFixed, fixedCount, false);
+    expect(outcomes(grid, inits, k, tolFixed, fixedCount, true)).toEqual(js);
+    expect(js[0]!.iterations).toBeGreaterThan(2);
+  });
+
+  it('runs interleaved on one grid, and after a run left half-way, as each alone', () => {
+    setWasmKernels(true);
+    const f = loadFixture('chelsea-k8-seed42-ninit1');
+    const points = coords(f.pixels);
+    const grid = buildPointGrid(points, new Float64Array(points.length / 3).fill(1));
+    const inits = [4, 5].map((seed) => pickCenters(points, 6, seed));
+    const alone = outcomes(grid, inits, 6, 0, 0, true);
+    const left = exactLloydOnGridSteps(grid, pickCenters(points, 6, 9), 6, 300, 0, 0);
+    for (let i = 0; i < 4; i++) left.next();
+    left.return(undefined as never);
+    const [a, b] = inits.map((init) => exactLloydOnGridSteps(grid, init, 6, 300, 0, 0));
+    let ra: IteratorResult<void, unknown>;
+    let rb: IteratorResult<void, unknown>;
+    do {
+      ra = a!.next();
+      rb = b!.next();
+    } while (!ra.done && !rb.done);
+    while (!ra.done) ra = a!.next();
+    while (!rb.done) rb = b!.next();
+    const flat = (r: unknown) => {
+      const o = r as { centersFixed: Uint32Array; labels: Int32Array; counts: Float64Array };
+      return { ...o, centersFixed: Array.from(o.centersFixed), labels: Array.from(o.labels), counts: Array.from(o.counts) };
+    };
+    expect([flat(ra.value), flat(rb.value)]).toEqual(alone);
   });
 });

@@ -74,7 +74,9 @@ describe.each([
     do {
       ra = a.next();
       rb = b.next();
-    } while (!ra.done || !rb.done);
+    } while (!ra.done && !rb.done);
+    while (!ra.done) ra = a.next();
+    while (!rb.done) rb = b.next();
     expect([Array.from(ra.value as Int32Array), Array.from(rb.value as Int32Array)]).toEqual(expected);
     expect([alone(1), alone(2)]).toEqual(expected);
   });

@@ -13,6 +13,7 @@
  */
 import { FIXED_SHIFT } from '../constants.js';
 import { chunks, runSync, type Steps } from '../pace.js';
+import { acquireKernels, type Kernels } from '../wasm/kernels.js';
 
 export interface ExactRunOutcome {
   /** k × 3 centres in fixed point (128 per 8-bit unit). */
@@ -229,8 +230,65 @@ function fillGrid(
   cursor.lastKey = lastKey;
 }
 
+/**
+ * A grid in an instance of the WebAssembly kernels (wasm/lloyd.ts): loaded once, kept with the grid between runs. A
+ * run takes the instance out while it runs (a run interleaved with it gets its own) and puts it back when it ends.
+ */
+interface LoadedGrid {
+  kernels: Kernels;
+  /** The end of the grid's memory: a run's own memory comes after it and is freed when the run ends. */
+  mark: number;
+  /** Byte offsets of the grid's arrays, in the order of the header's first fields. */
+  arrays: number[];
+}
+
+const loadedGrids = new WeakMap<PointGrid, LoadedGrid>();
+
+function loadGrid(grid: PointGrid): LoadedGrid | null {
+  const held = loadedGrids.get(grid);
+  if (held) {
+    loadedGrids.delete(grid);
+    return held;
+  }
+  const kernels = acquireKernels();
+  if (!kernels) return null;
+  const { fine, coarse } = grid;
+  // Header fields 0 .. 11 (wasm/lloyd.ts: H_POINTS .. H_COARSE_FIRST), then the coarse count.
+  const sources: (Uint16Array | Uint32Array | Float64Array)[] = [
+    grid.points, grid.weights, fine.start, fine.lo, fine.hi, fine.weight, fine.sums,
+    coarse.lo, coarse.hi, coarse.weight, coarse.sums, grid.coarseFirst,
+  ];
+  const arrays = sources.map((a) => kernels.alloc(a.byteLength));
+  const buffer = kernels.memory;
+  sources.forEach((a, i) => new Uint8Array(buffer, arrays[i]!, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+  return { kernels, mark: kernels.mark, arrays };
+}
+
+/** Header fields (int32, wasm/lloyd.ts) after the grid's twelve. */
+const H_COARSE_COUNT = 12;
+const H_CENTERS = 13;
+const H_K = 14;
+const H_LABELS = 15;
+const H_SUMS = 16;
+const H_COUNTS = 17;
+const H_FINE_MEMO = 18;
+const H_COARSE_MEMO = 19;
+const H_ALL = 20;
+const H_AFTER_COARSE = 21;
+const H_AFTER_FINE = 22;
+const H_CHANGED = 23;
+const HEADER_FIELDS = 24;
+
+/** A run's memory in the grid's instance: its arrays and the header the kernels read. */
+interface RunMemory {
+  loaded: LoadedGrid;
+  header: number;
+  fields: Int32Array;
+}
+
 /** The state of one run: centres, labels (in grid order) and the per-cluster sums of the current labels. */
 class LloydState {
+  readonly centers: Float64Array;
   readonly labels: Int32Array;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
@@ -243,23 +301,77 @@ class LloydState {
   readonly afterFine: Int32Array;
 
   readonly fine: BoxLevel;
+  /** Where the WebAssembly kernels run the assignment; null where the JavaScript below does (the same values). */
+  private readonly memory: RunMemory | null;
 
   constructor(
     readonly grid: PointGrid,
-    readonly centers: Float64Array,
+    initCenters: ArrayLike<number>,
     readonly k: number,
     /** Centres 0 .. fixedCount−1 are locked: `update` never moves them. */
     readonly fixedCount = 0,
   ) {
     this.fine = grid.fine;
-    this.labels = new Int32Array(grid.n).fill(-1);
-    this.sums = new Float64Array(3 * k);
-    this.counts = new Float64Array(k);
-    this.fineMemo = new Int32Array(grid.fine.count).fill(-1);
-    this.coarseMemo = new Int32Array(grid.coarse.count).fill(-1);
-    this.all = Int32Array.from({ length: k }, (_, j) => j);
-    this.afterCoarse = new Int32Array(k);
-    this.afterFine = new Int32Array(k);
+    const { n } = grid;
+    const fineCount = grid.fine.count;
+    const coarseCount = grid.coarse.count;
+    const loaded = loadGrid(grid);
+    if (loaded) {
+      const { kernels } = loaded;
+      const at = {
+        header: kernels.alloc(4 * HEADER_FIELDS), centers: kernels.alloc(24 * k), labels: kernels.alloc(4 * n),
+        sums: kernels.alloc(24 * k), counts: kernels.alloc(8 * k), fineMemo: kernels.alloc(4 * fineCount),
+        coarseMemo: kernels.alloc(4 * coarseCount), all: kernels.alloc(4 * k), afterCoarse: kernels.alloc(4 * k),
+        afterFine: kernels.alloc(4 * k),
+      };
+      const fields = kernels.i32(at.header, HEADER_FIELDS);
+      fields.set(loaded.arrays);
+      fields[H_COARSE_COUNT] = coarseCount;
+      fields[H_CENTERS] = at.centers;
+      fields[H_K] = k;
+      fields[H_LABELS] = at.labels;
+      fields[H_SUMS] = at.sums;
+      fields[H_COUNTS] = at.counts;
+      fields[H_FINE_MEMO] = at.fineMemo;
+      fields[H_COARSE_MEMO] = at.coarseMemo;
+      fields[H_ALL] = at.all;
+      fields[H_AFTER_COARSE] = at.afterCoarse;
+      fields[H_AFTER_FINE] = at.afterFine;
+      this.memory = { loaded, header: at.header, fields };
+      this.centers = kernels.f64(at.centers, 3 * k);
+      this.labels = kernels.i32(at.labels, n);
+      this.sums = kernels.f64(at.sums, 3 * k);
+      this.counts = kernels.f64(at.counts, k);
+      this.fineMemo = kernels.i32(at.fineMemo, fineCount);
+      this.coarseMemo = kernels.i32(at.coarseMemo, coarseCount);
+      this.all = kernels.i32(at.all, k);
+      this.afterCoarse = kernels.i32(at.afterCoarse, k);
+      this.afterFine = kernels.i32(at.afterFine, k);
+    } else {
+      this.memory = null;
+      this.centers = new Float64Array(3 * k);
+      this.labels = new Int32Array(n);
+      this.sums = new Float64Array(3 * k);
+      this.counts = new Float64Array(k);
+      this.fineMemo = new Int32Array(fineCount);
+      this.coarseMemo = new Int32Array(coarseCount);
+      this.all = new Int32Array(k);
+      this.afterCoarse = new Int32Array(k);
+      this.afterFine = new Int32Array(k);
+    }
+    this.centers.set(initCenters);
+    this.labels.fill(-1);
+    this.fineMemo.fill(-1);
+    this.coarseMemo.fill(-1);
+    for (let j = 0; j < k; j++) this.all[j] = j;
+  }
+
+  /** Gives back the kernels' memory (the arrays above are then no longer the run's). */
+  close(): void {
+    const { memory } = this;
+    if (!memory) return;
+    memory.loaded.kernels.truncate(memory.loaded.mark);
+    if (!loadedGrids.has(this.grid)) loadedGrids.set(this.grid, memory.loaded);
   }
 
   /**
@@ -367,9 +479,19 @@ class LloydState {
    * Steps (`pace.ts`): it yields after about ASSIGN_CHUNK point-centre tests (a coarse box is never split).
    */
   *assign(): Steps<number> {
-    const { grid, fine } = this;
+    const { grid, fine, memory } = this;
     this.sums.fill(0);
     this.counts.fill(0);
+    if (memory) {
+      // The same boxes between two yields as below.
+      const { kernels } = memory.loaded;
+      memory.fields[H_CHANGED] = 0;
+      for (let c = 0; c < grid.coarse.count; ) {
+        c = kernels.exports.lloydAssign(memory.header, c, ASSIGN_CHUNK);
+        if (c < grid.coarse.count) yield;
+      }
+      return memory.fields[H_CHANGED]!;
+    }
     let changed = 0;
     let budget = ASSIGN_CHUNK;
     const { coarseFirst } = grid;
@@ -382,6 +504,13 @@ class LloydState {
       }
     }
     return changed;
+  }
+
+  /** Σ w · d(P, c_label) over points from .. to in float64 (exact when the caller has bounded it below 2^53). */
+  inertiaSmall(from: number, to: number): number {
+    const { memory } = this;
+    if (memory) return memory.loaded.kernels.exports.lloydInertia(memory.header, from, to);
+    return inertiaSmall(this.grid.points, this.grid.weights, from, to, this.centers, this.labels);
   }
 
   /** `assign` on coarse box c: its points labelled, their sums added. Returns how many labels changed. */
@@ -467,18 +596,13 @@ function roundedMean(sum: number, count: number): number {
  * else each product is split into 16-bit halves of `d` whose partial sums stay exact until flushed into bigints. Every
  * partial sum is an exact integer, so where the flushes fall (and the chunks: `pace.ts`) changes nothing.
  */
-function* inertiaSteps(
-  points: Uint16Array,
-  weights: Float64Array,
-  n: number,
-  totalWeight: number,
-  centers: Float64Array,
-  labels: Int32Array,
-): Steps<bigint> {
+function* inertiaSteps(state: LloydState, totalWeight: number): Steps<bigint> {
+  const { points, weights, n } = state.grid;
+  const { centers, labels } = state;
   if (totalWeight * MAX_DISTANCE < 2 ** 53) {
     let total = 0;
     yield* chunks(n, GRID_CHUNK, (from, to) => {
-      total += inertiaSmall(points, weights, from, to, centers, labels);
+      total += state.inertiaSmall(from, to);
     });
     return BigInt(total);
   }
@@ -590,40 +714,45 @@ export function* exactLloydOnGridSteps(
   fixedCount = 0,
 ): Steps<ExactRunOutcome> {
   // Integers held as doubles: int32 products of up to 32640² would overflow V8's small-integer path and deoptimise.
-  const state = new LloydState(grid, Float64Array.from(initCenters), k, fixedCount);
-  let strict = false;
-  let stopped = false;
-  let i = 0;
-  for (; i < maxIter; i++) {
-    // Iteration 0 compares against scikit-learn's `labels_old` of -1s, i.e. against nothing.
-    const changed = yield* state.assign();
-    const shift = state.update();
-    if (i > 0 && changed === 0) {
-      strict = true;
-      stopped = true;
-      break;
+  const state = new LloydState(grid, initCenters, k, fixedCount);
+  try {
+    let strict = false;
+    let stopped = false;
+    let i = 0;
+    for (; i < maxIter; i++) {
+      // Iteration 0 compares against scikit-learn's `labels_old` of -1s, i.e. against nothing.
+      const changed = yield* state.assign();
+      const shift = state.update();
+      if (i > 0 && changed === 0) {
+        strict = true;
+        stopped = true;
+        break;
+      }
+      if (shift <= tolFixed) {
+        stopped = true;
+        break;
+      }
+      yield;
     }
-    if (shift <= tolFixed) {
-      stopped = true;
-      break;
-    }
-    yield;
+    // After a tol stop (or maxIter) the centres moved since the last assignment: label against the final ones. After
+    // a strict stop the last update came from unchanged labels, so the centres did not move and labels and counts stand.
+    if (!strict) yield* state.assign();
+    const labels = new Int32Array(grid.n);
+    for (let s = 0; s < grid.n; s++) labels[grid.order[s]!] = state.labels[s]!;
+    // Copied: the state's arrays may be the kernels' memory, reused once the run ends.
+    const counts = Float64Array.from(state.counts);
+    // The final labels' cluster weights add up to the points' total weight: k additions, no pass over the points.
+    let totalWeight = 0;
+    for (const c of counts) totalWeight += c;
+    return {
+      centersFixed: Uint32Array.from(state.centers),
+      labels,
+      counts,
+      inertiaFixed: yield* inertiaSteps(state, totalWeight),
+      iterations: stopped ? i + 1 : maxIter,
+      converged: stopped,
+    };
+  } finally {
+    state.close();
   }
-  // After a tol stop (or maxIter) the centres moved since the last assignment: label against the final ones. After a
-  // strict stop the last update came from unchanged labels, so the centres did not move and labels and counts stand.
-  if (!strict) yield* state.assign();
-  const labels = new Int32Array(grid.n);
-  for (let s = 0; s < grid.n; s++) labels[grid.order[s]!] = state.labels[s]!;
-  const counts = state.counts;
-  // The final labels' cluster weights add up to the points' total weight: k additions, no pass over the points.
-  let totalWeight = 0;
-  for (const c of counts) totalWeight += c;
-  return {
-    centersFixed: Uint32Array.from(state.centers),
-    labels,
-    counts,
-    inertiaFixed: yield* inertiaSteps(grid.points, grid.weights, grid.n, totalWeight, state.centers, state.labels),
-    iterations: stopped ? i + 1 : maxIter,
-    converged: stopped,
-  };
 }

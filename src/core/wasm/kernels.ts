@@ -27,6 +27,8 @@ export interface KernelExports {
   drawSorted(closest: number, rowOf: number, m: number, targets: number, n: number, out: number): void;
   pairwiseSumGather(a: number, index: number, start: number, n: number): number;
   applyLowered(into: number, lowered: number, reached: number, n: number, start: number, boxMax: number): void;
+  lloydAssign(header: number, fromCoarse: number, budget: number): number;
+  lloydInertia(header: number, from: number, to: number): number;
 }
 
 const PAGE = 65536;

@@ -1,0 +1,257 @@
+/**
+ * The exact Lloyd assignment (src/core/exact/lloyd.ts, `LloydState.assign`) in WebAssembly: the grid filter on coarse
+ * and fine boxes, boxes labelled at once, the rest scanned point by point. Every quantity is an integer held in a
+ * float64 far below 2^53, so the arithmetic is exact in any order; the loops follow the JavaScript's order anyway, so
+ * the labels, memos and sums are the same values, not just the same result.
+ *
+ * One run's memory is described by a header of int32 fields (`H_*`, byte offsets), written by the caller.
+ */
+
+const H_POINTS = 0; //       u16 × 3 per point, in grid order
+const H_WEIGHTS = 4; //      f64 per point
+const H_FINE_START = 8; //   u32 per fine box + 1
+const H_FINE_LO = 12; //     u16 × 3 per fine box
+const H_FINE_HI = 16;
+const H_FINE_WEIGHT = 20; // f64 per fine box
+const H_FINE_SUMS = 24; //   f64 × 3 per fine box
+const H_COARSE_LO = 28;
+const H_COARSE_HI = 32;
+const H_COARSE_WEIGHT = 36;
+const H_COARSE_SUMS = 40;
+const H_COARSE_FIRST = 44; // u32 per coarse box + 1: its first fine box
+const H_COARSE_COUNT = 48; // i32
+const H_CENTERS = 52; //     f64 × 3 per centre
+const H_K = 56; //           i32
+const H_LABELS = 60; //      i32 per point
+const H_SUMS = 64; //        f64 × 3 per centre
+const H_COUNTS = 68; //      f64 per centre
+const H_FINE_MEMO = 72; //   i32 per fine box
+const H_COARSE_MEMO = 76; // i32 per coarse box
+const H_ALL = 80; //         i32 × k: 0 .. k − 1
+const H_AFTER_COARSE = 84; // i32 × k
+const H_AFTER_FINE = 88; //  i32 × k
+const H_CHANGED = 92; //     i32: labels changed by this assignment so far
+
+/** A fine box of at most this many points is scanned against its coarse box's candidates without a filter. */
+const SCAN_BOX_MAX_POINTS: u32 = 2;
+
+@inline function field(header: usize, at: i32): usize {
+  return <usize>load<i32>(header + <usize>at);
+}
+
+@inline function coord(p: usize, i: usize): f64 {
+  return <f64>load<u16>(p + (i << 1));
+}
+
+/**
+ * `LloydState.filter`: keeps, in order, the candidates that may be nearest to some point of box b (bounds lo, hi),
+ * testing first the box's owner of the last assignment when it is a candidate, else the candidate nearest the box's
+ * middle. Returns how many survive.
+ */
+function filter(centers: usize, lo: usize, hi: usize, b: usize, candidates: usize, m: i32, out: usize, owner: i32): i32 {
+  const box = b * 3;
+  const lo0 = coord(lo, box), lo1 = coord(lo, box + 1), lo2 = coord(lo, box + 2);
+  const hi0 = coord(hi, box), hi1 = coord(hi, box + 1), hi2 = coord(hi, box + 2);
+  let a: i32 = -1;
+  if (owner >= 0) {
+    for (let t: i32 = 0; t < m && a < 0; t++) if (load<i32>(candidates + (<usize>t << 2)) == owner) a = owner;
+  }
+  if (a < 0) {
+    const m0 = (lo0 + hi0) / 2, m1 = (lo1 + hi1) / 2, m2 = (lo2 + hi2) / 2;
+    let bestD = Infinity;
+    for (let t: i32 = 0; t < m; t++) {
+      const j = load<i32>(candidates + (<usize>t << 2));
+      const c = centers + (<usize>j * 24);
+      const d0 = m0 - load<f64>(c), d1 = m1 - load<f64>(c, 8), d2 = m2 - load<f64>(c, 16);
+      const d = d0 * d0 + d1 * d1 + d2 * d2;
+      if (d < bestD) {
+        bestD = d;
+        a = j;
+      }
+    }
+  }
+  const ca = centers + (<usize>a * 24);
+  const a0 = load<f64>(ca), a1 = load<f64>(ca, 8), a2 = load<f64>(ca, 16);
+  let kept: i32 = 0;
+  for (let t: i32 = 0; t < m; t++) {
+    const j = load<i32>(candidates + (<usize>t << 2));
+    if (j != a) {
+      // max over the box of d(x,a) − d(x,j) = Σ_i (j_i − a_i)(2x_i − a_i − j_i), at the corner that maximises it.
+      const c = centers + (<usize>j * 24);
+      const b0 = load<f64>(c), b1 = load<f64>(c, 8), b2 = load<f64>(c, 16);
+      const worst =
+        (b0 - a0) * (2 * (b0 > a0 ? hi0 : lo0) - a0 - b0) +
+        (b1 - a1) * (2 * (b1 > a1 ? hi1 : lo1) - a1 - b1) +
+        (b2 - a2) * (2 * (b2 > a2 ? hi2 : lo2) - a2 - b2);
+      if (worst < 0) continue;
+    }
+    store<i32>(out + (<usize>kept << 2), j);
+    kept++;
+  }
+  return kept;
+}
+
+/** Labels points from .. to with a; returns how many changed. */
+@inline function fill(labels: usize, from: usize, to: usize, a: i32): i32 {
+  let changed: i32 = 0;
+  for (let i = from; i < to; i++) {
+    const at = labels + (i << 2);
+    if (load<i32>(at) != a) {
+      store<i32>(at, a);
+      changed++;
+    }
+  }
+  return changed;
+}
+
+/** Adds box b's totals (weight, sums) to cluster a. */
+@inline function addBox(weight: usize, boxSums: usize, b: usize, sums: usize, counts: usize, a: i32): void {
+  const count = counts + (<usize>a << 3);
+  store<f64>(count, load<f64>(count) + load<f64>(weight + (b << 3)));
+  const s = sums + <usize>a * 24;
+  const t = boxSums + b * 24;
+  store<f64>(s, load<f64>(s) + load<f64>(t));
+  store<f64>(s, load<f64>(s, 8) + load<f64>(t, 8), 8);
+  store<f64>(s, load<f64>(s, 16) + load<f64>(t, 16), 16);
+}
+
+/** `LloydState.scanPoints`: each point of from .. to labelled by exact distances to the candidates, added to the sums. */
+function scanPoints(header: usize, from: usize, to: usize, candidates: usize, m: i32): i32 {
+  const points = field(header, H_POINTS);
+  const weights = field(header, H_WEIGHTS);
+  const centers = field(header, H_CENTERS);
+  const labels = field(header, H_LABELS);
+  const sums = field(header, H_SUMS);
+  const counts = field(header, H_COUNTS);
+  let changed: i32 = 0;
+  for (let i = from; i < to; i++) {
+    const x0 = coord(points, 3 * i), x1 = coord(points, 3 * i + 1), x2 = coord(points, 3 * i + 2);
+    let best: i32 = 0;
+    let bestD = Infinity;
+    for (let t: i32 = 0; t < m; t++) {
+      const j = load<i32>(candidates + (<usize>t << 2));
+      const c = centers + (<usize>j * 24);
+      const d0 = x0 - load<f64>(c), d1 = x1 - load<f64>(c, 8), d2 = x2 - load<f64>(c, 16);
+      const d = d0 * d0 + d1 * d1 + d2 * d2;
+      // Strictly less, candidates in index order: a tie keeps the lower index.
+      if (d < bestD) {
+        bestD = d;
+        best = j;
+      }
+    }
+    const at = labels + (i << 2);
+    if (load<i32>(at) != best) {
+      store<i32>(at, best);
+      changed++;
+    }
+    const w = load<f64>(weights + (i << 3));
+    const count = counts + (<usize>best << 3);
+    store<f64>(count, load<f64>(count) + w);
+    const s = sums + <usize>best * 24;
+    store<f64>(s, load<f64>(s) + w * x0);
+    store<f64>(s, load<f64>(s, 8) + w * x1, 8);
+    store<f64>(s, load<f64>(s, 16) + w * x2, 16);
+  }
+  return changed;
+}
+
+/** `LloydState.assignCoarse` on coarse box c. Returns how many labels changed. */
+function assignCoarse(header: usize, c: usize): i32 {
+  const k = load<i32>(header + H_K);
+  const centers = field(header, H_CENTERS);
+  const fineStart = field(header, H_FINE_START);
+  const coarseFirst = field(header, H_COARSE_FIRST);
+  const fineMemo = field(header, H_FINE_MEMO);
+  const coarseMemo = field(header, H_COARSE_MEMO);
+  const afterCoarse = field(header, H_AFTER_COARSE);
+  const afterFine = field(header, H_AFTER_FINE);
+  const labels = field(header, H_LABELS);
+  const sums = field(header, H_SUMS);
+  const counts = field(header, H_COUNTS);
+  let changed: i32 = 0;
+  const firstFine = <usize>load<u32>(coarseFirst + (c << 2));
+  const endFine = <usize>load<u32>(coarseFirst + (c << 2), 4);
+  const memoAt = coarseMemo + (c << 2);
+  const mc = filter(centers, field(header, H_COARSE_LO), field(header, H_COARSE_HI), c, field(header, H_ALL), k, afterCoarse, load<i32>(memoAt));
+  if (mc == 1) {
+    const a = load<i32>(afterCoarse);
+    addBox(field(header, H_COARSE_WEIGHT), field(header, H_COARSE_SUMS), c, sums, counts, a);
+    if (load<i32>(memoAt) != a) {
+      changed += fill(labels, <usize>load<u32>(fineStart + (firstFine << 2)), <usize>load<u32>(fineStart + (endFine << 2)), a);
+      store<i32>(memoAt, a);
+      for (let f = firstFine; f < endFine; f++) store<i32>(fineMemo + (f << 2), a);
+    }
+    return changed;
+  }
+  store<i32>(memoAt, -1);
+  const fineLo = field(header, H_FINE_LO);
+  const fineHi = field(header, H_FINE_HI);
+  const fineWeight = field(header, H_FINE_WEIGHT);
+  const fineSums = field(header, H_FINE_SUMS);
+  for (let f = firstFine; f < endFine; f++) {
+    const from = <usize>load<u32>(fineStart + (f << 2));
+    const to = <usize>load<u32>(fineStart + (f << 2), 4);
+    const fm = fineMemo + (f << 2);
+    if (to - from <= SCAN_BOX_MAX_POINTS) {
+      // Testing so few points costs less than filtering their box.
+      store<i32>(fm, -1);
+      changed += scanPoints(header, from, to, afterCoarse, mc);
+      continue;
+    }
+    const mf = filter(centers, fineLo, fineHi, f, afterCoarse, mc, afterFine, load<i32>(fm));
+    if (mf == 1) {
+      const a = load<i32>(afterFine);
+      addBox(fineWeight, fineSums, f, sums, counts, a);
+      if (load<i32>(fm) != a) {
+        changed += fill(labels, from, to, a);
+        store<i32>(fm, a);
+      }
+      continue;
+    }
+    store<i32>(fm, -1);
+    changed += scanPoints(header, from, to, afterFine, mf);
+  }
+  return changed;
+}
+
+/**
+ * Coarse boxes from `fromCoarse` on, until the budget of point-centre tests runs out (the JavaScript's pacing: 16 a
+ * box plus its points × k): returns the next box, the count when done. Changed labels add up in the header.
+ */
+export function lloydAssign(header: usize, fromCoarse: i32, budget: i32): i32 {
+  const count = load<i32>(header + H_COARSE_COUNT);
+  const k = load<i32>(header + H_K);
+  const fineStart = field(header, H_FINE_START);
+  const coarseFirst = field(header, H_COARSE_FIRST);
+  let changed: i32 = 0;
+  let c = fromCoarse;
+  for (; c < count; c++) {
+    changed += assignCoarse(header, <usize>c);
+    const first = load<u32>(fineStart + (<usize>load<u32>(coarseFirst + (<usize>c << 2)) << 2));
+    const end = load<u32>(fineStart + (<usize>load<u32>(coarseFirst + (<usize>c << 2), 4) << 2));
+    budget -= 16 + <i32>(end - first) * k;
+    if (budget < 0) {
+      c++;
+      break;
+    }
+  }
+  store<i32>(header + H_CHANGED, load<i32>(header + H_CHANGED) + changed);
+  return c;
+}
+
+/** Σ w · d(P_i, c_label(i)) over points from .. to, in float64 (exact where the caller has bounded it below 2^53). */
+export function lloydInertia(header: usize, from: i32, to: i32): f64 {
+  const points = field(header, H_POINTS);
+  const weights = field(header, H_WEIGHTS);
+  const centers = field(header, H_CENTERS);
+  const labels = field(header, H_LABELS);
+  let total: f64 = 0;
+  for (let i = <usize>from; i < <usize>to; i++) {
+    const c = centers + <usize>load<i32>(labels + (i << 2)) * 24;
+    const d0 = coord(points, 3 * i) - load<f64>(c);
+    const d1 = coord(points, 3 * i + 1) - load<f64>(c, 8);
+    const d2 = coord(points, 3 * i + 2) - load<f64>(c, 16);
+    total += load<f64>(weights + (i << 3)) * (d0 * d0 + d1 * d1 + d2 * d2);
+  }
+  return total;
+}
