@@ -119,3 +119,123 @@ export function filterColumns(
     }
   }
 }
+
+/**
+ * The zoom (scipy's `zoom`, order 1): output pixel (ox, oy) from the filtered values at its two rows and two columns,
+ * `0 + v(y0,x0)·wy0·wx0 + v(y0,x1)·wy0·wx1 + v(y1,x0)·wy1·wx0 + v(y1,x1)·wy1·wx1` in that order, for `lanes` values
+ * of each pixel (`channels` apart in `out`; a lane past the pixel's channels is overwritten by the next pixel, or
+ * lands in the slack). `rows`: per output row, the value offsets of its two filtered rows (int32) and `wy` their
+ * weights (float64); `cols`, `wx` likewise per output column (offsets within a filtered row).
+ */
+export function zoom(
+  filtered: usize, rows: usize, wy: usize, cols: usize, wx: usize, width: i32, height: i32, channels: i32, lanes: i32,
+  out: usize,
+): void {
+  const zero = f64x2.splat(0.0);
+  let o = out;
+  const step = <usize>channels << 3;
+  for (let oy: i32 = 0; oy < height; oy++) {
+    const r0 = filtered + (<usize>load<i32>(rows + (<usize>oy << 3)) << 3);
+    const r1 = filtered + (<usize>load<i32>(rows + (<usize>oy << 3), 4) << 3);
+    const wy0 = v128.load64_splat(wy + (<usize>oy << 4));
+    const wy1 = v128.load64_splat(wy + (<usize>oy << 4) + 8);
+    for (let ox: i32 = 0; ox < width; ox++, o += step) {
+      const c0 = <usize>load<i32>(cols + (<usize>ox << 3)) << 3;
+      const c1 = <usize>load<i32>(cols + (<usize>ox << 3), 4) << 3;
+      const wx0 = v128.load64_splat(wx + (<usize>ox << 4));
+      const wx1 = v128.load64_splat(wx + (<usize>ox << 4) + 8);
+      for (let j: i32 = 0; j < lanes; j += 2) {
+        const lane = <usize>j << 3;
+        let t = zero;
+        t = f64x2.add(t, f64x2.mul(f64x2.mul(v128.load(r0 + c0 + lane), wy0), wx0));
+        t = f64x2.add(t, f64x2.mul(f64x2.mul(v128.load(r0 + c1 + lane), wy0), wx1));
+        t = f64x2.add(t, f64x2.mul(f64x2.mul(v128.load(r1 + c0 + lane), wy1), wx0));
+        t = f64x2.add(t, f64x2.mul(f64x2.mul(v128.load(r1 + c1 + lane), wy1), wx1));
+        v128.store(o + lane, t);
+      }
+    }
+  }
+}
+
+/**
+ * Widens the per-channel byte range `lo`/`hi` (u8 each, `channels` of them) to the `values` bytes at `at`
+ * (whole pixels). Four channels sixteen bytes at a time.
+ */
+export function byteRange(at: usize, values: i32, channels: i32, lo: usize, hi: usize): void {
+  let i: usize = 0;
+  const end = <usize>values;
+  if (channels == 4 && end >= 16) {
+    let vlo = i32x4.splat(<i32>load<u32>(lo));
+    let vhi = i32x4.splat(<i32>load<u32>(hi));
+    for (; i + 16 <= end; i += 16) {
+      const v = v128.load(at + i);
+      vlo = i8x16.min_u(vlo, v);
+      vhi = i8x16.max_u(vhi, v);
+    }
+    // Lanes 0, 4, 8, 12 hold channel 0's, and so on: fold the four pixels into one.
+    vlo = i8x16.min_u(vlo, i32x4.shuffle(vlo, vlo, 2, 3, 0, 1));
+    vlo = i8x16.min_u(vlo, i32x4.shuffle(vlo, vlo, 1, 0, 3, 2));
+    vhi = i8x16.max_u(vhi, i32x4.shuffle(vhi, vhi, 2, 3, 0, 1));
+    vhi = i8x16.max_u(vhi, i32x4.shuffle(vhi, vhi, 1, 0, 3, 2));
+    store<u32>(lo, i32x4.extract_lane(vlo, 0));
+    store<u32>(hi, i32x4.extract_lane(vhi, 0));
+  }
+  for (let ch: i32 = 0; ch < channels; ch++) {
+    let l = load<u8>(lo + <usize>ch);
+    let h = load<u8>(hi + <usize>ch);
+    for (let p = i + <usize>ch; p < end; p += <usize>channels) {
+      const v = load<u8>(at + p);
+      if (v < l) l = v;
+      if (v > h) h = v;
+    }
+    store<u8>(lo + <usize>ch, l);
+    store<u8>(hi + <usize>ch, h);
+  }
+}
+
+/** Whether each of the first `planes` values of the n pixels (`channels` apart) lies within its channel's min .. max. */
+export function within(data: usize, n: i32, channels: i32, planes: i32, min: usize, max: usize): i32 {
+  for (let p: i32 = 0; p < n; p++) {
+    const at = data + (<usize>(p * channels) << 3);
+    for (let ch: i32 = 0; ch < planes; ch++) {
+      const t = load<f64>(at + (<usize>ch << 3));
+      if (t < load<f64>(min + (<usize>ch << 3)) || t > load<f64>(max + (<usize>ch << 3))) return 0;
+    }
+  }
+  return 1;
+}
+
+/** `Math.round` for a value in 0 .. 255: the floor, plus one when the fraction (exact) is at least a half. */
+@inline function roundHalfUp(x: f64): u8 {
+  const f = Math.floor(x);
+  return <u8>(<i32>f + <i32>(x - f >= 0.5));
+}
+
+/**
+ * The resize's last steps for the palette engines: the first `planes` values of each of the n pixels clipped to
+ * their channel's min .. max (`t < min ? min : t > max ? max : t`), a fourth channel that was not filtered set to
+ * `alpha`, then each pixel as RGBA float64 (`float4`, which may be `data` when channels is 4; an RGB pixel gets alpha 1)
+ * and as RGBA bytes, each `Math.round(v × 255)` (`bytes4`).
+ */
+export function clipAndRound(
+  data: usize, n: i32, channels: i32, planes: i32, min: usize, max: usize, alpha: f64, float4: usize, bytes4: usize,
+): void {
+  for (let p: i32 = 0; p < n; p++) {
+    const at = data + (<usize>(p * channels) << 3);
+    const to = float4 + (<usize>p << 5);
+    const b = bytes4 + (<usize>p << 2);
+    for (let ch: i32 = 0; ch < 4; ch++) {
+      let t: f64 = 1;
+      if (ch < planes) {
+        t = load<f64>(at + (<usize>ch << 3));
+        const lo = load<f64>(min + (<usize>ch << 3));
+        const hi = load<f64>(max + (<usize>ch << 3));
+        t = t < lo ? lo : t > hi ? hi : t;
+      } else if (ch < channels) {
+        t = alpha;
+      }
+      store<f64>(to + (<usize>ch << 3), t);
+      store<u8>(b + <usize>ch, roundHalfUp(t * 255));
+    }
+  }
+}

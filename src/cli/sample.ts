@@ -4,7 +4,7 @@
  * float64 arithmetic clusters them as the notebook does), and the same k fitted to the opaque pixels (`fitK`). So a
  * file and options give the element's palette, bit for bit.
  */
-import { resizeImage, toPixelImage } from '../core/resample.js';
+import { resizeToPixels } from '../core/resample.js';
 import type { PixelImage } from '../core/types.js';
 import { sampleDimensions, type SampleSize } from '../image/sample-size.js';
 
@@ -12,7 +12,7 @@ export { fitK } from '../image/sample-size.js';
 
 /** The image drawn to `width × height` by the core resampler. The one place the CLI resamples. */
 export function resampleTo(image: PixelImage, width: number, height: number): PixelImage {
-  return toPixelImage(resizeImage(image, width, height));
+  return resizeToPixels(image, width, height);
 }
 
 /** The pixels k-means sees for `image` at `size` (the image itself for `full`, or when it is already that size). */

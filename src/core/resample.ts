@@ -446,11 +446,27 @@ function scanRange(data: ArrayLike<number>, channels: number, start: number, end
   }
 }
 
-/** Whether every value of channel `ch` in `data[start..end)` equals `value` (bitwise: no branch per pixel). */
-function allEqual(data: ArrayLike<number>, channels: number, ch: number, start: number, end: number, value: number): boolean {
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Whether every alpha value (channel 3 of 4) in `data[start..end)` equals `value`: bitwise, no branch per pixel, and
+ * a word per pixel where the bytes are aligned.
+ */
+function alphaEquals(data: Uint8Array | Uint8ClampedArray, start: number, end: number, value: number): boolean {
+  if (LITTLE_ENDIAN && (data.byteOffset + start) % 4 === 0) {
+    const words = new Uint32Array(data.buffer, data.byteOffset + start, (end - start) >> 2);
+    let and = 0xffffffff;
+    let or = 0;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      and &= w;
+      or |= w;
+    }
+    return and >>> 24 === value && or >>> 24 === value;
+  }
   let and = value;
   let or = value;
-  for (let i = start + ch; i < end; i += channels) {
+  for (let i = start + 3; i < end; i += 4) {
     const v = data[i]!;
     and &= v;
     or |= v;
@@ -501,11 +517,27 @@ function* scanRows(image: ByteImage, channels: number, rows: readonly number[] |
   }
 }
 
-/**
- * The resize, one step per filtered row (or pair of rows) read (the costly part), so that a caller can pause between
- * steps; returns the result when done.
- */
-function* resizeSteps(image: ByteImage, width: number, height: number): Generator<void, FloatImage> {
+/** A resize's result as the palette engines take it (`toPixelImage`): RGBA bytes and the float values. */
+export type PixelSample = PixelImage & { float: Float64Array<ArrayBuffer> };
+
+/** What every resize works from: the kernels, the taps, the rows and columns read, which channels are filtered. */
+interface ResizePlan {
+  channels: number;
+  planes: number;
+  /** The alpha byte of an image whose alpha is one value (then `planes` is 3). */
+  alpha: number;
+  width: number;
+  height: number;
+  rowKernel: Float64Array | null;
+  colKernel: Float64Array | null;
+  ty: AxisTaps;
+  tx: AxisTaps;
+  needRows: number[];
+  needCols: number[];
+  colSlot: Int32Array;
+}
+
+function* planResize(image: ByteImage, width: number, height: number): Generator<void, ResizePlan> {
   const channels = checkImage(image);
   checkSize(width, height);
   const vertical = axisSigma(image.height, height);
@@ -529,18 +561,40 @@ function* resizeSteps(image: ByteImage, width: number, height: number): Generato
   let constantAlpha = channels === 4;
   const alpha = image.data[3]!;
   for (let r = 0; r < image.height && constantAlpha; r += SCAN_ROWS) {
-    constantAlpha = allEqual(image.data, 4, 3, r * rowValues, Math.min(image.height, r + SCAN_ROWS) * rowValues, alpha);
+    constantAlpha = alphaEquals(image.data, r * rowValues, Math.min(image.height, r + SCAN_ROWS) * rowValues, alpha);
     yield;
   }
   const planes = constantAlpha ? 3 : channels;
+  return { channels, planes, alpha, width, height, rowKernel, colKernel, ty, tx, needRows, needCols, colSlot };
+}
 
-  const out = yield* filterAndZoom(image, channels, planes, alpha, width, height, rowKernel, colKernel, ty, tx, needRows, needCols, colSlot);
+/**
+ * The resize, one step per filtered row (or pair of rows) read (the costly part), so that a caller can pause between
+ * steps; returns the result when done. With `pixels`, also the sample as the engines take it (`toPixelImage`).
+ */
+function* resizeSteps(image: ByteImage, width: number, height: number): Generator<void, FloatImage> {
+  return (yield* resizeBoth(image, width, height)).image;
+}
+
+function* resizeBoth(image: ByteImage, outWidth: number, outHeight: number): Generator<void, { image: FloatImage; pixels?: PixelSample }> {
+  const plan = yield* planResize(image, outWidth, outHeight);
+  const kernels = plan.channels === 4 ? acquireKernels() : null;
+  if (kernels) {
+    try {
+      return yield* resizeWithKernels(kernels, image, plan);
+    } finally {
+      releaseKernels(kernels);
+    }
+  }
+  const { channels, planes } = plan;
+  const out = yield* filterAndZoom(image, plan);
+  const { width, height } = plan;
 
   // `clip` to the input's range. The rows read give part of it: a range no wider than the whole image's. Where every
   // value lies inside that, clipping to the whole range changes nothing either; only otherwise is every row scanned.
   const lo = new Uint8Array(channels);
   const hi = new Uint8Array(channels);
-  yield* scanRows(image, channels, needRows, lo, hi);
+  yield* scanRows(image, channels, plan.needRows, lo, hi);
   let groups = channelGroups(channels, lo, hi);
   if (!inside(out, channels, planes, groups)) {
     yield* scanRows(image, channels, null, lo, hi);
@@ -554,18 +608,75 @@ function* resizeSteps(image: ByteImage, width: number, height: number): Generato
       out[i + ch] = t < min[g]! ? min[g]! : t > max[g]! ? max[g]! : t;
     }
   }
-  return { data: out, width, height, channels };
+  return { image: { data: out, width, height, channels } };
+}
+
+/**
+ * The whole resize of an RGBA image with the WebAssembly kernels, the same bits as the JavaScript: the Gaussian at the
+ * rows and columns read (`filterWithKernels`, which also takes the byte range of the rows read), the zoom, the clip,
+ * and the pixels as the engines take them (each value's byte rounded as `toPixelImage` rounds it).
+ */
+function* resizeWithKernels(kernels: Kernels, image: ByteImage, plan: ResizePlan): Generator<void, { image: FloatImage; pixels: PixelSample }> {
+  const { channels, planes, width, height, ty, tx, colSlot } = plan;
+  const lanes = planes + (planes % 2);
+  const n = width * height;
+  const rowLength = plan.needCols.length * lanes;
+  const rowSlot = new Map<number, number>(plan.needRows.map((r, s) => [r, s * rowLength]));
+  const at = {
+    rows: kernels.alloc(8 * height), wy: kernels.alloc(16 * height), cols: kernels.alloc(8 * width), wx: kernels.alloc(16 * width),
+    out: kernels.alloc(8 * n * channels), bytes: kernels.alloc(4 * n), min: kernels.alloc(8 * channels), max: kernels.alloc(8 * channels),
+    lo: kernels.alloc(channels), hi: kernels.alloc(channels),
+  };
+  const { filtered } = yield* filterWithKernels(kernels, image, channels, lanes, plan, rowSlot, rowLength, { lo: at.lo, hi: at.hi });
+  const rows = kernels.i32(at.rows, 2 * height);
+  const wy = kernels.f64(at.wy, 2 * height);
+  for (let oy = 0; oy < height; oy++) {
+    rows[2 * oy] = rowSlot.get(ty.i0[oy]!)!;
+    rows[2 * oy + 1] = rowSlot.get(ty.i1[oy]!)!;
+    wy[2 * oy] = ty.w0[oy]!;
+    wy[2 * oy + 1] = ty.w1[oy]!;
+  }
+  const cols = kernels.i32(at.cols, 2 * width);
+  const wx = kernels.f64(at.wx, 2 * width);
+  for (let ox = 0; ox < width; ox++) {
+    cols[2 * ox] = colSlot[tx.i0[ox]!]! * lanes;
+    cols[2 * ox + 1] = colSlot[tx.i1[ox]!]! * lanes;
+    wx[2 * ox] = tx.w0[ox]!;
+    wx[2 * ox + 1] = tx.w1[ox]!;
+  }
+  const k = kernels.exports;
+  k.zoom(filtered, at.rows, at.wy, at.cols, at.wx, width, height, channels, lanes, at.out);
+  yield;
+
+  // The clip, as in `resizeBoth`: the range of the rows read (as far as the bands reach), every row only if needed.
+  const lo = kernels.u8(at.lo, channels);
+  const hi = kernels.u8(at.hi, channels);
+  const bounds = (groups: ReturnType<typeof channelGroups>) => {
+    const min = kernels.f64(at.min, channels);
+    const max = kernels.f64(at.max, channels);
+    for (let ch = 0; ch < channels; ch++) {
+      min[ch] = groups.min[groups.of[ch]!]!;
+      max[ch] = groups.max[groups.of[ch]!]!;
+    }
+  };
+  bounds(channelGroups(channels, lo, hi));
+  if (!k.within(at.out, n, channels, planes, at.min, at.max)) {
+    const whole = { lo: new Uint8Array(channels), hi: new Uint8Array(channels) };
+    yield* scanRows(image, channels, null, whole.lo, whole.hi);
+    bounds(channelGroups(channels, whole.lo, whole.hi));
+  }
+  k.clipAndRound(at.out, n, channels, planes, at.min, at.max, BYTE_TO_UNIT[plan.alpha]!, at.out, at.bytes);
+  const float = kernels.f64(at.out, 4 * n).slice();
+  const bytes = new Uint8ClampedArray(kernels.u8(at.bytes, 4 * n).slice().buffer);
+  return { image: { data: float, width, height, channels }, pixels: { data: bytes, width, height, float } };
 }
 
 /**
  * The Gaussian at the rows and columns the zoom reads (with the WebAssembly kernels where they run, else in
  * JavaScript: the same bits), then the zoom itself, before clipping.
  */
-function* filterAndZoom(
-  image: ByteImage, channels: number, planes: number, alpha: number, width: number, height: number,
-  rowKernel: Float64Array | null, colKernel: Float64Array | null, ty: AxisTaps, tx: AxisTaps,
-  needRows: number[], needCols: number[], colSlot: Int32Array,
-): Generator<void, Float64Array> {
+function* filterAndZoom(image: ByteImage, plan: ResizePlan): Generator<void, Float64Array> {
+  const { channels, planes, alpha, width, height, ty, tx, needRows, needCols, colSlot } = plan;
   const kernels = acquireKernels();
   try {
     // The filtered values at (row read, column read): row slot s of the rows read starts at s × rowLength, `lanes`
@@ -573,9 +684,13 @@ function* filterAndZoom(
     const lanes = kernels ? planes + (planes % 2) : planes;
     const rowLength = needCols.length * lanes;
     const rowSlot = new Map<number, number>(needRows.map((r, s) => [r, s * rowLength]));
-    const filtered = kernels
-      ? yield* filterWithKernels(kernels, image, channels, lanes, needRows, needCols, rowKernel, colKernel, rowSlot, rowLength)
-      : yield* filterInJs(image, channels, planes, needRows, needCols, rowKernel, colKernel, rowSlot, rowLength);
+    let filtered: Float64Array;
+    if (kernels) {
+      const done = yield* filterWithKernels(kernels, image, channels, lanes, plan, rowSlot, rowLength);
+      filtered = kernels.f64(done.filtered, needRows.length * rowLength);
+    } else {
+      filtered = yield* filterInJs(image, channels, planes, needRows, needCols, plan.rowKernel, plan.colKernel, rowSlot, rowLength);
+    }
 
     // The zoom, before clipping.
     const out = new Float64Array(width * height * channels);
@@ -661,11 +776,12 @@ const IDENTITY = Float64Array.of(1);
  * dropped, and a missing kernel is the one weight 1 (`x × 1` is `x`). Returns a view of the instance's memory.
  */
 function* filterWithKernels(
-  kernels: Kernels, image: ByteImage, channels: number, lanes: number, needRows: number[], needCols: number[],
-  rowKernel: Float64Array | null, colKernel: Float64Array | null, rowSlot: Map<number, number>, rowLength: number,
-): Generator<void, Float64Array> {
-  const rowWeights = rowKernel ?? IDENTITY;
-  const colWeights = colKernel ?? IDENTITY;
+  kernels: Kernels, image: ByteImage, channels: number, lanes: number, plan: ResizePlan, rowSlot: Map<number, number>,
+  rowLength: number, range?: { lo: number; hi: number },
+): Generator<void, { filtered: number }> {
+  const { needRows, needCols } = plan;
+  const rowWeights = plan.rowKernel ?? IDENTITY;
+  const colWeights = plan.colKernel ?? IDENTITY;
   const rowRadius = (rowWeights.length - 1) / 2;
   const colRadius = (colWeights.length - 1) / 2;
   const parts = bands(needCols, image.width, colRadius);
@@ -690,12 +806,17 @@ function* filterWithKernels(
   const bytes = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length);
   const heap = kernels.u8(0, kernels.memory.byteLength);
   const runs = rowRuns(needRows);
+  if (range) {
+    kernels.u8(range.lo, channels).fill(255);
+    kernels.u8(range.hi, channels).fill(0);
+  }
   for (const part of parts) {
     const stride = (part.x1 - part.x0) * channels;
     for (let v = first; v <= last; v++) {
       const start = (mirrorIndex(v, image.height) * image.width + part.x0) * channels;
       heap.set(bytes.subarray(start, start + stride), at.rows + (v - first) * stride);
     }
+    if (range) for (const r of needRows) kernels.exports.byteRange(at.rows + (r - first) * stride, stride, channels, range.lo, range.hi);
     kernels.i32(at.cols, part.cols.length).set(part.cols);
     kernels.i32(at.neighbours, part.cols.length * colRadius * 2).set(columnNeighbours(part.cols, image.width, part.x0, channels, colRadius));
     const columns = (line: number, r: number) =>
@@ -710,7 +831,7 @@ function* filterWithKernels(
       yield;
     }
   }
-  return kernels.f64(at.filtered, needRows.length * rowLength);
+  return { filtered: at.filtered };
 }
 
 
@@ -732,11 +853,31 @@ function inside(data: Float64Array, channels: number, planes: number, groups: { 
  * The colour channels (the first three) are clipped to their common range, a fourth (alpha) to its own.
  */
 export function resizeImage(image: ByteImage, width: number, height: number, options: ResizeOptions = {}): FloatImage {
-  const steps = resizeSteps(image, width, height);
-  for (;;) {
-    throwIfAborted(options.signal);
-    const step = steps.next();
-    if (step.done) return step.value;
+  return runToEnd(resizeSteps(image, width, height), options.signal);
+}
+
+/**
+ * `toPixelImage(resizeImage(image, width, height))`, the sample the palette engines take, made in one pass where the
+ * WebAssembly kernels run (the same bits). The image must have 3 or 4 channels.
+ */
+export function resizeToPixels(image: ByteImage, width: number, height: number, options: ResizeOptions = {}): PixelSample {
+  return pixelsOf(runToEnd(resizeBoth(image, width, height), options.signal));
+}
+
+function pixelsOf(result: { image: FloatImage; pixels?: PixelSample }): PixelSample {
+  return result.pixels ?? toPixelImage(result.image);
+}
+
+function runToEnd<T>(steps: Generator<void, T>, signal?: AbortSignal): T {
+  try {
+    for (;;) {
+      throwIfAborted(signal);
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  } finally {
+    // An abort leaves the steps mid-way: their `finally` gives the kernels back.
+    steps.return(undefined as T);
   }
 }
 
@@ -750,23 +891,35 @@ export interface ResizeAsyncOptions extends ResizeOptions {
 const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** `resizeImage` in slices of `sliceMs`, pausing between them: for a thread that must stay responsive. */
-export async function resizeImageAsync(
+export function resizeImageAsync(image: ByteImage, width: number, height: number, options: ResizeAsyncOptions = {}): Promise<FloatImage> {
+  return runInSlices(resizeSteps(image, width, height), options);
+}
+
+/** `resizeToPixels` in slices of `sliceMs`, pausing between them. */
+export async function resizeToPixelsAsync(
   image: ByteImage,
   width: number,
   height: number,
   options: ResizeAsyncOptions = {},
-): Promise<FloatImage> {
+): Promise<PixelSample> {
+  return pixelsOf(await runInSlices(resizeBoth(image, width, height), options));
+}
+
+async function runInSlices<T>(steps: Generator<void, T>, options: ResizeAsyncOptions): Promise<T> {
   const { signal, sliceMs = 8, pause = macrotask } = options;
-  const steps = resizeSteps(image, width, height);
   let sliceStart = performance.now();
-  for (;;) {
-    throwIfAborted(signal);
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() - sliceStart >= sliceMs) {
-      await pause();
-      sliceStart = performance.now();
+  try {
+    for (;;) {
+      throwIfAborted(signal);
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (performance.now() - sliceStart >= sliceMs) {
+        await pause();
+        sliceStart = performance.now();
+      }
     }
+  } finally {
+    steps.return(undefined as T);
   }
 }
 

@@ -7,7 +7,7 @@
  * there), else on this thread in slices of a few milliseconds, yielding to the page between them (a 24 MP photo is
  * about half a second of work, spread so that no task is long).
  */
-import { resizeImageAsync, toPixelImage } from '../core/resample.js';
+import { resizeToPixelsAsync } from '../core/resample.js';
 import { throwIfAborted } from '../core/errors.js';
 import type { DecodedImage } from './load.js';
 
@@ -84,9 +84,8 @@ export async function readSample(
     measureSample(start, 'worker');
     return elsewhere;
   }
-  const resized = await resizeImageAsync(full, width, height, { signal, pause: yieldToPage });
+  const { data, float } = await resizeToPixelsAsync(full, width, height, { signal, pause: yieldToPage });
   throwIfAborted(signal);
-  const { data, float } = toPixelImage(resized);
   measureSample(start, 'page');
   // What follows (the sample's copy to the worker) starts in a task of its own.
   await yieldToPage();

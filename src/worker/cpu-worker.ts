@@ -20,7 +20,7 @@ import { seedRunsOnRowsSteps, type SeedingRows } from '../core/exact/prepare.js'
 import { pickBestRun, runExactSeedSteps, type ExactRunResult, type ExactWork } from '../core/exact/runs.js';
 import { runPaced, yieldToEventLoop } from '../core/pace.js';
 import { maskIgnoredSteps } from '../core/ignore.js';
-import { resizeImageAsync, toPixelImage } from '../core/resample.js';
+import { resizeToPixelsAsync } from '../core/resample.js';
 import type { PaletteResult, PixelKMeansResult, ProgressInfo } from '../core/types.js';
 import { ExactImageSession, splitRuns, type PreparedRequest } from './exact-session.js';
 import type { HelperRequest, HelperResponse, HelperStart, RunOptions, WorkerPixels, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -260,8 +260,7 @@ async function handleMask(request: Extract<WorkerRequest, { type: 'mask' }>): Pr
 async function handleResample(request: Extract<WorkerRequest, { type: 'resample' }>): Promise<void> {
   const { id, pixels, width, height } = request;
   await checkpoint(id);
-  const resized = await resizeImageAsync(pixels, width, height, { signal: signalOf(id), pause: yieldToEventLoop });
-  const { data, float } = toPixelImage(resized);
+  const { data, float } = await resizeToPixelsAsync(pixels, width, height, { signal: signalOf(id), pause: yieldToEventLoop });
   const sample = { data: data as Uint8ClampedArray<ArrayBuffer>, width, height, float };
   post({ id, type: 'resampled', pixels: sample }, [sample.data.buffer, float.buffer]);
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractPalette } from '../../src/core/palette.js';
-import { gaussianKernel, resizeImage, resizeImageAsync, toPixelImage } from '../../src/core/resample.js';
+import { gaussianKernel, resizeImage, resizeImageAsync, resizeToPixels, toPixelImage } from '../../src/core/resample.js';
 import { fdlibmExp } from '../../src/core/exp.js';
 import { kmeans } from '../../src/core/sklearn/kmeans.js';
 import { InvalidInputError, InvalidOptionError } from '../../src/core/errors.js';
@@ -164,6 +164,15 @@ describe.each([
     expect(Array.from(out.data)).toEqual(Array.from(expected.data));
   });
 
+  it.each(cases.filter((c) => c.channels >= 3))('$w×$h → $ow×$oh, $name, as the engines take it (toPixelImage)', ({ w, h, ow, oh, seed, channels, alpha, smooth }) => {
+    const image = testImage(w, h, channels, seed, smooth, alpha);
+    const got = resizeToPixels(image, ow, oh);
+    const expected = toPixelImage(referenceResize(image, ow, oh));
+    expect([got.width, got.height]).toEqual([ow, oh]);
+    expect(Array.from(got.float)).toEqual(Array.from(expected.float));
+    expect(Array.from(got.data)).toEqual(Array.from(expected.data));
+  });
+
   it('clips to the whole image\'s range when a value falls outside that of the rows read', () => {
     // 40 rows to 10 read rows 4i + 1 and 4i + 2; the dark row 0 is never read, but its blur reaches the rows read.
     const image = testImage(30, 40, 4, 9, true, 'opaque');
@@ -172,6 +181,8 @@ describe.each([
     const out = resizeImage(image, 10, 10);
     expect(Array.from(out.data)).toEqual(Array.from(referenceResize(image, 10, 10).data));
     expect(out.data[0]).toBeLessThan(200 / 255);
+    const pixels = resizeToPixels(image, 10, 10);
+    expect(Array.from(pixels.float)).toEqual(Array.from(toPixelImage(referenceResize(image, 10, 10)).float));
   });
 });
 

@@ -13,7 +13,7 @@
  */
 import { FIXED_SHIFT } from '../constants.js';
 import { chunks, runSync, type Steps } from '../pace.js';
-import { acquireKernels, type Kernels } from '../wasm/kernels.js';
+import { acquireKernels, KernelCache, type Kernels } from '../wasm/kernels.js';
 
 export interface ExactRunOutcome {
   /** k × 3 centres in fixed point (128 per 8-bit unit). */
@@ -231,8 +231,9 @@ function fillGrid(
 }
 
 /**
- * A grid in an instance of the WebAssembly kernels (wasm/lloyd.ts): loaded once, kept with the grid between runs. A
- * run takes the instance out while it runs (a run interleaved with it gets its own) and puts it back when it ends.
+ * A grid in an instance of the WebAssembly kernels (wasm/lloyd.ts): loaded once, kept for the grid's next run
+ * (`KernelCache`). A run takes the instance out while it runs (a run interleaved with it loads its own) and puts it
+ * back when it ends.
  */
 interface LoadedGrid {
   kernels: Kernels;
@@ -242,14 +243,11 @@ interface LoadedGrid {
   arrays: number[];
 }
 
-const loadedGrids = new WeakMap<PointGrid, LoadedGrid>();
+const loadedGrids = new KernelCache<PointGrid, LoadedGrid>();
 
 function loadGrid(grid: PointGrid): LoadedGrid | null {
-  const held = loadedGrids.get(grid);
-  if (held) {
-    loadedGrids.delete(grid);
-    return held;
-  }
+  const held = loadedGrids.take(grid);
+  if (held) return held;
   const kernels = acquireKernels();
   if (!kernels) return null;
   const { fine, coarse } = grid;
@@ -371,7 +369,7 @@ class LloydState {
     const { memory } = this;
     if (!memory) return;
     memory.loaded.kernels.truncate(memory.loaded.mark);
-    if (!loadedGrids.has(this.grid)) loadedGrids.set(this.grid, memory.loaded);
+    loadedGrids.put(this.grid, memory.loaded);
   }
 
   /**

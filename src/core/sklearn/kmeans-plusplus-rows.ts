@@ -24,7 +24,7 @@ import type { RandomState } from '../random.js';
 import { distancesToCentre, distancesToRow } from './kmeans-plusplus.js';
 import { pairwiseSumGather } from './numeric.js';
 import { rowSquaredNorm } from './prepare.js';
-import { acquireKernels, type Kernels } from '../wasm/kernels.js';
+import { acquireKernels, KernelCache, type Kernels } from '../wasm/kernels.js';
 
 /** Boxes per axis of the rows' bounding box: 16³ cells, of which a photo's colours fill a few hundred. */
 const BOX_BINS = 16;
@@ -284,7 +284,7 @@ function jsSeeding(boxes: RowBoxes, trials: number): Seeding {
   };
 }
 
-/** A point set's rows in an instance of the kernels, as columns: loaded once, kept with the boxes between seedings. */
+/** A point set's rows in an instance of the kernels, as columns: loaded once, kept for its next seeding (`KernelCache`). */
 interface LoadedRows {
   kernels: Kernels;
   /** The end of the rows' memory: each seeding's own memory comes after it and is freed when it closes. */
@@ -293,14 +293,11 @@ interface LoadedRows {
 }
 
 /** Boxes whose rows an idle instance holds. A seeding takes the instance out while it runs (another gets its own). */
-const loadedRows = new WeakMap<RowBoxes, LoadedRows>();
+const loadedRows = new KernelCache<RowBoxes, LoadedRows>();
 
 function loadRows(boxes: RowBoxes): LoadedRows | null {
-  const held = loadedRows.get(boxes);
-  if (held) {
-    loadedRows.delete(boxes);
-    return held;
-  }
+  const held = loadedRows.take(boxes);
+  if (held) return held;
   const kernels = acquireKernels();
   if (!kernels) return null;
   const { u, count, X } = boxes;
@@ -370,7 +367,7 @@ function wasmSeeding(boxes: RowBoxes, trials: number, rows: LoadedRows): Seeding
     choose: (t) => k.applyLowered(at.closest, at.lowered + 8 * t * u, at.reached + 4 * t * count, reachedCount[t]!, rows.start, at.boxMax),
     close() {
       kernels.truncate(rows.mark);
-      if (!loadedRows.has(boxes)) loadedRows.set(boxes, rows);
+      loadedRows.put(boxes, rows);
     },
   };
 }

@@ -5,8 +5,8 @@
  * refuses synchronous compiles, or kernels turned off (`setWasmKernels(false)`: tests and benches compare both). Only
  * the speed differs.
  *
- * Each piece of work takes its own instance (`acquireKernels`, a few microseconds from the compiled module) and gives
- * it back (`releaseKernels`), so works interleaved on one thread (paced steps) never share memory. An instance's
+ * Each piece of work takes its own instance (`acquireKernels`: from a pool, else made from the compiled module) and
+ * gives it back (`releaseKernels`), so works interleaved on one thread (paced steps) never share memory. An instance's
  * memory is a bump arena: `alloc` everything first, then take views (growing the memory detaches earlier views).
  */
 import { KERNELS_WASM_BASE64 } from './module.js';
@@ -17,6 +17,12 @@ export interface KernelExports {
   filterColumns(
     line: number, x0: number, width: number, channels: number, lanes: number, cols: number, count: number,
     kernel: number, radius: number, neighbours: number, out: number,
+  ): void;
+  zoom(filtered: number, rows: number, wy: number, cols: number, wx: number, width: number, height: number, channels: number, lanes: number, out: number): void;
+  byteRange(at: number, values: number, channels: number, lo: number, hi: number): void;
+  within(data: number, n: number, channels: number, planes: number, min: number, max: number): number;
+  clipAndRound(
+    data: number, n: number, channels: number, planes: number, min: number, max: number, alpha: number, float4: number, bytes4: number,
   ): void;
   lowerBoxes(
     x0: number, x1: number, x2: number, norms: number, weights: number, closest: number,
@@ -36,6 +42,8 @@ const PAGE = 65536;
 const SLACK = 32;
 /** An instance whose memory grew past this is dropped when given back rather than kept (memory never shrinks). */
 const KEEP_BYTES = 64 << 20;
+/** Idle instances kept for reuse. */
+const POOL_SIZE = 8;
 
 /** One instance of the module and its arena. */
 export class Kernels {
@@ -129,7 +137,38 @@ export function acquireKernels(): Kernels | null {
 export function releaseKernels(kernels: Kernels | null): void {
   if (!kernels) return;
   kernels.reset();
-  if (kernels.memory.byteLength <= KEEP_BYTES && pool.length < 4) pool.push(kernels);
+  if (kernels.memory.byteLength <= KEEP_BYTES && pool.length < POOL_SIZE) pool.push(kernels);
+}
+
+/**
+ * Data loaded into instances and kept for the next work on the same data (the ten seedings of an image share its
+ * rows, its ten runs its grid): at most `size` entries, the oldest going back to the pool, so that a stream of images
+ * reuses a few instances instead of making (and collecting) a memory per image. A work `take`s its entry while it
+ * runs (a work interleaved with it on the same data loads its own) and `put`s it back when done.
+ */
+export class KernelCache<K extends object, V extends { kernels: Kernels }> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(private readonly size = 2) {}
+
+  take(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value) this.entries.delete(key);
+    return value;
+  }
+
+  put(key: K, value: V): void {
+    if (this.entries.has(key)) {
+      releaseKernels(value.kernels);
+      return;
+    }
+    this.entries.set(key, value);
+    for (const [oldest, old] of this.entries) {
+      if (this.entries.size <= this.size) break;
+      this.entries.delete(oldest);
+      releaseKernels(old.kernels);
+    }
+  }
 }
 
 /** Turns the kernels off (or on again) in this thread: the JavaScript versions run, with the same bits. */
