@@ -446,24 +446,8 @@ function scanRange(data: ArrayLike<number>, channels: number, start: number, end
   }
 }
 
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/**
- * Whether every alpha value (channel 3 of 4) in `data[start..end)` equals `value`: bitwise, no branch per pixel, and
- * a word per pixel where the bytes are aligned.
- */
+/** Whether every alpha value (channel 3 of 4) in `data[start..end)` equals `value` (bitwise: no branch per pixel). */
 function alphaEquals(data: Uint8Array | Uint8ClampedArray, start: number, end: number, value: number): boolean {
-  if (LITTLE_ENDIAN && (data.byteOffset + start) % 4 === 0) {
-    const words = new Uint32Array(data.buffer, data.byteOffset + start, (end - start) >> 2);
-    let and = 0xffffffff;
-    let or = 0;
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i]!;
-      and &= w;
-      or |= w;
-    }
-    return and >>> 24 === value && or >>> 24 === value;
-  }
   let and = value;
   let or = value;
   for (let i = start + 3; i < end; i += 4) {
