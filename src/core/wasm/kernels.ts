@@ -96,7 +96,7 @@ export class Kernels {
 }
 
 let enabled = true;
-let compiled: WebAssembly.Module | null | undefined;
+let compiled: WebAssembly.Module | null | 'pending' | undefined;
 const pool: Kernels[] = [];
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -106,13 +106,27 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The compiled module, or null where it cannot be compiled here (remembered: it is tried once a thread). */
+/**
+ * The compiled module, or null where it cannot be compiled here (remembered: it is tried once a thread). A thread that
+ * refuses a synchronous compile of this size (some browsers' main threads) compiles it in the background instead: the
+ * JavaScript versions run until it is ready.
+ */
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
+  if (compiled !== undefined) return compiled === 'pending' ? null : compiled;
+  if (typeof WebAssembly !== 'object') return (compiled = null);
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
   try {
-    compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
-  } catch {
-    // No SIMD, a CSP refusal, or a main thread's limit on synchronous compiles: the JavaScript kernels run.
+    compiled = new WebAssembly.Module(bytes);
+  } catch (error) {
+    if (error instanceof RangeError && typeof WebAssembly.compile === 'function') {
+      compiled = 'pending';
+      WebAssembly.compile(bytes).then(
+        (module) => (compiled = module),
+        () => (compiled = null),
+      );
+      return null;
+    }
+    // No SIMD, or a Content-Security-Policy without 'wasm-unsafe-eval': the JavaScript kernels run.
     compiled = null;
   }
   return compiled;
