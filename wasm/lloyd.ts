@@ -155,6 +155,65 @@ function scanPoints(header: usize, from: usize, to: usize, candidates: usize, m:
   return changed;
 }
 
+/**
+ * `scanPoints` for two candidates a < b, the usual case (a box on the boundary between two clusters): each point's
+ * choice (b when strictly nearer, else a) is a select rather than a branch, and the two clusters' sums build up in
+ * locals, added to the run's once at the end (integers: the same totals in any order).
+ */
+function scanTwo(header: usize, from: usize, to: usize, a: i32, b: i32): i32 {
+  const points = field(header, H_POINTS);
+  const weights = field(header, H_WEIGHTS);
+  const centers = field(header, H_CENTERS);
+  const labels = field(header, H_LABELS);
+  const ca = centers + <usize>a * 24;
+  const cb = centers + <usize>b * 24;
+  const a0 = load<f64>(ca), a1 = load<f64>(ca, 8), a2 = load<f64>(ca, 16);
+  const b0 = load<f64>(cb), b1 = load<f64>(cb, 8), b2 = load<f64>(cb, 16);
+  let wa: f64 = 0, sa0: f64 = 0, sa1: f64 = 0, sa2: f64 = 0;
+  let wb: f64 = 0, sb0: f64 = 0, sb1: f64 = 0, sb2: f64 = 0;
+  let changed: i32 = 0;
+  for (let i = from; i < to; i++) {
+    const x0 = coord(points, 3 * i), x1 = coord(points, 3 * i + 1), x2 = coord(points, 3 * i + 2);
+    const da0 = x0 - a0, da1 = x1 - a1, da2 = x2 - a2;
+    const db0 = x0 - b0, db1 = x1 - b1, db2 = x2 - b2;
+    const toB = db0 * db0 + db1 * db1 + db2 * db2 < da0 * da0 + da1 * da1 + da2 * da2;
+    const best = select<i32>(b, a, toB);
+    const at = labels + (i << 2);
+    changed += <i32>(load<i32>(at) != best);
+    store<i32>(at, best);
+    const w = load<f64>(weights + (i << 3));
+    const w1 = select<f64>(w, 0, toB);
+    const w0 = w - w1;
+    wa += w0;
+    sa0 += w0 * x0;
+    sa1 += w0 * x1;
+    sa2 += w0 * x2;
+    wb += w1;
+    sb0 += w1 * x0;
+    sb1 += w1 * x1;
+    sb2 += w1 * x2;
+  }
+  addTotals(header, a, wa, sa0, sa1, sa2);
+  addTotals(header, b, wb, sb0, sb1, sb2);
+  return changed;
+}
+
+@inline function addTotals(header: usize, j: i32, w: f64, s0: f64, s1: f64, s2: f64): void {
+  const count = field(header, H_COUNTS) + (<usize>j << 3);
+  store<f64>(count, load<f64>(count) + w);
+  const s = field(header, H_SUMS) + <usize>j * 24;
+  store<f64>(s, load<f64>(s) + s0);
+  store<f64>(s, load<f64>(s, 8) + s1, 8);
+  store<f64>(s, load<f64>(s, 16) + s2, 16);
+}
+
+/** `scanPoints`, or `scanTwo` for two candidates. */
+@inline function scan(header: usize, from: usize, to: usize, candidates: usize, m: i32): i32 {
+  return m == 2
+    ? scanTwo(header, from, to, load<i32>(candidates), load<i32>(candidates, 4))
+    : scanPoints(header, from, to, candidates, m);
+}
+
 /** `LloydState.assignCoarse` on coarse box c. Returns how many labels changed. */
 function assignCoarse(header: usize, c: usize): i32 {
   const k = load<i32>(header + H_K);
@@ -195,7 +254,7 @@ function assignCoarse(header: usize, c: usize): i32 {
     if (to - from <= SCAN_BOX_MAX_POINTS) {
       // Testing so few points costs less than filtering their box.
       store<i32>(fm, -1);
-      changed += scanPoints(header, from, to, afterCoarse, mc);
+      changed += scan(header, from, to, afterCoarse, mc);
       continue;
     }
     const mf = filter(centers, fineLo, fineHi, f, afterCoarse, mc, afterFine, load<i32>(fm));
@@ -209,7 +268,7 @@ function assignCoarse(header: usize, c: usize): i32 {
       continue;
     }
     store<i32>(fm, -1);
-    changed += scanPoints(header, from, to, afterFine, mf);
+    changed += scan(header, from, to, afterFine, mf);
   }
   return changed;
 }
