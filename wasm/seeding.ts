@@ -182,3 +182,47 @@ export function applyLowered(into: usize, lowered: usize, reached: usize, n: i32
     if (boxMax) store<f64>(boxMax + (b << 3), most);
   }
 }
+
+/**
+ * Every row's distance to row `cand` into `closest` (`distancesToRow`: the same formula, raised to 0 when negative),
+ * then each box's largest (`boxMax`, from 0 as `largest` takes it).
+ */
+export function distancesToRow(
+  x0: usize, x1: usize, x2: usize, norms: usize, u: i32, cand: i32, closest: usize, start: usize, count: i32, boxMax: usize,
+): void {
+  const c = <usize>cand << 3;
+  const c0 = load<f64>(x0 + c), c1 = load<f64>(x1 + c), c2 = load<f64>(x2 + c), cNorm = load<f64>(norms + c);
+  const v0 = f64x2.splat(c0);
+  const v1 = f64x2.splat(c1);
+  const v2 = f64x2.splat(c2);
+  const vn = f64x2.splat(cNorm);
+  const minusTwo = f64x2.splat(-2.0);
+  const zero = f64x2.splat(0.0);
+  const end = <usize>u;
+  let i: usize = 0;
+  for (; i + 2 <= end; i += 2) {
+    const o = i << 3;
+    const dot = f64x2.add(
+      f64x2.add(f64x2.mul(v0, v128.load(x0 + o)), f64x2.mul(v1, v128.load(x1 + o))),
+      f64x2.mul(v2, v128.load(x2 + o)),
+    );
+    v128.store(closest + o, f64x2.pmax(f64x2.add(f64x2.add(f64x2.mul(minusTwo, dot), vn), v128.load(norms + o)), zero));
+  }
+  if (i < end) {
+    const o = i << 3;
+    const dot = c0 * load<f64>(x0 + o) + c1 * load<f64>(x1 + o) + c2 * load<f64>(x2 + o);
+    let dist = -2.0 * dot + cNorm + load<f64>(norms + o);
+    if (dist < 0) dist = 0;
+    store<f64>(closest + o, dist);
+  }
+  for (let b: i32 = 0; b < count; b++) {
+    const from = <usize>load<u32>(start + (<usize>b << 2));
+    const to = <usize>load<u32>(start + (<usize>b << 2), 4);
+    let most: f64 = 0;
+    for (let r = from; r < to; r++) {
+      const v = load<f64>(closest + (r << 3));
+      if (v > most) most = v;
+    }
+    store<f64>(boxMax + (<usize>b << 3), most);
+  }
+}

@@ -213,6 +213,12 @@ function boxDistance(X: Float64Array, cand: number, lo: Float64Array, hi: Float6
   return d;
 }
 
+/** Each box's largest closest distance into `boxMax`. */
+function measureBoxes(boxes: RowBoxes, closest: Float64Array, boxMax: Float64Array): void {
+  const { count, start } = boxes;
+  for (let b = 0; b < count; b++) boxMax[b] = largest(closest, start[b]!, start[b + 1]!);
+}
+
 /** The largest of `a[from .. to]` (0 when empty: distances are never negative). */
 function largest(a: Float64Array, from: number, to: number): number {
   let m = 0;
@@ -232,6 +238,10 @@ interface Seeding {
   candidateRows: Int32Array;
   reachedCount: Int32Array;
   gains: Float64Array;
+  /** The closest distances as the distances to row `row` alone (the first centre), and the boxes' largest. */
+  startAt(row: number): Steps<void>;
+  /** Each box's largest closest distance, from the closest distances as they are. */
+  measureBoxes(): void;
   /** numpy's pairwise sum of the closest distances over the points (through `rowOf`). */
   potential(): number;
   /** The potential were candidate t chosen (its lowered distances over the closest ones). */
@@ -258,6 +268,11 @@ function jsSeeding(boxes: RowBoxes, trials: number): Seeding {
   let scratch: Float64Array | null = null;
   return {
     closest, boxMax, candidateRows, reachedCount, gains,
+    *startAt(row) {
+      yield* chunks(u, chunkFor(3 + 4), (from, to) => distancesToRow(boxes.X, from, to, 3, row, boxes.norms, closest));
+      this.measureBoxes();
+    },
+    measureBoxes: () => measureBoxes(boxes, closest, boxMax),
     potential: () => pairwiseSumGather(closest, rowOf),
     potentialWith(t) {
       scratch ??= new Float64Array(u);
@@ -339,12 +354,17 @@ function wasmSeeding(boxes: RowBoxes, trials: number, rows: LoadedRows): Seeding
   const drawn = kernels.i32(at.drawn, trials);
   const order = Array.from({ length: trials }, (_, t) => t);
   const k = kernels.exports;
+  const boxMax = kernels.f64(at.boxMax, count);
   return {
     closest,
-    boxMax: kernels.f64(at.boxMax, count),
+    boxMax,
     candidateRows: kernels.i32(at.candidateRows, trials),
     reachedCount,
     gains: kernels.f64(at.gains, trials),
+    *startAt(row) {
+      k.distancesToRow(rows.x0, rows.x1, rows.x2, rows.norms, u, row, at.closest, rows.start, count, at.boxMax);
+    },
+    measureBoxes: () => measureBoxes(boxes, closest, boxMax),
     potential: () => k.pairwiseSumGather(at.closest, rows.rowOf, 0, m),
     potentialWith(t) {
       scratch.set(closest);
@@ -424,17 +444,17 @@ export function* greedyKMeansPlusPlusOnRowsSteps(
 }
 
 function* seedSteps(boxes: RowBoxes, k: number, rng: RandomState, fixed: Float64Array | undefined, trials: number, s: Seeding): Steps<Int32Array> {
-  const { X, norms, rowOf, count, start, u } = boxes;
+  const { X, norms, rowOf, count, u } = boxes;
   const m = rowOf.length;
   const indices = new Int32Array(k);
   const chunk = chunkFor(3 + 4);
   const fixedCount = fixed === undefined ? 0 : fixed.length / 3;
-  const { closest, boxMax, candidateRows, reachedCount, gains } = s;
+  const { closest, candidateRows, reachedCount, gains } = s;
 
   if (fixedCount === 0) {
     const first = rng.randint(m);
     indices[0] = first;
-    yield* chunks(u, chunk, (from, to) => distancesToRow(X, from, to, 3, rowOf[first]!, norms, closest));
+    yield* s.startAt(rowOf[first]!);
   } else {
     indices.fill(-1, 0, fixedCount);
     for (let f = 0; f < fixedCount; f++) {
@@ -442,8 +462,8 @@ function* seedSteps(boxes: RowBoxes, k: number, rng: RandomState, fixed: Float64
       const bound = f === 0 ? undefined : closest;
       yield* chunks(u, chunk, (from, to) => distancesToCentre(X, from, to, 3, fixed!, 3 * f, norm, norms, closest, bound));
     }
+    s.measureBoxes();
   }
-  for (let b = 0; b < count; b++) boxMax[b] = largest(closest, start[b]!, start[b + 1]!);
   let currentPot = s.potential();
   yield;
   const firstStep = Math.max(1, fixedCount);

@@ -33,6 +33,9 @@ export interface KernelExports {
   drawSorted(closest: number, rowOf: number, m: number, targets: number, n: number, out: number): void;
   pairwiseSumGather(a: number, index: number, start: number, n: number): number;
   applyLowered(into: number, lowered: number, reached: number, n: number, start: number, boxMax: number): void;
+  distancesToRow(
+    x0: number, x1: number, x2: number, norms: number, u: number, cand: number, closest: number, start: number, count: number, boxMax: number,
+  ): void;
   lloydAssign(header: number, fromCoarse: number, budget: number): number;
   lloydInertia(header: number, from: number, to: number): number;
 }
