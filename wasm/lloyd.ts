@@ -43,6 +43,13 @@ const SCAN_BOX_MAX_POINTS: u32 = 2;
   return <f64>load<u16>(p + (i << 1));
 }
 
+/** The squared distance from (x0, x1, x2) to centre j. */
+@inline function distanceTo(centers: usize, j: i32, x0: f64, x1: f64, x2: f64): f64 {
+  const c = centers + (<usize>j * 24);
+  const d0 = x0 - load<f64>(c), d1 = x1 - load<f64>(c, 8), d2 = x2 - load<f64>(c, 16);
+  return d0 * d0 + d1 * d1 + d2 * d2;
+}
+
 /**
  * `LloydState.filter`: keeps, in order, the candidates that may be nearest to some point of box b (bounds lo, hi),
  * testing first the box's owner of the last assignment when it is a candidate, else the candidate nearest the box's
@@ -61,9 +68,7 @@ function filter(centers: usize, lo: usize, hi: usize, b: usize, candidates: usiz
     let bestD = Infinity;
     for (let t: i32 = 0; t < m; t++) {
       const j = load<i32>(candidates + (<usize>t << 2));
-      const c = centers + (<usize>j * 24);
-      const d0 = m0 - load<f64>(c), d1 = m1 - load<f64>(c, 8), d2 = m2 - load<f64>(c, 16);
-      const d = d0 * d0 + d1 * d1 + d2 * d2;
+      const d = distanceTo(centers, j, m0, m1, m2);
       if (d < bestD) {
         bestD = d;
         a = j;
@@ -130,9 +135,7 @@ function scanPoints(header: usize, from: usize, to: usize, candidates: usize, m:
     let bestD = Infinity;
     for (let t: i32 = 0; t < m; t++) {
       const j = load<i32>(candidates + (<usize>t << 2));
-      const c = centers + (<usize>j * 24);
-      const d0 = x0 - load<f64>(c), d1 = x1 - load<f64>(c, 8), d2 = x2 - load<f64>(c, 16);
-      const d = d0 * d0 + d1 * d1 + d2 * d2;
+      const d = distanceTo(centers, j, x0, x1, x2);
       // Strictly less, candidates in index order: a tie keeps the lower index.
       if (d < bestD) {
         bestD = d;

@@ -12,6 +12,25 @@
 /** Slack on a box's lower bound (the JavaScript's BOUND_SLACK). */
 const BOUND_SLACK: f64 = 1e-12;
 
+/** `distancesToRow`'s formula for rows o/8 and o/8 + 1 (two lanes): `-2·(c·x) + ‖c‖² + ‖x‖²`, raised to 0. */
+@inline function distanceLanes(
+  x0: usize, x1: usize, x2: usize, norms: usize, o: usize, v0: v128, v1: v128, v2: v128, vn: v128,
+): v128 {
+  const dot = f64x2.add(
+    f64x2.add(f64x2.mul(v0, v128.load(x0 + o)), f64x2.mul(v1, v128.load(x1 + o))),
+    f64x2.mul(v2, v128.load(x2 + o)),
+  );
+  // pmax(d, 0) is `d < 0 ? 0 : d`: the JavaScript's choice exactly.
+  return f64x2.pmax(f64x2.add(f64x2.add(f64x2.mul(f64x2.splat(-2.0), dot), vn), v128.load(norms + o)), f64x2.splat(0.0));
+}
+
+/** The same for the one row at byte offset o. */
+@inline function distance(x0: usize, x1: usize, x2: usize, norms: usize, o: usize, c0: f64, c1: f64, c2: f64, cNorm: f64): f64 {
+  const dot = c0 * load<f64>(x0 + o) + c1 * load<f64>(x1 + o) + c2 * load<f64>(x2 + o);
+  const dist = -2.0 * dot + cNorm + load<f64>(norms + o);
+  return dist < 0 ? 0 : dist;
+}
+
 /**
  * Candidate (c0, c1, c2, squared norm cNorm) against rows from .. to: `min(closest, d)` into `out`, returning
  * `Σ weight · (closest − new)`. d is `-2·(c0·x0 + c1·x1 + c2·x2) + cNorm + norm`, raised to 0 when negative.
@@ -24,18 +43,12 @@ const BOUND_SLACK: f64 = 1e-12;
   const v1 = f64x2.splat(c1);
   const v2 = f64x2.splat(c2);
   const vn = f64x2.splat(cNorm);
-  const minusTwo = f64x2.splat(-2.0);
-  const zero = f64x2.splat(0.0);
   let gain = f64x2.splat(0.0);
   let i = from;
   for (; i + 2 <= to; i += 2) {
     const o = i << 3;
-    const dot = f64x2.add(
-      f64x2.add(f64x2.mul(v0, v128.load(x0 + o)), f64x2.mul(v1, v128.load(x1 + o))),
-      f64x2.mul(v2, v128.load(x2 + o)),
-    );
-    // pmax(d, 0) is `d < 0 ? 0 : d`; pmin(d, b) is `b < d ? b : d`: the JavaScript's choices exactly.
-    const dist = f64x2.pmax(f64x2.add(f64x2.add(f64x2.mul(minusTwo, dot), vn), v128.load(norms + o)), zero);
+    const dist = distanceLanes(x0, x1, x2, norms, o, v0, v1, v2, vn);
+    // pmin(d, b) is `b < d ? b : d`: the JavaScript's choice exactly.
     const b = v128.load(closest + o);
     const v = f64x2.pmin(dist, b);
     v128.store(out + o, v);
@@ -44,9 +57,7 @@ const BOUND_SLACK: f64 = 1e-12;
   let total = f64x2.extract_lane(gain, 0) + f64x2.extract_lane(gain, 1);
   if (i < to) {
     const o = i << 3;
-    const dot = c0 * load<f64>(x0 + o) + c1 * load<f64>(x1 + o) + c2 * load<f64>(x2 + o);
-    let dist = -2.0 * dot + cNorm + load<f64>(norms + o);
-    if (dist < 0) dist = 0;
+    const dist = distance(x0, x1, x2, norms, o, c0, c1, c2, cNorm);
     const b = load<f64>(closest + o);
     const v = b < dist ? b : dist;
     store<f64>(out + o, v);
@@ -196,25 +207,13 @@ export function distancesToRow(
   const v1 = f64x2.splat(c1);
   const v2 = f64x2.splat(c2);
   const vn = f64x2.splat(cNorm);
-  const minusTwo = f64x2.splat(-2.0);
-  const zero = f64x2.splat(0.0);
   const end = <usize>u;
   let i: usize = 0;
   for (; i + 2 <= end; i += 2) {
     const o = i << 3;
-    const dot = f64x2.add(
-      f64x2.add(f64x2.mul(v0, v128.load(x0 + o)), f64x2.mul(v1, v128.load(x1 + o))),
-      f64x2.mul(v2, v128.load(x2 + o)),
-    );
-    v128.store(closest + o, f64x2.pmax(f64x2.add(f64x2.add(f64x2.mul(minusTwo, dot), vn), v128.load(norms + o)), zero));
+    v128.store(closest + o, distanceLanes(x0, x1, x2, norms, o, v0, v1, v2, vn));
   }
-  if (i < end) {
-    const o = i << 3;
-    const dot = c0 * load<f64>(x0 + o) + c1 * load<f64>(x1 + o) + c2 * load<f64>(x2 + o);
-    let dist = -2.0 * dot + cNorm + load<f64>(norms + o);
-    if (dist < 0) dist = 0;
-    store<f64>(closest + o, dist);
-  }
+  if (i < end) store<f64>(closest + (i << 3), distance(x0, x1, x2, norms, i << 3, c0, c1, c2, cNorm));
   for (let b: i32 = 0; b < count; b++) {
     const from = <usize>load<u32>(start + (<usize>b << 2));
     const to = <usize>load<u32>(start + (<usize>b << 2), 4);

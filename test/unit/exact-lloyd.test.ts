@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FIXED_ONE } from '../../src/core/constants.js';
 import { buildPointGrid, exactLloyd, exactLloydOnGridSteps } from '../../src/core/exact/lloyd.js';
 import { runSync } from '../../src/core/pace.js';
-import { setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
+import { describeBothEngines } from '../helpers/engines.js';
+import { setWasmKernels } from '../../src/core/wasm/kernels.js';
 import { distinctColors, distinctIndex } from '../../src/core/exact/distinct.js';
 import { fixedCoords, toleranceFixed } from '../../src/core/exact/points.js';
 import type { ColorSpace } from '../../src/core/types.js';
@@ -94,16 +95,7 @@ function rgbPoints(image: { data: ArrayLike<number>; width: number; height: numb
   return points;
 }
 
-describe.each([
-  { engine: 'with the WebAssembly kernels', wasm: true },
-  { engine: 'in JavaScript alone', wasm: false },
-])('exactLloyd, $engine', ({ wasm }) => {
-  beforeAll(() => setWasmKernels(wasm));
-  afterAll(() => setWasmKernels(true));
-
-  it(wasm ? 'runs the WebAssembly kernels in Node' : 'runs without them', () => {
-    expect(wasmKernelsAvailable()).toBe(wasm);
-  });
+describeBothEngines('exactLloyd', () => {
 
   it.each([
     { width: 23, height: 17, k: 4, seed: 1, palette: 0, tol: 1e-4, space: 'rgb' },

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { extractPalette } from '../../src/core/palette.js';
 import { gaussianKernel, resizeImage, resizeImageAsync, resizeToPixels, toPixelImage } from '../../src/core/resample.js';
 import { fdlibmExp } from '../../src/core/exp.js';
@@ -8,7 +8,7 @@ import { sampleDimensions } from '../../src/image/sample-size.js';
 import { NOTEBOOK_CASES, loadNotebookCase, notebookColors, rgbToRgba } from '../helpers/notebook.js';
 import { randomImage } from '../helpers/images.js';
 import { referenceResize } from '../helpers/resample-reference.js';
-import { setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
+import { describeBothEngines } from '../helpers/engines.js';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -120,16 +120,7 @@ function testImage(width: number, height: number, channels: number, seed: number
   return { data, width, height, channels };
 }
 
-describe.each([
-  { engine: 'with the WebAssembly kernels', wasm: true },
-  { engine: 'in JavaScript alone', wasm: false },
-])('resizeImage gives the plain whole-image resize, bit for bit, $engine', ({ wasm }) => {
-  beforeAll(() => setWasmKernels(wasm));
-  afterAll(() => setWasmKernels(true));
-
-  it(wasm ? 'runs the WebAssembly kernels in Node' : 'runs without them', () => {
-    expect(wasmKernelsAvailable()).toBe(wasm);
-  });
+describeBothEngines('resizeImage gives the plain whole-image resize, bit for bit', () => {
 
   // [width, height] → [width, height]: odd factors, enlarging, one axis each way, single rows and columns.
   const sizes: [number, number, number, number][] = [

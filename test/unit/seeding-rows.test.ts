@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { distinctColors } from '../../src/core/exact/distinct.js';
 import { extractPoints } from '../../src/core/exact/points.js';
 import {
@@ -13,7 +13,7 @@ import { runSync } from '../../src/core/pace.js';
 import { RandomState } from '../../src/core/random.js';
 import { greedyKMeansPlusPlus } from '../../src/core/sklearn/kmeans-plusplus.js';
 import { greedyKMeansPlusPlusOnRowsSteps, rowBoxes } from '../../src/core/sklearn/kmeans-plusplus-rows.js';
-import { setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
+import { describeBothEngines } from '../helpers/engines.js';
 import { pairwiseSum, pairwiseSumGather } from '../../src/core/sklearn/numeric.js';
 import { rowSquaredNorms } from '../../src/core/sklearn/prepare.js';
 import { boxResize, loadSample, randomImage, type TestImage } from '../helpers/images.js';
@@ -44,16 +44,7 @@ describe('sums over gathered values', () => {
   });
 });
 
-describe.each([
-  { engine: 'with the WebAssembly kernels', wasm: true },
-  { engine: 'in JavaScript alone', wasm: false },
-])('k-means++ on shared rows, $engine', ({ wasm }) => {
-  beforeAll(() => setWasmKernels(wasm));
-  afterAll(() => setWasmKernels(true));
-
-  it(wasm ? 'runs the WebAssembly kernels in Node' : 'runs without them', () => {
-    expect(wasmKernelsAvailable()).toBe(wasm);
-  });
+describeBothEngines('k-means++ on shared rows', () => {
 
   it('seeds two interleaved seedings of one point set, and one left half-way, as each alone', () => {
     const rng = new RandomState(3);

@@ -13,7 +13,7 @@
  */
 import { FIXED_SHIFT } from '../constants.js';
 import { chunks, runSync, type Steps } from '../pace.js';
-import { acquireKernels, KernelCache, type Kernels } from '../wasm/kernels.js';
+import { KernelCache, type Kernels, type Loaded } from '../wasm/kernels.js';
 
 export interface ExactRunOutcome {
   /** k × 3 centres in fixed point (128 per 8-bit unit). */
@@ -231,25 +231,12 @@ function fillGrid(
 }
 
 /**
- * A grid in an instance of the WebAssembly kernels (wasm/lloyd.ts): loaded once, kept for the grid's next run
- * (`KernelCache`). A run takes the instance out while it runs (a run interleaved with it loads its own) and puts it
- * back when it ends.
+ * Grids in instances of the WebAssembly kernels (wasm/lloyd.ts): loaded once, kept for the grid's next run
+ * (`KernelCache`); `arrays` are the byte offsets of the grid's arrays, in the order of the header's first fields.
  */
-interface LoadedGrid {
-  kernels: Kernels;
-  /** The end of the grid's memory: a run's own memory comes after it and is freed when the run ends. */
-  mark: number;
-  /** Byte offsets of the grid's arrays, in the order of the header's first fields. */
-  arrays: number[];
-}
+const loadedGrids = new KernelCache<PointGrid, { arrays: number[] }>();
 
-const loadedGrids = new KernelCache<PointGrid, LoadedGrid>();
-
-function loadGrid(grid: PointGrid): LoadedGrid | null {
-  const held = loadedGrids.take(grid);
-  if (held) return held;
-  const kernels = acquireKernels();
-  if (!kernels) return null;
+function loadGrid(grid: PointGrid, kernels: Kernels): { arrays: number[] } {
   const { fine, coarse } = grid;
   // Header fields 0 .. 11 (wasm/lloyd.ts: H_POINTS .. H_COARSE_FIRST), then the coarse count.
   const sources: (Uint16Array | Uint32Array | Float64Array)[] = [
@@ -259,7 +246,7 @@ function loadGrid(grid: PointGrid): LoadedGrid | null {
   const arrays = sources.map((a) => kernels.alloc(a.byteLength));
   const buffer = kernels.memory;
   sources.forEach((a, i) => new Uint8Array(buffer, arrays[i]!, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
-  return { kernels, mark: kernels.mark, arrays };
+  return { arrays };
 }
 
 /** Header fields (int32, wasm/lloyd.ts) after the grid's twelve. */
@@ -279,7 +266,7 @@ const HEADER_FIELDS = 24;
 
 /** A run's memory in the grid's instance: its arrays and the header the kernels read. */
 interface RunMemory {
-  loaded: LoadedGrid;
+  loaded: { arrays: number[] } & Loaded;
   header: number;
   fields: Int32Array;
 }
@@ -313,7 +300,7 @@ class LloydState {
     const { n } = grid;
     const fineCount = grid.fine.count;
     const coarseCount = grid.coarse.count;
-    const loaded = loadGrid(grid);
+    const loaded = loadedGrids.checkOut(grid, (kernels) => loadGrid(grid, kernels));
     if (loaded) {
       const { kernels } = loaded;
       const at = {
@@ -368,8 +355,7 @@ class LloydState {
   close(): void {
     const { memory } = this;
     if (!memory) return;
-    memory.loaded.kernels.truncate(memory.loaded.mark);
-    loadedGrids.put(this.grid, memory.loaded);
+    loadedGrids.checkIn(this.grid, memory.loaded);
   }
 
   /**

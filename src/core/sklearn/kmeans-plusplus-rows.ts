@@ -24,7 +24,7 @@ import type { RandomState } from '../random.js';
 import { distancesToCentre, distancesToRow } from './kmeans-plusplus.js';
 import { pairwiseSumGather } from './numeric.js';
 import { rowSquaredNorm } from './prepare.js';
-import { acquireKernels, KernelCache, type Kernels } from '../wasm/kernels.js';
+import { KernelCache, type Kernels, type Loaded } from '../wasm/kernels.js';
 
 /** Boxes per axis of the rows' bounding box: 16³ cells, of which a photo's colours fill a few hundred. */
 const BOX_BINS = 16;
@@ -299,22 +299,15 @@ function jsSeeding(boxes: RowBoxes, trials: number): Seeding {
   };
 }
 
-/** A point set's rows in an instance of the kernels, as columns: loaded once, kept for its next seeding (`KernelCache`). */
-interface LoadedRows {
-  kernels: Kernels;
-  /** The end of the rows' memory: each seeding's own memory comes after it and is freed when it closes. */
-  mark: number;
+/** Where a point set's rows lie in an instance of the kernels, as columns (byte offsets). */
+interface RowColumns {
   x0: number; x1: number; x2: number; norms: number; weights: number; rowOf: number; start: number; lo: number; hi: number;
 }
 
-/** Boxes whose rows an idle instance holds. A seeding takes the instance out while it runs (another gets its own). */
-const loadedRows = new KernelCache<RowBoxes, LoadedRows>();
+/** Rows in instances of the kernels: loaded once, kept for the point set's next seeding (`KernelCache`). */
+const loadedRows = new KernelCache<RowBoxes, RowColumns>();
 
-function loadRows(boxes: RowBoxes): LoadedRows | null {
-  const held = loadedRows.take(boxes);
-  if (held) return held;
-  const kernels = acquireKernels();
-  if (!kernels) return null;
+function loadRows(boxes: RowBoxes, kernels: Kernels): RowColumns {
   const { u, count, X } = boxes;
   const m = boxes.rowOf.length;
   const at = {
@@ -334,10 +327,10 @@ function loadRows(boxes: RowBoxes): LoadedRows | null {
   kernels.u32(at.start, count + 1).set(boxes.start);
   kernels.f64(at.lo, 3 * count).set(boxes.lo);
   kernels.f64(at.hi, 3 * count).set(boxes.hi);
-  return { kernels, mark: kernels.mark, ...at };
+  return at;
 }
 
-function wasmSeeding(boxes: RowBoxes, trials: number, rows: LoadedRows): Seeding {
+function wasmSeeding(boxes: RowBoxes, trials: number, rows: RowColumns & Loaded): Seeding {
   const { kernels } = rows;
   const { u, count } = boxes;
   const m = boxes.rowOf.length;
@@ -386,15 +379,14 @@ function wasmSeeding(boxes: RowBoxes, trials: number, rows: LoadedRows): Seeding
     },
     choose: (t) => k.applyLowered(at.closest, at.lowered + 8 * t * u, at.reached + 4 * t * count, reachedCount[t]!, rows.start, at.boxMax),
     close() {
-      kernels.truncate(rows.mark);
-      loadedRows.put(boxes, rows);
+      loadedRows.checkIn(boxes, rows);
     },
   };
 }
 
 /** The seeding's state, with the WebAssembly kernels where they run. */
 function openSeeding(boxes: RowBoxes, trials: number): Seeding {
-  const rows = loadRows(boxes);
+  const rows = loadedRows.checkOut(boxes, (kernels) => loadRows(boxes, kernels));
   return rows ? wasmSeeding(boxes, trials, rows) : jsSeeding(boxes, trials);
 }
 

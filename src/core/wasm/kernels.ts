@@ -157,24 +157,38 @@ export function releaseKernels(kernels: Kernels | null): void {
   if (kernels.memory.byteLength <= KEEP_BYTES && pool.length < POOL_SIZE) pool.push(kernels);
 }
 
+/** Data loaded into an instance: the instance, and where the data's memory ends (a work's own memory follows). */
+export interface Loaded {
+  kernels: Kernels;
+  mark: number;
+}
+
 /**
  * Data loaded into instances and kept for the next work on the same data (the ten seedings of an image share its
  * rows, its ten runs its grid): at most `size` entries, the oldest going back to the pool, so that a stream of images
- * reuses a few instances instead of making (and collecting) a memory per image. A work `take`s its entry while it
- * runs (a work interleaved with it on the same data loads its own) and `put`s it back when done.
+ * reuses a few instances instead of making (and collecting) a memory per image. A work checks its entry out while it
+ * runs (a work interleaved with it on the same data loads its own) and checks it in when done.
  */
-export class KernelCache<K extends object, V extends { kernels: Kernels }> {
-  private readonly entries = new Map<K, V>();
+export class KernelCache<K extends object, V> {
+  private readonly entries = new Map<K, V & Loaded>();
 
   constructor(private readonly size = 2) {}
 
-  take(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value) this.entries.delete(key);
-    return value;
+  /** The instance holding `key`'s data: the idle one, else a new one that `load` fills; null without the kernels. */
+  checkOut(key: K, load: (kernels: Kernels) => V): (V & Loaded) | null {
+    const held = this.entries.get(key);
+    if (held) {
+      this.entries.delete(key);
+      return held;
+    }
+    const kernels = acquireKernels();
+    if (!kernels) return null;
+    return { ...load(kernels), kernels, mark: kernels.mark };
   }
 
-  put(key: K, value: V): void {
+  /** Frees the work's memory (after the data's) and keeps the entry for the next work on `key`. */
+  checkIn(key: K, value: V & Loaded): void {
+    value.kernels.truncate(value.mark);
     if (this.entries.has(key)) {
       releaseKernels(value.kernels);
       return;
