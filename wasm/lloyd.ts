@@ -50,6 +50,21 @@ const SCAN_BOX_MAX_POINTS: u32 = 2;
   return d0 * d0 + d1 * d1 + d2 * d2;
 }
 
+/** The candidate nearest (x0, x1, x2): strictly less in index order, so a tie keeps the lower index. */
+@inline function nearest(centers: usize, candidates: usize, m: i32, x0: f64, x1: f64, x2: f64): i32 {
+  let best: i32 = 0;
+  let bestD = Infinity;
+  for (let t: i32 = 0; t < m; t++) {
+    const j = load<i32>(candidates + (<usize>t << 2));
+    const d = distanceTo(centers, j, x0, x1, x2);
+    if (d < bestD) {
+      bestD = d;
+      best = j;
+    }
+  }
+  return best;
+}
+
 /**
  * `LloydState.filter`: keeps, in order, the candidates that may be nearest to some point of box b (bounds lo, hi),
  * testing first the box's owner of the last assignment when it is a candidate, else the candidate nearest the box's
@@ -63,18 +78,7 @@ function filter(centers: usize, lo: usize, hi: usize, b: usize, candidates: usiz
   if (owner >= 0) {
     for (let t: i32 = 0; t < m && a < 0; t++) if (load<i32>(candidates + (<usize>t << 2)) == owner) a = owner;
   }
-  if (a < 0) {
-    const m0 = (lo0 + hi0) / 2, m1 = (lo1 + hi1) / 2, m2 = (lo2 + hi2) / 2;
-    let bestD = Infinity;
-    for (let t: i32 = 0; t < m; t++) {
-      const j = load<i32>(candidates + (<usize>t << 2));
-      const d = distanceTo(centers, j, m0, m1, m2);
-      if (d < bestD) {
-        bestD = d;
-        a = j;
-      }
-    }
-  }
+  if (a < 0) a = nearest(centers, candidates, m, (lo0 + hi0) / 2, (lo1 + hi1) / 2, (lo2 + hi2) / 2);
   const ca = centers + (<usize>a * 24);
   const a0 = load<f64>(ca), a1 = load<f64>(ca, 8), a2 = load<f64>(ca, 16);
   let kept: i32 = 0;
@@ -131,17 +135,7 @@ function scanPoints(header: usize, from: usize, to: usize, candidates: usize, m:
   let changed: i32 = 0;
   for (let i = from; i < to; i++) {
     const x0 = coord(points, 3 * i), x1 = coord(points, 3 * i + 1), x2 = coord(points, 3 * i + 2);
-    let best: i32 = 0;
-    let bestD = Infinity;
-    for (let t: i32 = 0; t < m; t++) {
-      const j = load<i32>(candidates + (<usize>t << 2));
-      const d = distanceTo(centers, j, x0, x1, x2);
-      // Strictly less, candidates in index order: a tie keeps the lower index.
-      if (d < bestD) {
-        bestD = d;
-        best = j;
-      }
-    }
+    const best = nearest(centers, candidates, m, x0, x1, x2);
     const at = labels + (i << 2);
     if (load<i32>(at) != best) {
       store<i32>(at, best);
