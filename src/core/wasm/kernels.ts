@@ -5,6 +5,10 @@
  * refuses synchronous compiles, or kernels turned off (`setWasmKernels(false)`: tests and benches compare both). Only
  * the speed differs.
  *
+ * They run in Node and in Workers (the element's CPU worker does the heavy work), not on a page's main thread unless
+ * turned on there (`setWasmKernels(true)`): a page's policy may forbid compiling WebAssembly, and trying would report
+ * a violation on a page that never asked for it.
+ *
  * Each piece of work takes its own instance (`acquireKernels`: from a pool, else made from the compiled module) and
  * gives it back (`releaseKernels`), so works interleaved on one thread (paced steps) never share memory. An instance's
  * memory is a bump arena: `alloc` everything first, then take views (growing the memory detaches earlier views).
@@ -98,7 +102,9 @@ export class Kernels {
   }
 }
 
-let enabled = true;
+/** A page's main thread (a global with a document), where the kernels stay off until turned on. */
+const onPage = 'document' in globalThis;
+let enabled = !onPage;
 let compiled: WebAssembly.Module | null | 'pending' | undefined;
 const pool: Kernels[] = [];
 
