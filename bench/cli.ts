@@ -15,6 +15,7 @@ import { decodeImage } from '../src/cli/decode.js';
 import { sampleForPalette } from '../src/cli/sample.js';
 import { parseSampleSize } from '../src/image/sample-size.js';
 import type { PixelImage } from '../src/core/types.js';
+import { wasmKernelsAvailable } from '../src/core/wasm/kernels.js';
 import type { BenchReport, BenchRow } from './report.js';
 
 type Rgb = [number, number, number];
@@ -122,10 +123,12 @@ export async function cliSection(report: BenchReport, root: string): Promise<voi
       (await Promise.all(files.map(async (f) => sharp(f).metadata()))).reduce((s, m) => s + (m.width! * m.height!) / 1e6, 0) /
       count;
     const runs: { name: string; seconds: number; palettes: Map<string, Rgb[]>; note: string }[] = [];
+    // The CLI's workers run the WebAssembly kernels where this Node does.
+    const kernels = wasmKernelsAvailable() ? ', WebAssembly kernels' : ', JavaScript kernels';
     for (const [k, nInit] of [[5, 10], [5, 1], [10, 10]] as const) {
       const cli = runCli(root, dir, ['-k', String(k), '--n-init', String(nInit)]);
       const name = `palette-extractor CLI, k=${k}${nInit === 10 ? '' : `, nInit ${nInit}`}`;
-      runs.push({ name, ...cli, note: `${cli.backend}; ${cores} worker threads; nInit ${nInit}, sample 200` });
+      runs.push({ name, ...cli, note: `${cli.backend}${kernels}; ${cores} worker threads; nInit ${nInit}, sample 200` });
     }
     const defaults = await runColorThief(files, undefined, cores);
     runs.push({ name: 'color-thief 3.5 getPalette, defaults', ...defaults, note: `10 colours, quality 10, oklch; ${cores} calls in flight` });
