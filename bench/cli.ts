@@ -15,8 +15,7 @@ import { decodeImage } from '../src/cli/decode.js';
 import { sampleForPalette } from '../src/cli/sample.js';
 import { parseSampleSize } from '../src/image/sample-size.js';
 import type { PixelImage } from '../src/core/types.js';
-import { wasmKernelsAvailable } from '../src/core/wasm/kernels.js';
-import type { BenchReport, BenchRow } from './report.js';
+import { kernelsNote, type BenchReport, type BenchRow } from './report.js';
 
 type Rgb = [number, number, number];
 
@@ -124,7 +123,7 @@ export async function cliSection(report: BenchReport, root: string): Promise<voi
       count;
     const runs: { name: string; seconds: number; palettes: Map<string, Rgb[]>; note: string }[] = [];
     // The CLI's workers run the WebAssembly kernels where this Node does.
-    const kernels = wasmKernelsAvailable() ? ', WebAssembly kernels' : ', JavaScript kernels';
+    const kernels = `, ${kernelsNote()}`;
     for (const [k, nInit] of [[5, 10], [5, 1], [10, 10]] as const) {
       const cli = runCli(root, dir, ['-k', String(k), '--n-init', String(nInit)]);
       const name = `palette-extractor CLI, k=${k}${nInit === 10 ? '' : `, nInit ${nInit}`}`;

@@ -12,7 +12,7 @@ import { extractPoints, fixedCoords } from '../src/core/exact/points.js';
 import { DEFAULTS } from '../src/core/constants.js';
 import { exactWork, pickBestRun, runExactSeeds } from '../src/core/exact/runs.js';
 import { MEGAPIXEL_SIZES, photoLikeImage, type LargeImage } from '../test/helpers/large-image.js';
-import type { BenchReport, BenchRow } from './report.js';
+import { kernelsNote, type BenchReport, type BenchRow } from './report.js';
 
 const MiB = 2 ** 20;
 const ms = (t0: number): number => performance.now() - t0;
@@ -139,7 +139,7 @@ export async function largeSection(report: BenchReport): Promise<void> {
   }
   report.add({
     name: `large: photo-like images, exact CPU path, RGB, seed 0${quick ? ' (quick)' : ''}`,
-    backend: 'CPU, exact integer arithmetic (docs/ARITHMETIC.md), single thread, Node',
+    backend: `CPU, exact integer arithmetic (docs/ARITHMETIC.md), single thread, Node, ${kernelsNote()}`,
     rows,
   });
 }

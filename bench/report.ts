@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { wasmKernelsAvailable } from '../src/core/wasm/kernels.js';
 
 export interface BenchFlags {
   /** Fewer repeats, for a smoke run. */
@@ -126,4 +127,9 @@ export class BenchReport {
     writeFileSync(resolve(dir, 'latest.json'), json);
     return path;
   }
+}
+
+/** Which kernels this Node's CPU path runs: the WebAssembly ones where they load, else the JavaScript ones. */
+export function kernelsNote(): string {
+  return wasmKernelsAvailable() ? 'WebAssembly kernels' : 'JavaScript kernels';
 }

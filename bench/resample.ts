@@ -13,7 +13,7 @@ import { PNG } from 'pngjs';
 import { resizeImage, type ByteImage, type FloatImage } from '../src/core/resample.js';
 import { referenceResize } from '../test/helpers/resample-reference.js';
 import { sampleDimensions } from '../src/image/sample-size.js';
-import { median, time, type BenchReport, type BenchRow } from './report.js';
+import { kernelsNote, median, time, type BenchReport, type BenchRow } from './report.js';
 
 /** A deterministic 6000 × 4000 RGBA image: smooth regions and noise (the resampler's cost does not depend on content). */
 function photoSized(width: number, height: number, alpha: 'opaque' | 'varying'): ByteImage {
@@ -94,7 +94,7 @@ export async function resampleSection(report: BenchReport, root: string): Promis
 
   report.add({
     name: 'resample: scikit-image resize (Gaussian, mirror, linear), float64',
-    backend: 'CPU, single thread, Node (the element runs the same code on the page, in slices)',
+    backend: `CPU, single thread, Node, ${kernelsNote()} (the element runs the same code in its CPU worker, in slices)`,
     rows,
   });
 }
