@@ -28,7 +28,7 @@
 import { InvalidInputError, InvalidOptionError, throwIfAborted } from './errors.js';
 import type { PixelImage } from './types.js';
 import { fdlibmExp } from './exp.js';
-import { acquireKernels, releaseKernels, type Kernels } from './wasm/kernels.js';
+import { acquireKernels, KernelMemoryError, releaseKernels, type Kernels } from './wasm/kernels.js';
 
 /** 8-bit pixels, row-major, `channels` values per pixel (4 for RGBA, as `ImageData`; 3 for RGB; 1 for grey). */
 export interface ByteImage {
@@ -566,6 +566,9 @@ function* resizeBoth(image: ByteImage, outWidth: number, outHeight: number): Gen
   if (kernels) {
     try {
       return yield* resizeWithKernels(kernels, image, plan);
+    } catch (error) {
+      // Its memory is all taken before it first yields: where it does not fit, the JavaScript starts afresh.
+      if (!(error instanceof KernelMemoryError)) throw error;
     } finally {
       releaseKernels(kernels);
     }
@@ -604,8 +607,7 @@ function* resizeWithKernels(kernels: Kernels, image: ByteImage, plan: ResizePlan
   const { channels, planes, width, height, ty, tx, colSlot } = plan;
   const lanes = planes + (planes % 2);
   const n = width * height;
-  const rowLength = plan.needCols.length * lanes;
-  const rowSlot = new Map<number, number>(plan.needRows.map((r, s) => [r, s * rowLength]));
+  const { rowSlot, rowLength } = rowSlots(plan, lanes);
   const at = {
     rows: kernels.alloc(8 * height), wy: kernels.alloc(16 * height), cols: kernels.alloc(8 * width), wx: kernels.alloc(16 * width),
     out: kernels.alloc(8 * n * channels), bytes: kernels.alloc(4 * n), min: kernels.alloc(8 * channels), max: kernels.alloc(8 * channels),
@@ -660,21 +662,10 @@ function* resizeWithKernels(kernels: Kernels, image: ByteImage, plan: ResizePlan
  * JavaScript: the same bits), then the zoom itself, before clipping.
  */
 function* filterAndZoom(image: ByteImage, plan: ResizePlan): Generator<void, Float64Array> {
-  const { channels, planes, alpha, width, height, ty, tx, needRows, needCols, colSlot } = plan;
+  const { channels, planes, alpha, width, height, ty, tx, colSlot } = plan;
   const kernels = acquireKernels();
   try {
-    // The filtered values at (row read, column read): row slot s of the rows read starts at s × rowLength, `lanes`
-    // values per column read (`planes`; the WebAssembly kernels fill whole pairs of lanes).
-    const lanes = kernels ? planes + (planes % 2) : planes;
-    const rowLength = needCols.length * lanes;
-    const rowSlot = new Map<number, number>(needRows.map((r, s) => [r, s * rowLength]));
-    let filtered: Float64Array;
-    if (kernels) {
-      const done = yield* filterWithKernels(kernels, image, channels, lanes, plan, rowSlot, rowLength);
-      filtered = kernels.f64(done.filtered, needRows.length * rowLength);
-    } else {
-      filtered = yield* filterInJs(image, channels, planes, needRows, needCols, plan.rowKernel, plan.colKernel, rowSlot, rowLength);
-    }
+    const { filtered, rowSlot, lanes } = (kernels && (yield* filterWithKernelsIfTheyFit(kernels, image, plan))) ?? (yield* filterInJs(image, plan));
 
     // The zoom, before clipping.
     const out = new Float64Array(width * height * channels);
@@ -708,13 +699,41 @@ function* filterAndZoom(image: ByteImage, plan: ResizePlan): Generator<void, Flo
 }
 
 /**
+ * The filtered values at (row read, column read): row slot s of the rows read starts at `rowSlot` s × the row length,
+ * `lanes` values per column read (`planes`; the WebAssembly kernels fill whole pairs of lanes).
+ */
+interface FilteredRows {
+  filtered: Float64Array;
+  rowSlot: Map<number, number>;
+  lanes: number;
+}
+
+function rowSlots(plan: ResizePlan, lanes: number): { rowSlot: Map<number, number>; rowLength: number } {
+  const rowLength = plan.needCols.length * lanes;
+  return { rowSlot: new Map<number, number>(plan.needRows.map((r, s) => [r, s * rowLength])), rowLength };
+}
+
+/** `filterWithKernels` as `FilteredRows`, or null where its memory does not fit (then the JavaScript runs). */
+function* filterWithKernelsIfTheyFit(kernels: Kernels, image: ByteImage, plan: ResizePlan): Generator<void, FilteredRows | null> {
+  const lanes = plan.planes + (plan.planes % 2);
+  const { rowSlot, rowLength } = rowSlots(plan, lanes);
+  try {
+    // Its memory is all taken before it first yields.
+    const { filtered } = yield* filterWithKernels(kernels, image, plan.channels, lanes, plan, rowSlot, rowLength);
+    return { filtered: kernels.f64(filtered, plan.needRows.length * rowLength), rowSlot, lanes };
+  } catch (error) {
+    if (!(error instanceof KernelMemoryError)) throw error;
+    return null;
+  }
+}
+
+/**
  * The Gaussian at the rows and columns read, in JavaScript: per band of columns, each row read (or pair of adjacent
  * rows) filtered along axis 0 over the band, then along axis 1 at the band's columns read.
  */
-function* filterInJs(
-  image: ByteImage, channels: number, planes: number, needRows: number[], needCols: number[],
-  rowKernel: Float64Array | null, colKernel: Float64Array | null, rowSlot: Map<number, number>, rowLength: number,
-): Generator<void, Float64Array> {
+function* filterInJs(image: ByteImage, plan: ResizePlan): Generator<void, FilteredRows> {
+  const { channels, planes, needRows, needCols, rowKernel, colKernel } = plan;
+  const { rowSlot, rowLength } = rowSlots(plan, planes);
   const rowRadius = rowKernel ? (rowKernel.length - 1) / 2 : 0;
   const colRadius = colKernel ? (colKernel.length - 1) / 2 : 0;
   const filtered = new Float64Array(needRows.length * rowLength);
@@ -748,7 +767,7 @@ function* filterInJs(
       yield;
     }
   }
-  return filtered;
+  return { filtered, rowSlot, lanes: planes };
 }
 
 /** A kernel as the WebAssembly filters take it: the radius + 1 weights from the outermost to the centre's. */

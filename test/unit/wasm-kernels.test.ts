@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { compileKernels, moduleSource } from '../../scripts/build-wasm.mjs';
 import { RandomState } from '../../src/core/random.js';
 import { pairwiseSumGather } from '../../src/core/sklearn/numeric.js';
-import { acquireKernels, releaseKernels, setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
+import { acquireKernels, releaseKernels, setKernelMemoryLimit, setWasmKernels, wasmKernelsAvailable } from '../../src/core/wasm/kernels.js';
+import { resizeToPixels } from '../../src/core/resample.js';
+import { extractPalette } from '../../src/core/palette.js';
+import { randomImage } from '../helpers/images.js';
 
 describe('the WebAssembly kernels', () => {
   it('are committed as wasm/ compiles them (run `npm run build:wasm` after editing wasm/)', async () => {
@@ -40,6 +43,29 @@ describe('the WebAssembly kernels', () => {
     } finally {
       releaseKernels(kernels);
     }
+  });
+
+  it('give way to the JavaScript versions, with the same results, where their memory runs out', async () => {
+    const image = randomImage(240, 160, 3, { palette: 40 });
+    const run = async () => {
+      const sample = resizeToPixels(image, 120, 80);
+      const palette = await extractPalette(sample, { k: 6, nInit: 3, seed: 2, backend: 'cpu' });
+      return { sample: Array.from(sample.float), palette };
+    };
+    const full = await run();
+    // Limits from nothing to more than all: each in turn leaves room for some of the data (the rows, the grid, the
+    // resample's window) but not for what a work adds to it (a seeding's or a run's own memory), wherever it falls.
+    const limits = Array.from({ length: 40 }, (_, i) => Math.round(4096 * 1.18 ** i));
+    expect(limits.at(-1)).toBeGreaterThan(2_000_000);
+    for (const limit of limits) {
+      setKernelMemoryLimit(limit);
+      try {
+        expect(await run()).toEqual(full);
+      } finally {
+        setKernelMemoryLimit(null);
+      }
+    }
+    expect(await run()).toEqual(full);
   });
 
   it('give each piece of work its own memory, reused once given back', () => {

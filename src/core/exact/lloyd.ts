@@ -301,14 +301,16 @@ class LloydState {
     const fineCount = grid.fine.count;
     const coarseCount = grid.coarse.count;
     const loaded = loadedGrids.checkOut(grid, (kernels) => loadGrid(grid, kernels));
-    if (loaded) {
+    const at =
+      loaded &&
+      loadedGrids.workMemory(grid, loaded, () => ({
+        header: loaded.kernels.alloc(4 * HEADER_FIELDS), centers: loaded.kernels.alloc(24 * k), labels: loaded.kernels.alloc(4 * n),
+        sums: loaded.kernels.alloc(24 * k), counts: loaded.kernels.alloc(8 * k), fineMemo: loaded.kernels.alloc(4 * fineCount),
+        coarseMemo: loaded.kernels.alloc(4 * coarseCount), all: loaded.kernels.alloc(4 * k),
+        afterCoarse: loaded.kernels.alloc(4 * k), afterFine: loaded.kernels.alloc(4 * k),
+      }));
+    if (loaded && at) {
       const { kernels } = loaded;
-      const at = {
-        header: kernels.alloc(4 * HEADER_FIELDS), centers: kernels.alloc(24 * k), labels: kernels.alloc(4 * n),
-        sums: kernels.alloc(24 * k), counts: kernels.alloc(8 * k), fineMemo: kernels.alloc(4 * fineCount),
-        coarseMemo: kernels.alloc(4 * coarseCount), all: kernels.alloc(4 * k), afterCoarse: kernels.alloc(4 * k),
-        afterFine: kernels.alloc(4 * k),
-      };
       const fields = kernels.i32(at.header, HEADER_FIELDS);
       fields.set(loaded.arrays);
       fields[H_COARSE_COUNT] = coarseCount;

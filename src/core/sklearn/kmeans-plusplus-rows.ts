@@ -387,7 +387,7 @@ function wasmSeeding(boxes: RowBoxes, trials: number, rows: RowColumns & Loaded)
 /** The seeding's state, with the WebAssembly kernels where they run. */
 function openSeeding(boxes: RowBoxes, trials: number): Seeding {
   const rows = loadedRows.checkOut(boxes, (kernels) => loadRows(boxes, kernels));
-  return rows ? wasmSeeding(boxes, trials, rows) : jsSeeding(boxes, trials);
+  return (rows && loadedRows.workMemory(boxes, rows, () => wasmSeeding(boxes, trials, rows))) ?? jsSeeding(boxes, trials);
 }
 
 /**

@@ -52,6 +52,38 @@ const KEEP_BYTES = 64 << 20;
 /** Idle instances kept for reuse. */
 const POOL_SIZE = 8;
 
+/** An instance's memory could not grow to what a work needs: the work runs the JavaScript versions instead. */
+export class KernelMemoryError extends Error {
+  constructor(bytes: number) {
+    super(`The WebAssembly kernels could not have ${bytes} bytes of memory.`);
+    this.name = 'KernelMemoryError';
+  }
+}
+
+/** The most memory an instance may grow to (wasm32's 4 GiB; lowered by tests). */
+let memoryLimit = 2 ** 32;
+
+/** Sets the most memory an instance may grow to (tests: what happens where the memory runs out); null restores it. */
+export function setKernelMemoryLimit(bytes: number | null): void {
+  memoryLimit = bytes ?? 2 ** 32;
+}
+
+/**
+ * `work(kernels)` with an instance of the kernels, or null where there is none or the work's memory does not fit
+ * (`KernelMemoryError`: the instance goes back, and the caller runs the JavaScript versions). For the allocations a
+ * work makes before it starts; any other error propagates.
+ */
+export function withKernelMemory<T>(kernels: Kernels | null, work: (kernels: Kernels) => T): T | null {
+  if (!kernels) return null;
+  try {
+    return work(kernels);
+  } catch (error) {
+    if (!(error instanceof KernelMemoryError)) throw error;
+    releaseKernels(kernels);
+    return null;
+  }
+}
+
 /** One instance of the module and its arena. */
 export class Kernels {
   private top = 0;
@@ -62,12 +94,23 @@ export class Kernels {
     return this.exports.memory.buffer;
   }
 
-  /** `bytes` of memory, 16-byte aligned, growing the memory if needed; earlier views may be detached after it. */
+  /**
+   * `bytes` of memory, 16-byte aligned, growing the memory if needed; earlier views may be detached after it. Throws
+   * KernelMemoryError when the memory cannot grow that far (callers then run the JavaScript versions).
+   */
   alloc(bytes: number): number {
     const at = this.top;
-    this.top = at + Math.ceil((bytes + SLACK) / 16) * 16;
+    const top = at + Math.ceil((bytes + SLACK) / 16) * 16;
+    if (top > memoryLimit) throw new KernelMemoryError(top);
     const have = this.exports.memory.buffer.byteLength;
-    if (this.top > have) this.exports.memory.grow(Math.ceil((this.top - have) / PAGE));
+    if (top > have) {
+      try {
+        this.exports.memory.grow(Math.ceil((top - have) / PAGE));
+      } catch {
+        throw new KernelMemoryError(top);
+      }
+    }
+    this.top = top;
     return at;
   }
 
@@ -187,9 +230,21 @@ export class KernelCache<K extends object, V> {
       this.entries.delete(key);
       return held;
     }
-    const kernels = acquireKernels();
-    if (!kernels) return null;
-    return { ...load(kernels), kernels, mark: kernels.mark };
+    return withKernelMemory(acquireKernels(), (kernels) => ({ ...load(kernels), kernels, mark: kernels.mark }));
+  }
+
+  /**
+   * `allocate()`: a work's own allocations on its checked-out entry. Where they do not fit (`KernelMemoryError`) the
+   * entry is checked back in and this returns null: the work runs the JavaScript versions.
+   */
+  workMemory<T>(key: K, value: V & Loaded, allocate: () => T): T | null {
+    try {
+      return allocate();
+    } catch (error) {
+      if (!(error instanceof KernelMemoryError)) throw error;
+      this.checkIn(key, value);
+      return null;
+    }
   }
 
   /** Frees the work's memory (after the data's) and keeps the entry for the next work on `key`. */
