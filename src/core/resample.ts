@@ -20,10 +20,12 @@
  * filters about 400 rows, not 4000. The row filter, nearly all of the work, reads the image's bytes in place (no float
  * copy of it), filters the rows read two at a time where they are adjacent (as the zoom mostly reads them), and keeps
  * each sum in a register; the range `clip` needs is read from the rows read, and from every row only when some value
- * falls outside it. About 0.4 s for 24 MP → 200×200 in Node on one core.
+ * falls outside it. About 0.5 s for 24 MP → 200×200 in Node on one core in JavaScript.
  *
- * Both Gaussian passes run as WebAssembly SIMD kernels where they load (wasm/resample.ts: two float64 lanes doing the
- * scalar code's operations in its order, so the same bits), else in the JavaScript below; the tests run both.
+ * Where the WebAssembly kernels load (Node, Workers: `wasm/kernels.ts`), both Gaussian passes run as SIMD kernels
+ * (wasm/resample.ts: two float64 lanes doing the scalar code's operations in its order, so the same bits), and for RGBA
+ * the zoom, the range, the clip and the rounding to bytes too: about 0.25 s for the same 24 MP. Elsewhere the
+ * JavaScript below runs; the tests run both.
  */
 import { InvalidInputError, InvalidOptionError, throwIfAborted } from './errors.js';
 import type { PixelImage } from './types.js';
@@ -504,7 +506,7 @@ function* scanRows(image: ByteImage, channels: number, rows: readonly number[] |
 /** A resize's result as the palette engines take it (`toPixelImage`): RGBA bytes and the float values. */
 export type PixelSample = PixelImage & { float: Float64Array<ArrayBuffer> };
 
-/** What every resize works from: the kernels, the taps, the rows and columns read, which channels are filtered. */
+/** What every resize works from: the kernels' weights, the taps, the rows and columns read, the channels filtered. */
 interface ResizePlan {
   channels: number;
   planes: number;
@@ -554,12 +556,13 @@ function* planResize(image: ByteImage, width: number, height: number): Generator
 
 /**
  * The resize, one step per filtered row (or pair of rows) read (the costly part), so that a caller can pause between
- * steps; returns the result when done. With `pixels`, also the sample as the engines take it (`toPixelImage`).
+ * steps; returns the result when done.
  */
 function* resizeSteps(image: ByteImage, width: number, height: number): Generator<void, FloatImage> {
   return (yield* resizeBoth(image, width, height)).image;
 }
 
+/** `resizeSteps`, with the sample as the engines take it (`toPixelImage`) where the kernels made it in passing. */
 function* resizeBoth(image: ByteImage, outWidth: number, outHeight: number): Generator<void, { image: FloatImage; pixels?: PixelSample }> {
   const plan = yield* planResize(image, outWidth, outHeight);
   const kernels = plan.channels === 4 ? acquireKernels() : null;
