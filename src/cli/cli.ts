@@ -8,6 +8,7 @@
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { Piscina } from 'piscina';
 import { DeviceLostError, GpuError, PaletteError } from '../core/errors.js';
 import { extractPalette } from '../core/palette.js';
@@ -175,12 +176,23 @@ function gpuEngine(
   };
 }
 
+/**
+ * Worker isolates start with a 64 MB heap instead of V8's few MB: each image allocates a few MB that live for its
+ * task, and at the default size the old generation was marked and compacted every other image (~6 ms each; 1,000
+ * photos on 2 cores: 16.4-17.0 -> 14.3-14.5 s). V8 reads the flag when it creates an isolate, so it is set before the
+ * pool starts its workers; the main thread is already running and keeps its own.
+ */
+function startWorkersWithRoom(): void {
+  v8.setFlagsFromString('--initial-heap-size=64');
+}
+
 async function chooseEngine(args: CliArgs, notify: (line: string) => void): Promise<Engine> {
   const { options, threads } = args;
   // The element's engine options, made by the same function from the same resolved options.
   const engineOptions: EngineOptions = { ...elementEngineOptions(options), sampleSize: options.sampleSize };
   // Two tasks a worker: one decodes (libvips, off the worker's thread) while the other clusters, so a core does not
   // wait for a decode between images (200 photos on 2 cores: 5.1 -> 4.75 s, the same palettes).
+  startWorkersWithRoom();
   const pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 2 });
   const wantsGpu = options.backend !== 'cpu' && options.arithmetic === 'exact';
   const gpu = wantsGpu ? await cliDevice(options.backend as 'auto' | 'gpu') : null;
