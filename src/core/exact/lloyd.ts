@@ -10,6 +10,9 @@
  * sums added from precomputed box totals; otherwise its points are scanned against the surviving centres only, in
  * index order. The minimisers of every point always survive, so each label is the plain loop's (ties to the lowest
  * index), and the sums are the same integers. `test/unit/exact-lloyd.test.ts` checks this against a BigInt transcription.
+ *
+ * The assignment and the inertia run as WebAssembly kernels where they load (wasm/lloyd.ts: the same loops on the
+ * grid held in an instance's memory, `KernelCache`), else as the JavaScript below; the tests run both.
  */
 import { FIXED_SHIFT } from '../constants.js';
 import { chunks, runSync, type Steps } from '../pace.js';

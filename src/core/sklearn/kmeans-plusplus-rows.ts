@@ -18,6 +18,9 @@
  *   times that rounding), that candidate is the one the exact sums would pick; only its potential is then summed in
  *   numpy's order (and not at all at the last step, whose potential nothing uses). Near ties (two candidates on one
  *   colour, a flat image) fall back to the exact potential of every contender.
+ *
+ * The distances, the draws and the sums run as WebAssembly kernels where they load (`wasmSeeding`, wasm/seeding.ts),
+ * else in JavaScript (`jsSeeding`): the same picks; the tests run both.
  */
 import { chunkFor, chunks, type Steps } from '../pace.js';
 import type { RandomState } from '../random.js';
