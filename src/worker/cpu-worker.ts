@@ -70,7 +70,7 @@ async function runSeeds(id: number, work: ExactWork, runs: readonly number[], ra
   let best: ExactRunResult | undefined;
   for (const r of runs) {
     // Only the best so far is kept: each outcome holds a label for every distinct colour.
-    best = keepBest(best, await runPaced(runExactSeedSteps(work, r), signalOf(id)));
+    best = keepBest(best, await runPaced(runExactSeedSteps(work, r, best), signalOf(id)));
     ran();
   }
   return best!;

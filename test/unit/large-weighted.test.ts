@@ -5,7 +5,8 @@ import { distinctColors, spreadDistinctLabels } from '../../src/core/exact/disti
 import { exactLloyd } from '../../src/core/exact/lloyd.js';
 import { extractPoints, fixedCoords } from '../../src/core/exact/points.js';
 import { prepareExactRun, seedSampleIndices } from '../../src/core/exact/prepare.js';
-import { exactWork, pickBestRun, runExactSeeds } from '../../src/core/exact/runs.js';
+import { exactWork, pickBestRun, runExactSeeds, runExactSeedSteps, type ExactRunResult } from '../../src/core/exact/runs.js';
+import { runSync } from '../../src/core/pace.js';
 import type { PixelImage } from '../../src/core/types.js';
 import { loadSample } from '../helpers/images.js';
 import { MEGAPIXEL_SIZES, photoLikeImage } from '../helpers/large-image.js';
@@ -110,6 +111,23 @@ describe('runs split over workers', () => {
     expect(best.iterations).toBe(whole.iterations);
     const labels = spreadDistinctLabels(run.distinct, run.points, run.n, best.labels, run.pixelIndex, new Int32Array(run.n));
     expect(labels).toEqual(whole.labels);
+  });
+
+  it('spreads labels only for a run that could be preferred to the best so far, the rest of the run unchanged', () => {
+    const image = loadSample('rocket.jpg');
+    const work = exactWork(prepareExactRun(image, { k: 6, nInit: 4, seed: 1 }));
+    const [first, second] = runExactSeeds(work, [0, 1]) as [ExactRunResult, ExactRunResult];
+    expect(first.inertiaFixed).not.toBe(second.inertiaFixed);
+    const [better, worse] = first.inertiaFixed < second.inertiaFixed ? [first, second] : [second, first];
+    const strip = ({ labels: _labels, ...rest }: ExactRunResult) => rest;
+    // Measured against the better run: the worse one comes back without labels.
+    const skipped = runSync(runExactSeedSteps(work, worse.run, better));
+    expect(skipped.labels).toHaveLength(0);
+    expect(strip(skipped)).toEqual(strip(worse));
+    // Against the worse one, or an equal inertia of a later run, the better run keeps them.
+    expect(runSync(runExactSeedSteps(work, better.run, worse)).labels).toEqual(better.labels);
+    expect(runSync(runExactSeedSteps(work, better.run, { run: better.run + 1, inertiaFixed: better.inertiaFixed })).labels).toEqual(better.labels);
+    expect(runSync(runExactSeedSteps(work, better.run, { run: better.run - 1, inertiaFixed: better.inertiaFixed })).labels).toHaveLength(0);
   });
 
   it('prefers the earliest run among equal inertias, in any order', () => {

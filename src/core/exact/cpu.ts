@@ -26,7 +26,7 @@ function* cpuPixelKMeansSteps(image: PixelImage, options: PixelKMeansOptions): S
   let best: ExactRunResult | undefined;
   for (let r = 0; r < run.nInit; r++) {
     onProgress?.({ phase: 'iterate', fraction: r / run.nInit });
-    const outcome = yield* runExactSeedSteps(work, r);
+    const outcome = yield* runExactSeedSteps(work, r, best);
     // Only the best so far is kept: each outcome holds labels for every distinct colour.
     best = best === undefined ? outcome : pickBestRun([best, outcome]);
   }

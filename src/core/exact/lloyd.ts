@@ -21,7 +21,7 @@ import { KernelCache, type Kernels, type Loaded } from '../wasm/kernels.js';
 export interface ExactRunOutcome {
   /** k × 3 centres in fixed point (128 per 8-bit unit). */
   centersFixed: Uint32Array;
-  /** Cluster of each point. */
+  /** Cluster of each point (empty where the run was told its labels are not wanted: `keepLabels`). */
   labels: Int32Array;
   /** Points (or total weight) in each cluster under the final labels. */
   counts: Float64Array;
@@ -693,7 +693,11 @@ export function exactLloydOnGrid(
   return runSync(exactLloydOnGridSteps(grid, initCenters, k, maxIter, tolFixed, fixedCount));
 }
 
-/** `exactLloydOnGrid` as steps (`pace.ts`): it yields within and between iterations. */
+/**
+ * `exactLloydOnGrid` as steps (`pace.ts`): it yields within and between iterations. `keepLabels`, when given, is asked
+ * with the run's inertia whether its labels are wanted (a caller keeping only the best run need not spread the labels
+ * of a run that cannot be it); when it says no, `labels` is empty.
+ */
 export function* exactLloydOnGridSteps(
   grid: PointGrid,
   initCenters: Uint32Array,
@@ -701,6 +705,7 @@ export function* exactLloydOnGridSteps(
   maxIter: number,
   tolFixed: number,
   fixedCount = 0,
+  keepLabels?: (inertiaFixed: bigint) => boolean,
 ): Steps<ExactRunOutcome> {
   // Integers held as doubles: int32 products of up to 32640² would overflow V8's small-integer path and deoptimise.
   const state = new LloydState(grid, initCenters, k, fixedCount);
@@ -726,18 +731,20 @@ export function* exactLloydOnGridSteps(
     // After a tol stop (or maxIter) the centres moved since the last assignment: label against the final ones. After
     // a strict stop the last update came from unchanged labels, so the centres did not move and labels and counts stand.
     if (!strict) yield* state.assign();
-    const labels = new Int32Array(grid.n);
-    for (let s = 0; s < grid.n; s++) labels[grid.order[s]!] = state.labels[s]!;
     // Copied: the state's arrays may be the kernels' memory, reused once the run ends.
     const counts = Float64Array.from(state.counts);
     // The final labels' cluster weights add up to the points' total weight: k additions, no pass over the points.
     let totalWeight = 0;
     for (const c of counts) totalWeight += c;
+    const inertiaFixed = yield* inertiaSteps(state, totalWeight);
+    const wanted = keepLabels?.(inertiaFixed) ?? true;
+    const labels = new Int32Array(wanted ? grid.n : 0);
+    if (wanted) for (let s = 0; s < grid.n; s++) labels[grid.order[s]!] = state.labels[s]!;
     return {
       centersFixed: Uint32Array.from(state.centers),
       labels,
       counts,
-      inertiaFixed: yield* inertiaSteps(state, totalWeight),
+      inertiaFixed,
       iterations: stopped ? i + 1 : maxIter,
       converged: stopped,
     };

@@ -45,8 +45,12 @@ export function runExactSeeds(work: ExactWork, runIndices: readonly number[]): E
   return runIndices.map((r) => runSync(runExactSeedSteps(work, r)));
 }
 
-/** Seeding r of `work`, as steps (`pace.ts`): the grid built on first use, then the run, yielding as they go. */
-export function* runExactSeedSteps(work: ExactWork, r: number): Steps<ExactRunResult> {
+/**
+ * Seeding r of `work`, as steps (`pace.ts`): the grid built on first use, then the run, yielding as they go. With
+ * `best` (the best run so far of a caller that keeps only the best), a run that `pickBestRun` would not prefer to it
+ * comes back without labels.
+ */
+export function* runExactSeedSteps(work: ExactWork, r: number, best?: Pick<ExactRunResult, 'run' | 'inertiaFixed'>): Steps<ExactRunResult> {
   const init = work.initCenters[r];
   if (init === undefined) throw new RangeError(`No seeding ${r}: there are ${work.initCenters.length}.`);
   let grid = grids.get(work.coords);
@@ -54,8 +58,14 @@ export function* runExactSeedSteps(work: ExactWork, r: number): Steps<ExactRunRe
     grid = yield* buildPointGridSteps(work.coords, work.weights);
     grids.set(work.coords, grid);
   }
-  const outcome = yield* exactLloydOnGridSteps(grid, init, work.k, work.maxIter, work.tolFixed, work.fixedCount ?? 0);
+  const keepLabels = best && ((inertiaFixed: bigint) => prefers({ run: r, inertiaFixed }, best));
+  const outcome = yield* exactLloydOnGridSteps(grid, init, work.k, work.maxIter, work.tolFixed, work.fixedCount ?? 0, keepLabels);
   return { ...outcome, run: r };
+}
+
+/** Whether run `a` is chosen over run `b`: a strictly lower inertia, or an equal one and an earlier run. */
+function prefers(a: { run: number; inertiaFixed: bigint }, b: { run: number; inertiaFixed: bigint }): boolean {
+  return a.inertiaFixed < b.inertiaFixed || (a.inertiaFixed === b.inertiaFixed && a.run < b.run);
 }
 
 /**
@@ -64,11 +74,7 @@ export function* runExactSeedSteps(work: ExactWork, r: number): Steps<ExactRunRe
  */
 export function pickBestRun<T extends { run: number; inertiaFixed: bigint }>(results: readonly T[]): T {
   let best: T | undefined;
-  for (const r of results) {
-    if (best === undefined || r.inertiaFixed < best.inertiaFixed || (r.inertiaFixed === best.inertiaFixed && r.run < best.run)) {
-      best = r;
-    }
-  }
+  for (const r of results) if (best === undefined || prefers(r, best)) best = r;
   if (best === undefined) throw new RangeError('pickBestRun needs at least one result.');
   return best;
 }
