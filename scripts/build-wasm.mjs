@@ -1,4 +1,5 @@
-// `npm run build:wasm`: compiles the AssemblyScript kernels (wasm/) into one WebAssembly module and writes it, as
+// `npm run build:wasm`: compiles the AssemblyScript kernels (wasm/, and the layout they share with the engine,
+// src/core/wasm/lloyd-header.ts) into one WebAssembly module and writes it, as
 // base64, to src/core/wasm/module.ts, which is committed so that neither the package nor the tests need a compiler.
 // `--check` compiles and exits 1 when the committed module differs (test/unit/wasm-kernels.test.ts compares too).
 import asc from 'assemblyscript/asc';

@@ -4,39 +4,27 @@
  * float64 far below 2^53, so the arithmetic is exact in any order; the loops follow the JavaScript's order anyway, so
  * the labels, memos and sums are the same values, not just the same result.
  *
- * One run's memory is described by a header of int32 fields (`H_*`, byte offsets), written by the caller.
+ * One run's memory is described by a header of int32 fields (`H_*`, src/core/wasm/lloyd-header.ts), written by the
+ * caller.
  */
 
-const H_POINTS = 0; //       u16 × 3 per point, in grid order
-const H_WEIGHTS = 4; //      f64 per point
-const H_FINE_START = 8; //   u32 per fine box + 1
-const H_FINE_LO = 12; //     u16 × 3 per fine box
-const H_FINE_HI = 16;
-const H_FINE_WEIGHT = 20; // f64 per fine box
-const H_FINE_SUMS = 24; //   f64 × 3 per fine box
-const H_COARSE_LO = 28;
-const H_COARSE_HI = 32;
-const H_COARSE_WEIGHT = 36;
-const H_COARSE_SUMS = 40;
-const H_COARSE_FIRST = 44; // u32 per coarse box + 1: its first fine box
-const H_COARSE_COUNT = 48; // i32
-const H_CENTERS = 52; //     f64 × 3 per centre
-const H_K = 56; //           i32
-const H_LABELS = 60; //      i32 per point
-const H_SUMS = 64; //        f64 × 3 per centre
-const H_COUNTS = 68; //      f64 per centre
-const H_FINE_MEMO = 72; //   i32 per fine box
-const H_COARSE_MEMO = 76; // i32 per coarse box
-const H_ALL = 80; //         i32 × k: 0 .. k − 1
-const H_AFTER_COARSE = 84; // i32 × k
-const H_AFTER_FINE = 88; //  i32 × k
-const H_CHANGED = 92; //     i32: labels changed by this assignment so far
+import {
+  H_AFTER_COARSE, H_AFTER_FINE, H_ALL, H_CENTERS, H_CHANGED, H_COARSE_COUNT, H_COARSE_FIRST, H_COARSE_HI, H_COARSE_LO,
+  H_COARSE_MEMO, H_COARSE_SUMS, H_COARSE_WEIGHT, H_COUNTS, H_FINE_HI, H_FINE_LO, H_FINE_MEMO, H_FINE_START, H_FINE_SUMS,
+  H_FINE_WEIGHT, H_K, H_LABELS, H_POINTS, H_SUMS, H_WEIGHTS,
+} from '../src/core/wasm/lloyd-header';
 
 /** A fine box of at most this many points is scanned against its coarse box's candidates without a filter. */
 const SCAN_BOX_MAX_POINTS: u32 = 2;
 
+/** Where header field `at` is. */
+@inline function fieldAt(header: usize, at: i32): usize {
+  return header + (<usize>at << 2);
+}
+
+/** Header field `at`, an offset in memory. */
 @inline function field(header: usize, at: i32): usize {
-  return <usize>load<i32>(header + <usize>at);
+  return <usize>load<i32>(fieldAt(header, at));
 }
 
 @inline function coord(p: usize, i: usize): f64 {
@@ -113,15 +101,20 @@ function filter(centers: usize, lo: usize, hi: usize, b: usize, candidates: usiz
   return changed;
 }
 
+/** Adds a weight and its coordinate sums to cluster j's totals. */
+@inline function addTo(sums: usize, counts: usize, j: i32, w: f64, s0: f64, s1: f64, s2: f64): void {
+  const count = counts + (<usize>j << 3);
+  store<f64>(count, load<f64>(count) + w);
+  const s = sums + <usize>j * 24;
+  store<f64>(s, load<f64>(s) + s0);
+  store<f64>(s, load<f64>(s, 8) + s1, 8);
+  store<f64>(s, load<f64>(s, 16) + s2, 16);
+}
+
 /** Adds box b's totals (weight, sums) to cluster a. */
 @inline function addBox(weight: usize, boxSums: usize, b: usize, sums: usize, counts: usize, a: i32): void {
-  const count = counts + (<usize>a << 3);
-  store<f64>(count, load<f64>(count) + load<f64>(weight + (b << 3)));
-  const s = sums + <usize>a * 24;
   const t = boxSums + b * 24;
-  store<f64>(s, load<f64>(s) + load<f64>(t));
-  store<f64>(s, load<f64>(s, 8) + load<f64>(t, 8), 8);
-  store<f64>(s, load<f64>(s, 16) + load<f64>(t, 16), 16);
+  addTo(sums, counts, a, load<f64>(weight + (b << 3)), load<f64>(t), load<f64>(t, 8), load<f64>(t, 16));
 }
 
 /** `LloydState.scanPoints`: each point of from .. to labelled by exact distances to the candidates, added to the sums. */
@@ -142,12 +135,7 @@ function scanPoints(header: usize, from: usize, to: usize, candidates: usize, m:
       changed++;
     }
     const w = load<f64>(weights + (i << 3));
-    const count = counts + (<usize>best << 3);
-    store<f64>(count, load<f64>(count) + w);
-    const s = sums + <usize>best * 24;
-    store<f64>(s, load<f64>(s) + w * x0);
-    store<f64>(s, load<f64>(s, 8) + w * x1, 8);
-    store<f64>(s, load<f64>(s, 16) + w * x2, 16);
+    addTo(sums, counts, best, w, w * x0, w * x1, w * x2);
   }
   return changed;
 }
@@ -190,18 +178,11 @@ function scanTwo(header: usize, from: usize, to: usize, a: i32, b: i32): i32 {
     sb1 += w1 * x1;
     sb2 += w1 * x2;
   }
-  addTotals(header, a, wa, sa0, sa1, sa2);
-  addTotals(header, b, wb, sb0, sb1, sb2);
+  const sums = field(header, H_SUMS);
+  const counts = field(header, H_COUNTS);
+  addTo(sums, counts, a, wa, sa0, sa1, sa2);
+  addTo(sums, counts, b, wb, sb0, sb1, sb2);
   return changed;
-}
-
-@inline function addTotals(header: usize, j: i32, w: f64, s0: f64, s1: f64, s2: f64): void {
-  const count = field(header, H_COUNTS) + (<usize>j << 3);
-  store<f64>(count, load<f64>(count) + w);
-  const s = field(header, H_SUMS) + <usize>j * 24;
-  store<f64>(s, load<f64>(s) + s0);
-  store<f64>(s, load<f64>(s, 8) + s1, 8);
-  store<f64>(s, load<f64>(s, 16) + s2, 16);
 }
 
 /** `scanPoints`, or `scanTwo` for two candidates. */
@@ -213,7 +194,7 @@ function scanTwo(header: usize, from: usize, to: usize, a: i32, b: i32): i32 {
 
 /** `LloydState.assignCoarse` on coarse box c. Returns how many labels changed. */
 function assignCoarse(header: usize, c: usize): i32 {
-  const k = load<i32>(header + H_K);
+  const k = load<i32>(fieldAt(header, H_K));
   const centers = field(header, H_CENTERS);
   const fineStart = field(header, H_FINE_START);
   const coarseFirst = field(header, H_COARSE_FIRST);
@@ -275,8 +256,8 @@ function assignCoarse(header: usize, c: usize): i32 {
  * box plus its points × k): returns the next box, the count when done. Changed labels add up in the header.
  */
 export function lloydAssign(header: usize, fromCoarse: i32, budget: i32): i32 {
-  const count = load<i32>(header + H_COARSE_COUNT);
-  const k = load<i32>(header + H_K);
+  const count = load<i32>(fieldAt(header, H_COARSE_COUNT));
+  const k = load<i32>(fieldAt(header, H_K));
   const fineStart = field(header, H_FINE_START);
   const coarseFirst = field(header, H_COARSE_FIRST);
   let changed: i32 = 0;
@@ -291,7 +272,7 @@ export function lloydAssign(header: usize, fromCoarse: i32, budget: i32): i32 {
       break;
     }
   }
-  store<i32>(header + H_CHANGED, load<i32>(header + H_CHANGED) + changed);
+  store<i32>(fieldAt(header, H_CHANGED), load<i32>(fieldAt(header, H_CHANGED)) + changed);
   return c;
 }
 

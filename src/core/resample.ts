@@ -616,7 +616,7 @@ function* resizeWithKernels(kernels: Kernels, image: ByteImage, plan: ResizePlan
     out: kernels.alloc(8 * n * channels), bytes: kernels.alloc(4 * n), min: kernels.alloc(8 * channels), max: kernels.alloc(8 * channels),
     lo: kernels.alloc(channels), hi: kernels.alloc(channels),
   };
-  const { filtered } = yield* filterWithKernels(kernels, image, channels, lanes, plan, rowSlot, rowLength, { lo: at.lo, hi: at.hi });
+  const { filtered } = yield* filterWithKernels(kernels, image, plan, lanes, rowSlot, rowLength, { lo: at.lo, hi: at.hi });
   const rows = kernels.i32(at.rows, 2 * height);
   const wy = kernels.f64(at.wy, 2 * height);
   for (let oy = 0; oy < height; oy++) {
@@ -722,7 +722,7 @@ function* filterWithKernelsIfTheyFit(kernels: Kernels, image: ByteImage, plan: R
   const { rowSlot, rowLength } = rowSlots(plan, lanes);
   try {
     // Its memory is all taken before it first yields.
-    const { filtered } = yield* filterWithKernels(kernels, image, plan.channels, lanes, plan, rowSlot, rowLength);
+    const { filtered } = yield* filterWithKernels(kernels, image, plan, lanes, rowSlot, rowLength);
     return { filtered: kernels.f64(filtered, plan.needRows.length * rowLength), rowSlot, lanes };
   } catch (error) {
     if (!(error instanceof KernelMemoryError)) throw error;
@@ -779,13 +779,14 @@ const IDENTITY = Float64Array.of(1);
 /**
  * `filterInJs` with the WebAssembly kernels (the same bits). Per band, the rows every window reads (mirrored past the
  * edges) are copied once into the instance's memory; a single row read is filtered as a pair whose second row is
- * dropped, and a missing kernel is the one weight 1 (`x × 1` is `x`). Returns a view of the instance's memory.
+ * dropped, and a missing kernel is the one weight 1 (`x × 1` is `x`). Returns where the filtered values lie in the
+ * instance's memory; with `range`, the byte range of the rows read (within the bands) goes there too.
  */
 function* filterWithKernels(
-  kernels: Kernels, image: ByteImage, channels: number, lanes: number, plan: ResizePlan, rowSlot: Map<number, number>,
-  rowLength: number, range?: { lo: number; hi: number },
+  kernels: Kernels, image: ByteImage, plan: ResizePlan, lanes: number, rowSlot: Map<number, number>, rowLength: number,
+  range?: { lo: number; hi: number },
 ): Generator<void, { filtered: number }> {
-  const { needRows, needCols } = plan;
+  const { channels, needRows, needCols } = plan;
   const rowWeights = plan.rowKernel ?? IDENTITY;
   const colWeights = plan.colKernel ?? IDENTITY;
   const rowRadius = (rowWeights.length - 1) / 2;
@@ -839,7 +840,6 @@ function* filterWithKernels(
   }
   return { filtered: at.filtered };
 }
-
 
 /** Whether every value of the first `planes` channels lies in its group's range. */
 function inside(data: Float64Array, channels: number, planes: number, groups: { of: Int32Array; min: number[]; max: number[] }): boolean {

@@ -17,6 +17,11 @@
 import { FIXED_SHIFT } from '../constants.js';
 import { chunks, runSync, type Steps } from '../pace.js';
 import { KernelCache, type Kernels, type Loaded } from '../wasm/kernels.js';
+import {
+  GRID_FIELDS, H_AFTER_COARSE, H_AFTER_FINE, H_ALL, H_CENTERS, H_CHANGED, H_COARSE_COUNT, H_COARSE_FIRST, H_COARSE_HI,
+  H_COARSE_LO, H_COARSE_MEMO, H_COARSE_SUMS, H_COARSE_WEIGHT, H_COUNTS, H_FINE_HI, H_FINE_LO, H_FINE_MEMO, H_FINE_START,
+  H_FINE_SUMS, H_FINE_WEIGHT, H_K, H_LABELS, H_POINTS, H_SUMS, H_WEIGHTS, HEADER_FIELDS,
+} from '../wasm/lloyd-header.js';
 
 export interface ExactRunOutcome {
   /** k × 3 centres in fixed point (128 per 8-bit unit). */
@@ -241,31 +246,25 @@ const loadedGrids = new KernelCache<PointGrid, { arrays: number[] }>();
 
 function loadGrid(grid: PointGrid, kernels: Kernels): { arrays: number[] } {
   const { fine, coarse } = grid;
-  // Header fields 0 .. 11 (wasm/lloyd.ts: H_POINTS .. H_COARSE_FIRST), then the coarse count.
-  const sources: (Uint16Array | Uint32Array | Float64Array)[] = [
-    grid.points, grid.weights, fine.start, fine.lo, fine.hi, fine.weight, fine.sums,
-    coarse.lo, coarse.hi, coarse.weight, coarse.sums, grid.coarseFirst,
-  ];
+  // The grid's header fields (lloyd-header.ts), each array at its field.
+  const sources = new Array<Uint16Array | Uint32Array | Float64Array>(GRID_FIELDS);
+  sources[H_POINTS] = grid.points;
+  sources[H_WEIGHTS] = grid.weights;
+  sources[H_FINE_START] = fine.start;
+  sources[H_FINE_LO] = fine.lo;
+  sources[H_FINE_HI] = fine.hi;
+  sources[H_FINE_WEIGHT] = fine.weight;
+  sources[H_FINE_SUMS] = fine.sums;
+  sources[H_COARSE_LO] = coarse.lo;
+  sources[H_COARSE_HI] = coarse.hi;
+  sources[H_COARSE_WEIGHT] = coarse.weight;
+  sources[H_COARSE_SUMS] = coarse.sums;
+  sources[H_COARSE_FIRST] = grid.coarseFirst;
   const arrays = sources.map((a) => kernels.alloc(a.byteLength));
   const buffer = kernels.memory;
   sources.forEach((a, i) => new Uint8Array(buffer, arrays[i]!, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
   return { arrays };
 }
-
-/** Header fields (int32, wasm/lloyd.ts) after the grid's twelve. */
-const H_COARSE_COUNT = 12;
-const H_CENTERS = 13;
-const H_K = 14;
-const H_LABELS = 15;
-const H_SUMS = 16;
-const H_COUNTS = 17;
-const H_FINE_MEMO = 18;
-const H_COARSE_MEMO = 19;
-const H_ALL = 20;
-const H_AFTER_COARSE = 21;
-const H_AFTER_FINE = 22;
-const H_CHANGED = 23;
-const HEADER_FIELDS = 24;
 
 /** A run's memory in the grid's instance: its arrays and the header the kernels read. */
 interface RunMemory {

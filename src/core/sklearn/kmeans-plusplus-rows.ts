@@ -236,8 +236,6 @@ function largest(a: Float64Array, from: number, to: number): number {
  */
 interface Seeding {
   closest: Float64Array;
-  /** Per box, the largest closest distance of its rows. */
-  boxMax: Float64Array;
   candidateRows: Int32Array;
   reachedCount: Int32Array;
   gains: Float64Array;
@@ -270,7 +268,7 @@ function jsSeeding(boxes: RowBoxes, trials: number): Seeding {
   const gains = new Float64Array(trials);
   let scratch: Float64Array | null = null;
   return {
-    closest, boxMax, candidateRows, reachedCount, gains,
+    closest, candidateRows, reachedCount, gains,
     *startAt(row) {
       yield* chunks(u, chunkFor(3 + 4), (from, to) => distancesToRow(boxes.X, from, to, 3, row, boxes.norms, closest));
       this.measureBoxes();
@@ -348,12 +346,10 @@ function wasmSeeding(boxes: RowBoxes, trials: number, rows: RowColumns & Loaded)
   const reachedCount = kernels.i32(at.reachedCount, trials);
   const targets = kernels.f64(at.targets, trials);
   const drawn = kernels.i32(at.drawn, trials);
-  const order = Array.from({ length: trials }, (_, t) => t);
   const k = kernels.exports;
   const boxMax = kernels.f64(at.boxMax, count);
   return {
     closest,
-    boxMax,
     candidateRows: kernels.i32(at.candidateRows, trials),
     reachedCount,
     gains: kernels.f64(at.gains, trials),
@@ -368,8 +364,8 @@ function wasmSeeding(boxes: RowBoxes, trials: number, rows: RowColumns & Loaded)
       return k.pairwiseSumGather(at.scratch, rows.rowOf, 0, m);
     },
     draw(wanted, out) {
-      // The kernel walks the targets in ascending order (ties in index order, as `drawCandidates` sorts them).
-      order.sort((a, b) => wanted[a]! - wanted[b]! || a - b);
+      // The kernel walks the targets in ascending order, as `drawCandidates` does.
+      const order = ascending(wanted);
       for (let j = 0; j < trials; j++) targets[j] = wanted[order[j]!]!;
       k.drawSorted(at.closest, rows.rowOf, m, at.targets, trials, at.drawn);
       for (let j = 0; j < trials; j++) out[order[j]!] = drawn[j]!;
@@ -393,6 +389,11 @@ function openSeeding(boxes: RowBoxes, trials: number): Seeding {
   return (rows && loadedRows.workMemory(boxes, rows, () => wasmSeeding(boxes, trials, rows))) ?? jsSeeding(boxes, trials);
 }
 
+/** The indices of `targets` in ascending order of their values, ties in index order. */
+function ascending(targets: Float64Array): number[] {
+  return Array.from({ length: targets.length }, (_, t) => t).sort((a, b) => targets[a]! - targets[b]! || a - b);
+}
+
 /**
  * The candidates `np.searchsorted(np.cumsum(closest over the points), targets)` picks (clipped to m − 1), into `out`:
  * the running sum of the gathered distances, in point order, only as far as the highest target. The sum never
@@ -401,7 +402,7 @@ function openSeeding(boxes: RowBoxes, trials: number): Seeding {
 function drawCandidates(closest: Float64Array, rowOf: Uint32Array, targets: Float64Array, out: Int32Array): void {
   const m = rowOf.length;
   const n = targets.length;
-  const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => targets[a]! - targets[b]! || a - b);
+  const order = ascending(targets);
   let next = 0;
   let target = targets[order[0]!]!;
   let sum = 0;

@@ -73,7 +73,7 @@ export function setKernelMemoryLimit(bytes: number | null): void {
  * (`KernelMemoryError`: the instance goes back, and the caller runs the JavaScript versions). For the allocations a
  * work makes before it starts; any other error propagates.
  */
-export function withKernelMemory<T>(kernels: Kernels | null, work: (kernels: Kernels) => T): T | null {
+function withKernelMemory<T>(kernels: Kernels | null, work: (kernels: Kernels) => T): T | null {
   if (!kernels) return null;
   try {
     return work(kernels);
